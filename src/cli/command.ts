@@ -1,0 +1,52 @@
+/** The declarative command table's types: each command states its flags, arguments and help. */
+import type { Beads } from "../core/service.ts";
+import type { Output } from "./output.ts";
+
+export interface Flag {
+  type: "string" | "boolean";
+  short?: string;
+  multiple?: boolean;
+  /** Help text; `<VALUE>` names the argument in the usage line. */
+  help: string;
+  value?: string;
+}
+
+export interface Globals {
+  json: boolean;
+  quiet: boolean;
+  db?: string;
+  actor?: string;
+  noAutoFlush: boolean;
+  noAutoImport: boolean;
+}
+
+export interface Context {
+  globals: Globals;
+  out: Output;
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Opens the workspace on first use (commands that need none never pay for it). */
+  beads(): Beads;
+  /** Reads all of standard input (for `-i -`, `--body-file -`). */
+  readStdin(): string;
+}
+
+export type Values = Record<string, string | boolean | string[] | undefined>;
+
+export interface Command {
+  /** Words that select it, e.g. `["dep", "add"]`. */
+  path: string[];
+  aliases?: string[][];
+  summary: string;
+  /** Argument part of the usage line, e.g. `ID [ID...]`. */
+  args?: string;
+  /** Longer help shown by `bd CMD --help`. */
+  description?: string;
+  flags?: Record<string, Flag>;
+  minArgs?: number;
+  maxArgs?: number;
+  /** Shown in `bd --help` under this heading. */
+  section: string;
+  /** Runs the command; returns the exit code (0 unless some items failed). */
+  run(ctx: Context, args: string[], flags: Values): number | void | Promise<number | void>;
+}

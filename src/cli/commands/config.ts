@@ -1,0 +1,60 @@
+/** config get|set|list|unset. */
+import { notFound } from "../../model/errors.ts";
+import type { Command } from "../command.ts";
+import { table } from "../output.ts";
+
+const SECTION = "Configuration";
+
+export const configCommands: Command[] = [
+  {
+    path: ["config", "get"],
+    section: SECTION,
+    summary: "Print a config value",
+    args: "KEY",
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx, [key]) {
+      const value = ctx.beads().configGet(key);
+      if (value === undefined) throw notFound(`config key "${key}" is not set`);
+      if (ctx.globals.json) return ctx.out.data({ key, value });
+      ctx.out.line(value);
+    },
+  },
+  {
+    path: ["config", "set"],
+    section: SECTION,
+    summary: "Set a config value (e.g. issue_prefix)",
+    args: "KEY VALUE",
+    minArgs: 2,
+    maxArgs: 2,
+    run(ctx, [key, value]) {
+      ctx.beads().configSet(key, value);
+      if (ctx.globals.json) return ctx.out.data({ key, value });
+      ctx.out.line(`${ctx.out.paint("green", "✓")} Set ${key} = ${value}`);
+    },
+  },
+  {
+    path: ["config", "list"],
+    section: SECTION,
+    summary: "List all config values",
+    maxArgs: 0,
+    run(ctx) {
+      const all = ctx.beads().configList();
+      if (ctx.globals.json) return ctx.out.data(all);
+      table(Object.entries(all).map(([k, v]) => [k, v])).forEach((l) => ctx.out.line(l));
+    },
+  },
+  {
+    path: ["config", "unset"],
+    section: SECTION,
+    summary: "Remove a config value",
+    args: "KEY",
+    minArgs: 1,
+    maxArgs: 1,
+    run(ctx, [key]) {
+      if (!ctx.beads().configUnset(key)) throw notFound(`config key "${key}" is not set`);
+      if (ctx.globals.json) return ctx.out.data({ key, status: "unset" });
+      ctx.out.line(`${ctx.out.paint("green", "✓")} Unset ${key}`);
+    },
+  },
+];

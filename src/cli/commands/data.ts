@@ -1,0 +1,119 @@
+/** JSONL and git: export, import, sync. */
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { BdError, validation } from "../../model/errors.ts";
+import { exportText, flushJsonl, importText, jsonlHasContent, writeFileAtomic } from "../../core/sync.ts";
+import { gitSync } from "../../core/git_sync.ts";
+import type { Command } from "../command.ts";
+import { list, str } from "./util.ts";
+
+const SECTION = "Sync";
+
+const exportCmd: Command = {
+  path: ["export"],
+  section: SECTION,
+  summary: "Write issues as JSONL (stdout, or -o FILE)",
+  maxArgs: 0,
+  description: `One compact issue per line, sorted by ID, with labels, dependencies and comments, plus
+tombstone lines for deleted issues. The file is written to a temp file and renamed.`,
+  flags: {
+    output: { type: "string", short: "o", value: "FILE", help: "write to FILE (atomically) instead of stdout" },
+    status: { type: "string", short: "s", value: "S[,S]", help: "only these statuses", multiple: true },
+    force: { type: "boolean", help: "allow replacing a non-empty file with an empty export" },
+  },
+  run(ctx, _args, flags) {
+    const beads = ctx.beads();
+    const statuses = list(flags, "status");
+    const output = str(flags, "output");
+    if (output === undefined) {
+      const text = exportText(beads, statuses ? { status: statuses } : undefined);
+      ctx.out.raw(text);
+      return;
+    }
+    const path = resolve(ctx.cwd, output);
+    if (path === beads.paths.jsonlPath && !statuses) {
+      const text = exportText(beads);
+      if (!text && jsonlHasContent(path) && !flags.force) {
+        throw new BdError("CONFLICT", `refusing to replace non-empty ${output} with an empty export (use --force)`);
+      }
+      flushJsonl(beads, { full: true });
+      ctx.out.note(`Exported ${text ? text.split("\n").length - 1 : 0} issues to ${output}`);
+      if (ctx.globals.json) ctx.out.data({ path, issues: text ? text.split("\n").length - 1 : 0 });
+      return;
+    }
+    const text = exportText(beads, statuses ? { status: statuses } : undefined);
+    if (!text && jsonlHasContent(path) && !flags.force) {
+      throw new BdError("CONFLICT", `refusing to replace non-empty ${output} with an empty export (use --force)`);
+    }
+    writeFileAtomic(path, text);
+    const n = text ? text.split("\n").length - 1 : 0;
+    ctx.out.note(`Exported ${n} issues to ${output}`);
+    if (ctx.globals.json) ctx.out.data({ path, issues: n });
+  },
+};
+
+const importCmd: Command = {
+  path: ["import"],
+  section: SECTION,
+  summary: "Import issues from JSONL (upsert by ID, newer updated_at wins)",
+  maxArgs: 0,
+  description: `Labels, dependencies and comments are merged, never dropped; tombstones delete; the whole
+import is one transaction: a malformed line aborts with its line number and changes nothing.`,
+  flags: {
+    input: { type: "string", short: "i", value: "FILE", help: "read FILE (- = stdin; default .beads/issues.jsonl)" },
+    "skip-existing": { type: "boolean", help: "leave issues that already exist untouched" },
+    "dry-run": { type: "boolean", help: "report what would change, change nothing" },
+  },
+  run(ctx, _args, flags) {
+    const beads = ctx.beads();
+    const input = str(flags, "input");
+    let text: string;
+    if (input === "-") text = ctx.readStdin();
+    else {
+      const path = input === undefined ? beads.paths.jsonlPath : resolve(ctx.cwd, input);
+      try {
+        text = readFileSync(path, "utf8");
+      } catch (e) {
+        throw validation(`cannot read ${input ?? path}: ${(e as Error).message}`);
+      }
+    }
+    const summary = importText(beads, text, {
+      skipExisting: flags["skip-existing"] === true,
+      dryRun: flags["dry-run"] === true,
+    });
+    const line = `${
+      summary.dry_run ? "Dry run: would import " : "Imported: "
+    }${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.deleted} deleted${
+      summary.skipped ? `, ${summary.skipped} skipped` : ""
+    }`;
+    if (ctx.globals.json) ctx.out.data(summary);
+    else ctx.out.note(line);
+  },
+};
+
+const sync: Command = {
+  path: ["sync"],
+  section: SECTION,
+  summary: "Flush, commit the JSONL, pull --rebase (merging issue by issue), import, push",
+  maxArgs: 0,
+  description: `Uses the git repository that holds the workspace. On a conflict in issues.jsonl both
+sides are merged issue by issue with the import rules, then the rebase continues.`,
+  flags: {
+    "no-push": { type: "boolean", help: "do not push" },
+    "no-pull": { type: "boolean", help: "do not pull" },
+    "dry-run": { type: "boolean", help: "say what would happen, change nothing" },
+    message: { type: "string", short: "m", value: "MSG", help: "commit message" },
+  },
+  run(ctx, _args, flags) {
+    const report = gitSync(ctx.beads(), {
+      push: flags["no-push"] !== true,
+      pull: flags["no-pull"] !== true,
+      dryRun: flags["dry-run"] === true,
+      message: str(flags, "message"),
+    });
+    if (ctx.globals.json) return ctx.out.data(report);
+    for (const step of report.steps) ctx.out.line(`${ctx.out.paint("green", "✓")} ${step}`);
+  },
+};
+
+export const dataCommands: Command[] = [exportCmd, importCmd, sync];

@@ -1,0 +1,109 @@
+/** Dependency commands: dep add|remove|list|tree|cycles. */
+import { BdError } from "../../model/errors.ts";
+import type { Command } from "../command.ts";
+import { int, str } from "./util.ts";
+
+const SECTION = "Dependencies";
+
+const add: Command = {
+  path: ["dep", "add"],
+  section: SECTION,
+  summary: "Make ISSUE depend on DEPENDS_ON (DEPENDS_ON blocks ISSUE)",
+  args: "ISSUE DEPENDS_ON",
+  minArgs: 2,
+  maxArgs: 2,
+  description: `Types: blocks (default), related, parent-child (ISSUE is the child), discovered-from.
+Self-dependencies and cycles are refused.`,
+  flags: { type: { type: "string", short: "t", value: "TYPE", help: "dependency type (default blocks)" } },
+  run(ctx, [a, b], flags) {
+    const dep = ctx.beads().addDependency(a, b, str(flags, "type") ?? "blocks");
+    const out = { status: "added", issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
+    if (ctx.globals.json) return ctx.out.data(out);
+    ctx.out.line(
+      `${ctx.out.paint("green", "✓")} Added dependency: ${out.issue_id} depends on ${out.depends_on_id} (${out.type})`,
+    );
+  },
+};
+
+const remove: Command = {
+  path: ["dep", "remove"],
+  aliases: [["dep", "rm"]],
+  section: SECTION,
+  summary: "Remove the dependency of ISSUE on DEPENDS_ON",
+  args: "ISSUE DEPENDS_ON",
+  minArgs: 2,
+  maxArgs: 2,
+  run(ctx, [a, b]) {
+    const dep = ctx.beads().removeDependency(a, b);
+    const out = { status: "removed", issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
+    if (ctx.globals.json) return ctx.out.data(out);
+    ctx.out.line(
+      `${ctx.out.paint("green", "✓")} Removed dependency: ${out.issue_id} no longer depends on ${out.depends_on_id}`,
+    );
+  },
+};
+
+const listDeps: Command = {
+  path: ["dep", "list"],
+  section: SECTION,
+  summary: "List an issue's dependencies and dependents",
+  args: "ID",
+  minArgs: 1,
+  maxArgs: 1,
+  flags: {
+    direction: { type: "string", value: "DIR", help: "down (what it depends on, default), up (dependents) or both" },
+  },
+  run(ctx, [id], flags) {
+    const dir = str(flags, "direction") ?? "down";
+    if (!["up", "down", "both"].includes(dir)) throw new BdError("USAGE", "--direction must be up, down or both");
+    const { dependencies, dependents } = ctx.beads().dependencies(id);
+    const edges = dir === "down" ? dependencies : dir === "up" ? dependents : [...dependencies, ...dependents];
+    if (ctx.globals.json) return ctx.out.data(edges);
+    if (edges.length === 0) return ctx.out.line("No dependencies.");
+    for (const e of edges) ctx.out.line(`${e.issue_id} → ${e.depends_on_id} (${e.type})`);
+  },
+};
+
+const tree: Command = {
+  path: ["dep", "tree"],
+  section: SECTION,
+  summary: "Show the dependency tree of an issue",
+  args: "ID",
+  minArgs: 1,
+  maxArgs: 1,
+  flags: {
+    "max-depth": { type: "string", short: "d", value: "N", help: "stop at depth N (default 50)" },
+    direction: { type: "string", value: "DIR", help: "down (what it depends on, default) or up (what depends on it)" },
+    reverse: { type: "boolean", help: "= --direction up" },
+  },
+  run(ctx, [id], flags) {
+    const direction = flags.reverse ? "up" : str(flags, "direction") ?? "down";
+    if (direction !== "up" && direction !== "down") throw new BdError("USAGE", "--direction must be up or down");
+    const nodes = ctx.beads().dependencyTree(id, { direction, maxDepth: int(flags, "max-depth", 50) });
+    if (ctx.globals.json) return ctx.out.data(nodes);
+    for (const n of nodes) {
+      const indent = n.depth === 0 ? "" : "  ".repeat(n.depth - 1) + (direction === "down" ? "└→ " : "└← ");
+      const type = n.dependency_type ? ctx.out.paint("gray", ` [${n.dependency_type}]`) : "";
+      const more = n.truncated ? ctx.out.paint("gray", " …(deeper levels cut)") : "";
+      ctx.out.line(
+        `${indent}${ctx.out.paint("cyan", n.id)}: ${n.title} (${n.status}, P${n.priority ?? "?"})${type}${more}`,
+      );
+    }
+  },
+};
+
+const cycles: Command = {
+  path: ["dep", "cycles"],
+  section: SECTION,
+  summary: "Find dependency cycles",
+  maxArgs: 0,
+  run(ctx) {
+    const found = ctx.beads().cycles();
+    if (ctx.globals.json) return ctx.out.data(found);
+    if (found.length === 0) return ctx.out.line(`${ctx.out.paint("green", "✓")} No dependency cycles.`);
+    ctx.out.line(`Found ${found.length} cycle(s):`);
+    for (const c of found) ctx.out.line(`  ${[...c.map((i) => i.id), c[0].id].join(" → ")}`);
+  },
+};
+
+export const depCommands: Command[] = [add, remove, listDeps, tree, cycles];

@@ -1,0 +1,312 @@
+/** Commands on single issues: create, show, list, update, close, reopen, delete. */
+import { BdError, validation } from "../../model/errors.ts";
+import { parseUserTime } from "../../model/time.ts";
+import type { ListSort } from "../../model/types.ts";
+import type { CreateInput, UpdateInput } from "../../core/service.ts";
+import type { Command, Context, Values } from "../command.ts";
+import { issueDetailsText, issueTable } from "../format.ts";
+import { FILTER_FLAGS, filterFrom, forEachId, int, list, RANGE_FLAGS, str, textOrFile } from "./util.ts";
+
+const SECTION = "Issues";
+
+/** Flags that set fields, shared by create and update. */
+const FIELD_FLAGS = {
+  title: { type: "string", value: "TEXT", help: "title (1-500 characters)" },
+  description: { type: "string", short: "d", value: "TEXT", help: "description" },
+  "body-file": { type: "string", value: "PATH", help: "read the description from a file (- = stdin)" },
+  design: { type: "string", value: "TEXT", help: "design notes" },
+  acceptance: { type: "string", value: "TEXT", help: "acceptance criteria" },
+  "acceptance-criteria": { type: "string", value: "TEXT", help: "alias of --acceptance" },
+  notes: { type: "string", value: "TEXT", help: "notes" },
+  priority: { type: "string", short: "p", value: "P", help: "priority 0-4 or P0-P4 (0 highest; default 2)" },
+  type: { type: "string", short: "t", value: "TYPE", help: "bug, feature, task (default), epic or chore" },
+  assignee: { type: "string", short: "a", value: "NAME", help: "assignee" },
+  owner: { type: "string", value: "NAME", help: "owner" },
+  estimate: { type: "string", short: "e", value: "MIN", help: "estimated minutes" },
+  "external-ref": { type: "string", value: "REF", help: "external reference (e.g. gh-123)" },
+  due: { type: "string", value: "WHEN", help: "due date (2025-01-31, RFC 3339, or +2d/3h/1w)" },
+  defer: { type: "string", value: "WHEN", help: "hide from ready until (same forms as --due)" },
+} as const;
+
+function fieldsFrom(ctx: Context, flags: Values): UpdateInput {
+  const input: UpdateInput = {};
+  const title = str(flags, "title");
+  if (title !== undefined) input.title = title;
+  const description = textOrFile(ctx, flags, "description", "body-file");
+  if (description !== undefined) input.description = description;
+  if (str(flags, "design") !== undefined) input.design = str(flags, "design");
+  const ac = str(flags, "acceptance") ?? str(flags, "acceptance-criteria");
+  if (ac !== undefined) input.acceptance_criteria = ac;
+  if (str(flags, "notes") !== undefined) input.notes = str(flags, "notes");
+  if (str(flags, "priority") !== undefined) input.priority = str(flags, "priority");
+  if (str(flags, "type") !== undefined) input.issue_type = str(flags, "type");
+  if (str(flags, "assignee") !== undefined) input.assignee = str(flags, "assignee");
+  if (str(flags, "owner") !== undefined) input.owner = str(flags, "owner");
+  if (str(flags, "estimate") !== undefined) input.estimated_minutes = str(flags, "estimate");
+  if (str(flags, "external-ref") !== undefined) input.external_ref = str(flags, "external-ref");
+  const when = (name: string) => {
+    const v = str(flags, name);
+    return v === undefined ? undefined : v === "" ? "" : parseUserTime(v, `--${name}`);
+  };
+  if (str(flags, "due") !== undefined) input.due_at = when("due");
+  if (str(flags, "defer") !== undefined) input.defer_until = when("defer");
+  return input;
+}
+
+/** Parses `--deps type:id,id2` (a bare ID means `blocks`). */
+function depsFrom(flags: Values): { id: string; type: string }[] {
+  return (list(flags, "deps") ?? []).map((spec) => {
+    const i = spec.indexOf(":");
+    return i > 0 ? { type: spec.slice(0, i), id: spec.slice(i + 1) } : { type: "blocks", id: spec };
+  });
+}
+
+const create: Command = {
+  path: ["create"],
+  aliases: [["new"]],
+  section: SECTION,
+  summary: "Create an issue",
+  args: "[TITLE]",
+  maxArgs: 1,
+  description: `The title is the argument or --title. Prints the new issue (with --json, one object).
+Examples:
+  bd create "Fix login" -p 1 -t bug -l auth,backend
+  bd create "Write docs" --parent bd-a3f --deps blocks:bd-9c2
+  bd create "Spike" --silent          # prints only the new ID`,
+  flags: {
+    ...FIELD_FLAGS,
+    labels: { type: "string", short: "l", value: "L[,L]", help: "labels", multiple: true },
+    id: { type: "string", value: "ID", help: "use this ID (must start with the workspace prefix)" },
+    parent: { type: "string", value: "ID", help: "create as child P.N of this issue (parent-child edge)" },
+    deps: {
+      type: "string",
+      value: "[TYPE:]ID,...",
+      help: "dependencies, e.g. blocks:bd-1,discovered-from:bd-2",
+      multiple: true,
+    },
+    silent: { type: "boolean", help: "print only the new issue's ID" },
+  },
+  run(ctx, args, flags) {
+    const fields = fieldsFrom(ctx, flags);
+    const titleArg = args[0];
+    if (titleArg !== undefined && fields.title !== undefined && titleArg !== fields.title) {
+      throw new BdError("USAGE", "give the title once: as the argument or with --title, not both");
+    }
+    const title = titleArg ?? fields.title;
+    if (title === undefined) throw new BdError("USAGE", 'a title is required: bd create "TITLE" [flags]');
+    const input: CreateInput = {
+      ...fields,
+      title,
+      labels: list(flags, "labels"),
+      id: str(flags, "id"),
+      parent: str(flags, "parent"),
+      deps: depsFrom(flags),
+    };
+    const issue = ctx.beads().create(input);
+    if (ctx.globals.json) ctx.out.data(issue);
+    else if (flags.silent) ctx.out.line(issue.id);
+    else {
+      ctx.out.line(`${ctx.out.paint("green", "✓")} Created issue: ${issue.id}`);
+      ctx.out.line(`  Title: ${issue.title}`);
+      ctx.out.line(`  Priority: P${issue.priority}`);
+      ctx.out.line(`  Status: ${issue.status}`);
+    }
+  },
+};
+
+const show: Command = {
+  path: ["show"],
+  section: SECTION,
+  summary: "Show issues with their dependencies, labels and comments",
+  args: "ID [ID...]",
+  minArgs: 1,
+  description: "IDs may be partial (the hash without prefix, or a unique part). --json prints an array.",
+  run(ctx, args) {
+    const beads = ctx.beads();
+    const found = [];
+    let failed = 0;
+    for (const id of args) {
+      try {
+        found.push(beads.details([id])[0]);
+      } catch (e) {
+        if (!(e instanceof BdError)) throw e;
+        failed++;
+        ctx.out.error(e);
+      }
+    }
+    if (ctx.globals.json) ctx.out.data(found);
+    else {found.forEach((d, i) => {
+        if (i) ctx.out.line("");
+        for (const l of issueDetailsText(ctx.out, d)) ctx.out.line(l);
+      });}
+    return failed ? 1 : 0;
+  },
+};
+
+const SORTS: ListSort[] = ["priority", "created", "updated", "id", "title", "status"];
+
+const listCmd: Command = {
+  path: ["list"],
+  aliases: [["ls"]],
+  section: SECTION,
+  summary: "List issues (not closed, unless --all or --status)",
+  maxArgs: 0,
+  description: `Ordered by priority then newest first; at most 50 rows unless --limit (0 = all).`,
+  flags: {
+    ...FILTER_FLAGS,
+    ...RANGE_FLAGS,
+    all: { type: "boolean", help: "include closed issues" },
+    limit: { type: "string", short: "n", value: "N", help: "at most N rows (default 50; 0 = all)" },
+    sort: { type: "string", value: "KEY", help: `order by ${SORTS.join(", ")} (default priority)` },
+    reverse: { type: "boolean", short: "r", help: "reverse the order" },
+    tree: { type: "string", value: "BOOL", help: "accepted for compatibility (flat output)" },
+  },
+  run(ctx, _args, flags) {
+    const sort = (str(flags, "sort") ?? "priority") as ListSort;
+    if (!SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use one of ${SORTS.join(", ")}`);
+    const filter = filterFrom(flags);
+    if (flags.all === true) filter.includeClosed = true;
+    const limit = int(flags, "limit", 50)!;
+    const beads = ctx.beads();
+    const { issues, truncated } = beads.list(filter, { sort, reverse: flags.reverse === true, limit });
+    if (truncated) {
+      ctx.out.note(`Showing ${limit} issues; more match (use --limit 0 for all, or narrow the filter)`);
+    }
+    if (ctx.globals.json) return ctx.out.data(beads.decorate(issues));
+    if (issues.length === 0) return ctx.out.line("No issues found.");
+    const labels = beads.decorate(issues);
+    issueTable(
+      ctx.out,
+      labels,
+      (i) => (i.labels as string[]).length ? ctx.out.paint("gray", ` [${(i.labels as string[]).join(", ")}]`) : "",
+    )
+      .forEach((l) => ctx.out.line(l));
+  },
+};
+
+const update: Command = {
+  path: ["update"],
+  section: SECTION,
+  summary: "Change fields of issues (or --claim them)",
+  args: "ID [ID...]",
+  minArgs: 1,
+  description: `Examples:
+  bd update bd-a3f --status in_progress --assignee alice
+  bd update bd-a3f --claim               # atomically: assignee = you, status = in_progress
+  bd update bd-a3f --add-label urgent --remove-label later`,
+  flags: {
+    ...FIELD_FLAGS,
+    status: { type: "string", short: "s", value: "S", help: "open, in_progress, blocked, deferred or closed" },
+    claim: { type: "boolean", help: "claim atomically (fails with CONFLICT if someone else holds it)" },
+    "add-label": { type: "string", value: "L", help: "add a label", multiple: true },
+    "remove-label": { type: "string", value: "L", help: "remove a label", multiple: true },
+    "set-labels": { type: "string", value: "L[,L]", help: "replace all labels" },
+    reason: { type: "string", value: "TEXT", help: "close reason when --status closed" },
+  },
+  run(ctx, args, flags) {
+    const fields = fieldsFrom(ctx, flags);
+    if (str(flags, "status") !== undefined) fields.status = str(flags, "status");
+    if (str(flags, "reason") !== undefined) fields.close_reason = str(flags, "reason");
+    const add = list(flags, "add-label") ?? [];
+    const remove = list(flags, "remove-label") ?? [];
+    const set = flags["set-labels"] !== undefined ? list(flags, "set-labels") ?? [] : undefined;
+    if (Object.keys(fields).length === 0 && !flags.claim && !add.length && !remove.length && set === undefined) {
+      throw new BdError("USAGE", "nothing to update: give at least one field flag (see 'bd update --help')");
+    }
+    const beads = ctx.beads();
+    const [issues, code] = forEachId(ctx, args, (id) => {
+      if (flags.claim) beads.claim(id);
+      if (Object.keys(fields).length) beads.update(id, fields);
+      if (set !== undefined) beads.setLabels(id, set);
+      for (const l of add) beads.addLabel(id, l);
+      for (const l of remove) beads.removeLabel(id, l);
+      return beads.issue(id);
+    });
+    if (ctx.globals.json) ctx.out.data(issues);
+    else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Updated issue: ${i.id}`);
+    return code;
+  },
+};
+
+const close: Command = {
+  path: ["close"],
+  section: SECTION,
+  summary: "Close issues",
+  args: "ID [ID...]",
+  minArgs: 1,
+  flags: { reason: { type: "string", short: "r", value: "TEXT", help: "why (default: Closed)" } },
+  run(ctx, args, flags) {
+    const beads = ctx.beads();
+    const reason = str(flags, "reason");
+    const [issues, code] = forEachId(ctx, args, (id) => beads.closeIssue(id, reason));
+    if (ctx.globals.json) ctx.out.data(issues);
+    else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason}`);
+    return code;
+  },
+};
+
+const reopen: Command = {
+  path: ["reopen"],
+  section: SECTION,
+  summary: "Reopen closed issues",
+  args: "ID [ID...]",
+  minArgs: 1,
+  flags: { reason: { type: "string", short: "r", value: "TEXT", help: "why (recorded in the event)" } },
+  run(ctx, args, flags) {
+    const beads = ctx.beads();
+    const [issues, code] = forEachId(ctx, args, (id) => beads.reopenIssue(id, str(flags, "reason")));
+    if (ctx.globals.json) ctx.out.data(issues);
+    else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Reopened ${i.id}`);
+    return code;
+  },
+};
+
+const del: Command = {
+  path: ["delete"],
+  section: SECTION,
+  summary: "Delete issues for good (preview unless --force)",
+  args: "ID [ID...]",
+  minArgs: 1,
+  description: `Without --force, shows what would be removed. With --force, removes the issues with their
+labels, comments and edges (and rows of extension tables, through their foreign keys) and records
+tombstones so other clones delete them on their next import.`,
+  flags: {
+    force: { type: "boolean", short: "f", help: "really delete" },
+    reason: { type: "string", value: "TEXT", help: "recorded in the tombstone" },
+  },
+  run(ctx, args, flags) {
+    const beads = ctx.beads();
+    if (!flags.force) {
+      const ids: string[] = [];
+      let failed = 0;
+      for (const a of args) {
+        try {
+          ids.push(beads.resolveId(a));
+        } catch (e) {
+          if (!(e instanceof BdError)) throw e;
+          failed++;
+          ctx.out.error(e);
+        }
+      }
+      const preview = beads.deletePreview(ids);
+      if (ctx.globals.json) {
+        ctx.out.data({ preview: true, issues: preview.issues, dependents: preview.dependents });
+      } else {
+        ctx.out.line("Would delete:");
+        for (const i of preview.issues) ctx.out.line(`  ${i.id}: ${i.title}`);
+        if (preview.dependents.length) {
+          ctx.out.line(`and remove ${preview.dependents.length} dependency link(s) from other issues:`);
+          for (const d of preview.dependents) ctx.out.line(`  ${d.issue_id} → ${d.depends_on_id} (${d.type})`);
+        }
+        ctx.out.line("Run again with --force to delete.");
+      }
+      return failed ? 1 : 0;
+    }
+    const [deleted, code] = forEachId(ctx, args, (id) => beads.delete(id, str(flags, "reason") ?? "deleted"));
+    if (ctx.globals.json) ctx.out.data(deleted.map((i) => ({ id: i.id, status: "deleted" })));
+    else for (const i of deleted) ctx.out.line(`${ctx.out.paint("green", "✓")} Deleted ${i.id}`);
+    return code;
+  },
+};
+
+export const issueCommands: Command[] = [create, show, listCmd, update, close, reopen, del];

@@ -1,0 +1,75 @@
+/** GraphQL front end commands: serve, schema, ext. Their modules load only when they run. */
+import type { Command } from "../command.ts";
+import { int, str } from "./util.ts";
+
+const SECTION = "GraphQL";
+
+const serve: Command = {
+  path: ["serve"],
+  section: SECTION,
+  summary: "Serve the GraphQL API (127.0.0.1:4000 by default)",
+  maxArgs: 0,
+  description: `GraphiQL on GET /graphql, health on /healthz. Binding to an address other than loopback
+requires a bearer token (--token or $BD_SERVE_TOKEN). Extension tables are exposed through
+.beads/graphql.json (or --extensions FILE); see 'bd ext --help'.`,
+  flags: {
+    host: { type: "string", value: "ADDR", help: "address to bind (default 127.0.0.1)" },
+    port: { type: "string", value: "N", help: "port (default 4000; 0 = any free port)" },
+    token: { type: "string", value: "T", help: "require 'Authorization: Bearer T' (else $BD_SERVE_TOKEN)" },
+    extensions: { type: "string", value: "FILE", help: "extension-table config (default .beads/graphql.json)" },
+    cors: { type: "string", value: "ORIGIN", help: "allow cross-origin requests from ORIGIN", multiple: true },
+  },
+  async run(ctx, _args, flags) {
+    const { serveCommand } = await import("../../graphql/serve.ts");
+    return await serveCommand(ctx, {
+      host: str(flags, "host") ?? "127.0.0.1",
+      port: int(flags, "port", 4000)!,
+      token: str(flags, "token") ?? ctx.env.BD_SERVE_TOKEN,
+      extensions: str(flags, "extensions"),
+      cors: (flags.cors as string[] | undefined) ?? [],
+    });
+  },
+};
+
+const schema: Command = {
+  path: ["schema"],
+  section: SECTION,
+  summary: "Print the effective GraphQL schema (SDL, with extension tables)",
+  maxArgs: 0,
+  flags: { extensions: serve.flags!.extensions },
+  async run(ctx, _args, flags) {
+    const { schemaCommand } = await import("../../graphql/serve.ts");
+    return schemaCommand(ctx, str(flags, "extensions"));
+  },
+};
+
+const extInit: Command = {
+  path: ["ext", "init"],
+  section: SECTION,
+  summary: "Write a starter extension config for tables starting with PREFIX",
+  args: "PREFIX",
+  minArgs: 1,
+  maxArgs: 1,
+  flags: {
+    extensions: serve.flags!.extensions,
+    force: { type: "boolean", help: "replace an existing config entry for this prefix" },
+  },
+  async run(ctx, [prefix], flags) {
+    const { extInitCommand } = await import("../../graphql/ext_commands.ts");
+    return extInitCommand(ctx, prefix, str(flags, "extensions"), flags.force === true);
+  },
+};
+
+const extCheck: Command = {
+  path: ["ext", "check"],
+  section: SECTION,
+  summary: "Validate the extension config against the live database",
+  maxArgs: 0,
+  flags: { extensions: serve.flags!.extensions },
+  async run(ctx, _args, flags) {
+    const { extCheckCommand } = await import("../../graphql/ext_commands.ts");
+    return extCheckCommand(ctx, str(flags, "extensions"));
+  },
+};
+
+export const serverCommands: Command[] = [serve, schema, extInit, extCheck];

@@ -1,0 +1,134 @@
+/** Setting up and learning bd: init, version, quickstart, prime. */
+import { VERSION } from "../../version.ts";
+import { initWorkspace } from "../../core/init.ts";
+import type { Command } from "../command.ts";
+import { str } from "./util.ts";
+
+const SECTION = "Setup and help";
+
+const init: Command = {
+  path: ["init"],
+  section: SECTION,
+  summary: "Create a workspace (.beads/) in this directory",
+  maxArgs: 0,
+  description: `Creates .beads/<prefix>.db (beads.db without --prefix; the prefix then comes from the
+directory name), .beads/issues.jsonl and .beads/.gitignore. If issues.jsonl already exists (a
+cloned repository), the database is rebuilt from it.`,
+  flags: {
+    prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
+    sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
+  },
+  run(ctx, _args, flags) {
+    const result = initWorkspace({
+      cwd: ctx.cwd,
+      env: ctx.env,
+      db: ctx.globals.db,
+      prefix: str(flags, "prefix"),
+      sequential: flags.sequential === true,
+      actor: ctx.globals.actor,
+      autoFlush: !ctx.globals.noAutoFlush,
+    });
+    result.beads.close();
+    if (ctx.globals.json) {
+      return ctx.out.data({
+        database: result.paths.dbPath,
+        jsonl: result.paths.jsonlPath,
+        prefix: result.prefix,
+        imported: result.imported ?? null,
+      });
+    }
+    ctx.out.line(`${ctx.out.paint("green", "✓")} Initialized bd in ${result.paths.beadsDir}`);
+    ctx.out.line(`  Database: ${result.paths.dbPath}`);
+    ctx.out.line(`  Issue prefix: ${result.prefix}`);
+    if (result.imported) {
+      ctx.out.line(`  Rebuilt from issues.jsonl: ${result.imported.created} issues`);
+    }
+    ctx.out.line(`Next: bd create "My first issue"   (or: bd quickstart)`);
+  },
+};
+
+const version: Command = {
+  path: ["version"],
+  section: SECTION,
+  summary: "Print the version",
+  maxArgs: 0,
+  run(ctx) {
+    if (ctx.globals.json) return ctx.out.data({ version: VERSION, build: "deno" });
+    ctx.out.line(`bd version ${VERSION} (deno)`);
+  },
+};
+
+const QUICKSTART = `bd quickstart — a five-minute walkthrough (every line runs as written)
+
+bd tracks issues and the dependencies between them, so that you (or an agent) can always ask
+"what can I work on now?". Data lives in .beads/: a SQLite database (a local cache) and
+issues.jsonl (commit this one to git).
+
+1. Create a workspace in your project:
+     bd init --prefix demo
+
+2. Create issues (IDs are short hashes like demo-a3f):
+     bd create "Set up the database" -p 1 -t task
+     bd create "Write the API" -p 1 -t feature
+     bd create "Fix the login bug" -p 0 -t bug -l auth
+
+3. Say what blocks what ("the API depends on the database"):
+     bd dep add <api-id> <database-id>
+     bd dep tree <api-id>
+
+4. Ask for ready work — open, not blocked, not deferred:
+     bd ready
+     bd blocked
+
+5. Work on something and finish it:
+     bd update <database-id> --claim          # assignee = you, status = in_progress
+     bd close <database-id> --reason "Done"
+     bd ready                                 # the API is ready now
+
+6. Everything prints JSON for scripts and agents:
+     bd ready --json --limit 1
+     bd show <api-id> --json
+
+7. Share through git: commit .beads/issues.jsonl, or let bd do it:
+     bd sync
+
+More: bd --help, bd <command> --help, bd prime (the agent primer).`;
+
+const PRIME = `# bd workflow primer (for agents)
+
+- Find work: \`bd ready --json\` (open, unblocked, not deferred; sorted). Claim atomically:
+  \`bd ready --claim --json\` → \`[issue]\` or \`[]\`; or \`bd update ID --claim --json\`
+  (exit 1 with code CONFLICT if someone else holds it).
+- Record what you find while working: \`bd create "TITLE" -t bug -p 1 --deps discovered-from:ID --json\`.
+- Dependencies: \`bd dep add A B\` = A depends on B (B blocks A). Types: blocks, related,
+  parent-child, discovered-from. Epics: \`bd create "Part" --parent EPIC\`.
+- Progress: \`bd update ID --status in_progress|blocked|deferred\`, \`bd comments add ID "note"\`.
+- Finish: \`bd close ID --reason "what was done" --json\`.
+- Inspect: \`bd show ID --json\` (array), \`bd list --json\`, \`bd blocked --json\`, \`bd stats --json\`.
+- Errors: non-zero exit, empty stdout; with --json stderr carries
+  {"error":{"code":"NOT_FOUND|AMBIGUOUS_ID|VALIDATION|CYCLE|CONFLICT|USAGE|DB_LOCKED|INTERNAL","message":...}}.
+- Before ending a session: \`bd sync\` (commit and share .beads/issues.jsonl through git).`;
+
+const quickstart: Command = {
+  path: ["quickstart"],
+  section: SECTION,
+  summary: "A short walkthrough of bd",
+  maxArgs: 0,
+  run(ctx) {
+    if (ctx.globals.json) return ctx.out.data({ text: QUICKSTART });
+    ctx.out.line(QUICKSTART);
+  },
+};
+
+const prime: Command = {
+  path: ["prime"],
+  section: SECTION,
+  summary: "Print the concise workflow primer for agents",
+  maxArgs: 0,
+  run(ctx) {
+    if (ctx.globals.json) return ctx.out.data({ text: PRIME });
+    ctx.out.line(PRIME);
+  },
+};
+
+export const setupCommands: Command[] = [init, version, quickstart, prime];

@@ -1,0 +1,18 @@
+/** Who is acting (contract §2): --actor, $BD_ACTOR, $BEADS_ACTOR, git user.name, $USER, unknown. */
+import { spawnSync } from "node:child_process";
+
+/** Returns the actor name; asks git only when nothing cheaper is set. */
+export function resolveActor(
+  explicit: string | undefined,
+  env: Record<string, string | undefined>,
+  cwd: string,
+): string {
+  const direct = explicit || env.BD_ACTOR || env.BEADS_ACTOR;
+  if (direct) return direct;
+  try {
+    const r = spawnSync("git", ["config", "user.name"], { cwd, encoding: "utf8", timeout: 2000 });
+    const name = r.status === 0 ? String(r.stdout).trim() : "";
+    if (name) return name;
+  } catch { /* git missing: fall through */ }
+  return env.USER || "unknown";
+}

@@ -1,0 +1,45 @@
+/** `bd init`: create a workspace, or rebuild the database from an existing `issues.jsonl`. */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { Db } from "../store/db.ts";
+import * as meta from "../store/meta.ts";
+import { Beads } from "./service.ts";
+import { flushJsonl, type ImportSummary, importText, jsonlHasContent } from "./sync.ts";
+import { checkPrefix, type LocateOptions, prefixFromDir, prepareWorkspace, type WorkspacePaths } from "./workspace.ts";
+
+export interface InitOptions extends LocateOptions {
+  prefix?: string;
+  sequential?: boolean;
+  actor?: string;
+  autoFlush?: boolean;
+}
+
+/** Returns the most common ID prefix in a JSONL text (how an adopted workspace names issues). */
+function prefixInJsonl(text: string): string | undefined {
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/"id":"([^"]+?)-[^"-]+"/g)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Creates the workspace; returns it with the import summary when it was rebuilt from JSONL. */
+export function initWorkspace(
+  opts: InitOptions,
+): { beads: Beads; paths: WorkspacePaths; prefix: string; imported?: ImportSummary } {
+  if (opts.prefix !== undefined) checkPrefix(opts.prefix);
+  const paths = prepareWorkspace(opts);
+  const existing = jsonlHasContent(paths.jsonlPath) ? readFileSync(paths.jsonlPath, "utf8") : undefined;
+  const prefix = opts.prefix ?? (existing ? prefixInJsonl(existing) : undefined) ?? prefixFromDir(opts.cwd);
+  const db = Db.open(paths.dbPath);
+  db.write(() => {
+    meta.setKey(db, "config", "issue_prefix", prefix);
+    if (opts.sequential) meta.setKey(db, "config", "id_mode", "sequential");
+  });
+  const beads = new Beads(db, paths, { actor: opts.actor, env: opts.env, cwd: opts.cwd, autoFlush: opts.autoFlush });
+  let imported: ImportSummary | undefined;
+  if (existing !== undefined) {
+    imported = importText(beads, existing);
+  } else {
+    if (!existsSync(paths.jsonlPath)) writeFileSync(paths.jsonlPath, "");
+    if (opts.autoFlush !== false) flushJsonl(beads, { full: true });
+  }
+  return { beads, paths, prefix, imported };
+}

@@ -1,0 +1,194 @@
+/** The JSONL format of contract §8: one compact issue per line, sorted by ID, extras kept. */
+import { BdError } from "../model/errors.ts";
+import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../model/types.ts";
+
+/** Returns the issue as a JSONL record: contract key order, relations embedded, extras last. */
+export function issueRecord(
+  issue: Issue,
+  labels: string[] | undefined,
+  deps: Dependency[] | undefined,
+  comments: Comment[] | undefined,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of ISSUE_FIELDS) if (issue[f] !== undefined) out[f] = issue[f];
+  if (labels?.length) out.labels = labels;
+  if (deps?.length) out.dependencies = deps;
+  // Comment ids are local row numbers; leaving them out keeps clones' files identical.
+  if (comments?.length) {
+    out.comments = comments.map((c) => ({
+      issue_id: c.issue_id,
+      author: c.author,
+      text: c.text,
+      created_at: c.created_at,
+    }));
+  }
+  for (const [k, v] of Object.entries(issue)) if (!KNOWN_ISSUE_KEYS.has(k)) out[k] = v;
+  return out;
+}
+
+/** A parsed JSONL line: a live issue or a tombstone. */
+export type ImportRecord =
+  | {
+    kind: "issue";
+    issue: Issue;
+    extra: Record<string, unknown>;
+    labels: string[];
+    dependencies: { dep: Dependency; extra: Record<string, unknown> }[];
+    comments: { author: string; text: string; created_at: string }[];
+  }
+  | {
+    kind: "tombstone";
+    id: string;
+    deleted_at: string;
+    deleted_by: string;
+    delete_reason: string;
+    line: string;
+  };
+
+const DEP_KNOWN = new Set(["issue_id", "depends_on_id", "type", "created_at", "created_by"]);
+
+function fail(lineNo: number, reason: string): never {
+  throw new BdError("VALIDATION", `line ${lineNo}: ${reason}`);
+}
+
+function optString(o: Record<string, unknown>, key: string, lineNo: number): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") fail(lineNo, `field "${key}" must be a string`);
+  return v;
+}
+
+/** Parses one JSONL line (1-based `lineNo` for messages); throws `line N: <reason>`. */
+export function parseLine(line: string, lineNo: number): ImportRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    fail(lineNo, `invalid JSON (${e instanceof Error ? e.message : e})`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    fail(lineNo, "expected a JSON object");
+  }
+  const o = value as Record<string, unknown>;
+  const id = optString(o, "id", lineNo);
+  if (!id) fail(lineNo, 'missing "id"');
+  if (/[\s"\\]/.test(id)) fail(lineNo, `invalid id ${JSON.stringify(id)}`);
+  const now = new Date().toISOString();
+  if (o.status === "tombstone") {
+    return {
+      kind: "tombstone",
+      id,
+      deleted_at: optString(o, "deleted_at", lineNo) ?? optString(o, "updated_at", lineNo) ?? now,
+      deleted_by: optString(o, "deleted_by", lineNo) ?? "unknown",
+      delete_reason: optString(o, "delete_reason", lineNo) ?? "",
+      line: JSON.stringify(o),
+    };
+  }
+  const title = optString(o, "title", lineNo);
+  if (title === undefined || title.trim() === "") fail(lineNo, `issue ${id} has no title`);
+  let priority = 0; // beads omits priority 0 (Go omitempty), so absent means P0
+  if (o.priority !== undefined && o.priority !== null) {
+    if (typeof o.priority !== "number" || !Number.isInteger(o.priority)) {
+      fail(lineNo, `issue ${id}: priority must be an integer`);
+    }
+    priority = o.priority;
+  }
+  let estimate: number | undefined;
+  if (o.estimated_minutes !== undefined && o.estimated_minutes !== null) {
+    if (typeof o.estimated_minutes !== "number") fail(lineNo, `issue ${id}: estimated_minutes must be a number`);
+    estimate = o.estimated_minutes;
+  }
+  const created = optString(o, "created_at", lineNo) ?? optString(o, "updated_at", lineNo) ?? now;
+  const issue: Issue = {
+    id,
+    title,
+    status: optString(o, "status", lineNo) || "open",
+    priority,
+    issue_type: optString(o, "issue_type", lineNo) || "task",
+    created_at: created,
+    updated_at: optString(o, "updated_at", lineNo) ?? created,
+  };
+  for (const f of ISSUE_FIELDS) {
+    if (f in issue || f === "priority" || f === "estimated_minutes") continue;
+    const v = optString(o, f, lineNo);
+    if (v !== undefined && v !== "") issue[f] = v;
+  }
+  if (estimate !== undefined) issue.estimated_minutes = estimate;
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (!KNOWN_ISSUE_KEYS.has(k)) extra[k] = v;
+
+  const labels: string[] = [];
+  if (o.labels !== undefined && o.labels !== null) {
+    if (!Array.isArray(o.labels) || o.labels.some((l) => typeof l !== "string")) {
+      fail(lineNo, `issue ${id}: labels must be an array of strings`);
+    }
+    labels.push(...(o.labels as string[]));
+  }
+  const dependencies: { dep: Dependency; extra: Record<string, unknown> }[] = [];
+  if (o.dependencies !== undefined && o.dependencies !== null) {
+    if (!Array.isArray(o.dependencies)) fail(lineNo, `issue ${id}: dependencies must be an array`);
+    for (const d of o.dependencies as unknown[]) {
+      if (typeof d !== "object" || d === null) fail(lineNo, `issue ${id}: a dependency must be an object`);
+      const dd = d as Record<string, unknown>;
+      const target = optString(dd, "depends_on_id", lineNo);
+      if (!target) fail(lineNo, `issue ${id}: a dependency has no depends_on_id`);
+      const dep: Dependency = {
+        issue_id: id,
+        depends_on_id: target,
+        type: optString(dd, "type", lineNo) || "blocks",
+        created_at: optString(dd, "created_at", lineNo) ?? issue.created_at,
+      };
+      const by = optString(dd, "created_by", lineNo);
+      if (by) dep.created_by = by;
+      const dExtra: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(dd)) if (!DEP_KNOWN.has(k)) dExtra[k] = v;
+      dependencies.push({ dep, extra: dExtra });
+    }
+  }
+  const comments: { author: string; text: string; created_at: string }[] = [];
+  if (o.comments !== undefined && o.comments !== null) {
+    if (!Array.isArray(o.comments)) fail(lineNo, `issue ${id}: comments must be an array`);
+    for (const c of o.comments as unknown[]) {
+      if (typeof c !== "object" || c === null) fail(lineNo, `issue ${id}: a comment must be an object`);
+      const cc = c as Record<string, unknown>;
+      const text = optString(cc, "text", lineNo);
+      if (text === undefined) fail(lineNo, `issue ${id}: a comment has no text`);
+      comments.push({
+        author: optString(cc, "author", lineNo) ?? "unknown",
+        text,
+        created_at: optString(cc, "created_at", lineNo) ?? issue.created_at,
+      });
+    }
+  }
+  return { kind: "issue", issue, extra, labels, dependencies, comments };
+}
+
+/** Parses a whole JSONL text; blank lines are skipped; the first bad line aborts. */
+export function parseJsonl(text: string): ImportRecord[] {
+  const out: ImportRecord[] = [];
+  const lines = text.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line) out.push(parseLine(line, i + 1));
+  }
+  return out;
+}
+
+/** Returns the ID of a JSONL line cheaply (bd writes `{"id":"..."` first), or via a parse. */
+export function lineId(line: string): string | undefined {
+  if (line.startsWith('{"id":"')) {
+    const end = line.indexOf('"', 7);
+    if (end > 7) return line.slice(7, end);
+  }
+  try {
+    const o = JSON.parse(line);
+    return typeof o?.id === "string" ? o.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Byte-order comparison of IDs (the JSONL sort order). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,318 @@
+/**
+ * JSONL export/import, auto-flush and auto-import (contract §8). The JSONL is what a team
+ * commits; the database is a cache of it plus local changes not yet flushed.
+ */
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import type { Beads } from "./service.ts";
+import { compareIds, type ImportRecord, issueRecord, lineId, parseJsonl } from "./jsonl.ts";
+import * as issuesRepo from "../store/issues.ts";
+import * as rel from "../store/relations.ts";
+import * as meta from "../store/meta.ts";
+import { BdError } from "../model/errors.ts";
+import { toMillis } from "../model/time.ts";
+import type { Issue, IssueFilter } from "../model/types.ts";
+
+// ---------------------------------------------------------------- encoding
+
+/** Returns the JSONL lines (without newlines) of these issues, in ID order. */
+function issueLines(beads: Beads, issues: Issue[]): Map<string, string> {
+  const ids = issues.map((i) => i.id);
+  const labels = rel.labelsOf(beads.db, ids);
+  const deps = rel.dependenciesOf(beads.db, ids);
+  const comments = rel.commentsOf(beads.db, ids);
+  const out = new Map<string, string>();
+  for (const issue of issues) {
+    out.set(
+      issue.id,
+      JSON.stringify(issueRecord(issue, labels.get(issue.id), deps.get(issue.id), comments.get(issue.id))),
+    );
+  }
+  return out;
+}
+
+/** Returns the whole JSONL text for the workspace (live issues and tombstones), sorted by ID. */
+export function exportText(beads: Beads, filter?: IssueFilter): string {
+  let issues = issuesRepo.allIssues(beads.db);
+  if (filter?.status?.length) issues = issues.filter((i) => filter.status!.includes(i.status));
+  const lines = issueLines(beads, issues);
+  if (!filter?.status?.length || filter.status.includes("tombstone")) {
+    for (const t of meta.tombstones(beads.db)) if (!lines.has(t.id)) lines.set(t.id, t.data);
+  }
+  const ids = [...lines.keys()].sort(compareIds);
+  return ids.map((id) => lines.get(id)!).join("\n") + (ids.length ? "\n" : "");
+}
+
+// ---------------------------------------------------------------- files
+
+/** Writes a file atomically: a temp file in the same directory, fsync, rename. */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch { /* nothing to clean */ }
+    throw new BdError("INTERNAL", `cannot write ${path}: ${e instanceof Error ? e.message : e}`);
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+}
+
+interface FileState {
+  size: number;
+  mtime: number;
+}
+
+function fileState(path: string): FileState | undefined {
+  try {
+    const s = statSync(path);
+    return { size: s.size, mtime: s.mtimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Records what the JSONL looks like now, so the next start knows it needs no import. */
+function recordJsonlState(beads: Beads, text: string): void {
+  const st = fileState(beads.paths.jsonlPath);
+  meta.setKey(beads.db, "metadata", "jsonl_hash", hashText(text));
+  meta.setKey(beads.db, "metadata", "jsonl_stat", st ? `${st.size}:${st.mtime}` : "");
+}
+
+// ---------------------------------------------------------------- flush
+
+/**
+ * Brings `issues.jsonl` up to date with the database. Holds the write lock while it writes, so
+ * concurrent bd processes flush one after another and the file is always a complete snapshot.
+ * Only the lines of changed issues are re-serialised; the rest are spliced in as they were.
+ */
+export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): { written: boolean; lines: number } {
+  return beads.db.write(() => {
+    const path = beads.paths.jsonlPath;
+    const dirty = meta.dirtyIds(beads.db);
+    const st = fileState(path);
+    const recorded = meta.getKey(beads.db, "metadata", "jsonl_stat");
+    const unchangedFile = st !== undefined && recorded === `${st.size}:${st.mtime}`;
+    if (!opts.full && dirty.length === 0 && unchangedFile) return { written: false, lines: -1 };
+    let text: string;
+    if (opts.full || !unchangedFile) {
+      text = exportText(beads);
+    } else {
+      const lines = new Map<string, string>();
+      for (const line of readFileSync(path, "utf8").split("\n")) {
+        if (!line.trim()) continue;
+        const id = lineId(line);
+        if (id !== undefined) lines.set(id, line);
+      }
+      const live = issuesRepo.getIssues(beads.db, dirty);
+      const fresh = issueLines(beads, live);
+      const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
+      for (const id of dirty) {
+        const line = fresh.get(id) ?? dead.get(id);
+        if (line) lines.set(id, line);
+        else lines.delete(id);
+      }
+      const ids = [...lines.keys()].sort(compareIds);
+      text = ids.map((id) => lines.get(id)!).join("\n") + (ids.length ? "\n" : "");
+    }
+    writeFileAtomic(path, text);
+    recordJsonlState(beads, text);
+    meta.clearDirty(beads.db);
+    return { written: true, lines: text ? text.split("\n").length - 1 : 0 };
+  });
+}
+
+// ---------------------------------------------------------------- import
+
+export interface ImportSummary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  deleted: number;
+  skipped: number;
+  dry_run: boolean;
+}
+
+class DryRunRollback extends Error {}
+
+/**
+ * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;
+ * labels, dependencies and comments merged (never dropped); tombstones delete.
+ */
+export function importRecords(
+  beads: Beads,
+  records: ImportRecord[],
+  opts: { skipExisting?: boolean; dryRun?: boolean; markDirty?: boolean } = {},
+): ImportSummary {
+  const summary: ImportSummary = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    skipped: 0,
+    dry_run: !!opts.dryRun,
+  };
+  const sequential = meta.getKey(beads.db, "config", "id_mode") === "sequential";
+  const run = () => {
+    const touched: string[] = [];
+    for (const r of records) {
+      if (r.kind === "tombstone") {
+        const existing = issuesRepo.getIssue(beads.db, r.id);
+        if (existing) {
+          if (toMillis(existing.updated_at) > toMillis(r.deleted_at)) {
+            summary.unchanged++; // edited here after the other side deleted it: keep it
+            continue;
+          }
+          const affected = rel.deleteEdgesTo(beads.db, r.id);
+          issuesRepo.deleteIssueRow(beads.db, r.id);
+          touched.push(...affected);
+          summary.deleted++;
+        } else if (meta.tombstones(beads.db, [r.id]).length) {
+          summary.unchanged++;
+          continue;
+        } else summary.unchanged++;
+        meta.upsertTombstone(beads.db, {
+          id: r.id,
+          deleted_at: r.deleted_at,
+          deleted_by: r.deleted_by,
+          delete_reason: r.delete_reason,
+          data: r.line,
+        });
+        touched.push(r.id);
+        continue;
+      }
+      const { issue } = r;
+      const tomb = meta.tombstones(beads.db, [issue.id])[0];
+      if (tomb) {
+        if (toMillis(issue.updated_at) <= toMillis(tomb.deleted_at)) {
+          summary.unchanged++;
+          continue;
+        }
+        meta.deleteTombstone(beads.db, issue.id); // recreated after the delete: it lives again
+      }
+      const existing = issuesRepo.getIssue(beads.db, issue.id);
+      if (existing && opts.skipExisting) {
+        summary.skipped++;
+        continue;
+      }
+      let changed = false;
+      if (!existing) {
+        issuesRepo.insertIssue(beads.db, issue, r.extra);
+        summary.created++;
+        changed = true;
+      } else {
+        if (sequential && existing.created_at !== issue.created_at && existing.title !== issue.title) {
+          throw new BdError(
+            "CONFLICT",
+            `ID clash on ${issue.id}: the incoming issue "${issue.title}" (created ${issue.created_at}) is a different issue from the local "${existing.title}" (created ${existing.created_at}); sequential IDs collided across clones — renumber one side (bd create --id) before importing`,
+          );
+        }
+        if (toMillis(issue.updated_at) > toMillis(existing.updated_at)) {
+          const cols: Record<string, unknown> = {};
+          for (const k of issuesRepo.ISSUE_COLUMNS.split(", ")) {
+            if (k === "extra") continue;
+            cols[k] = issue[k] ?? null;
+          }
+          issuesRepo.updateIssueColumns(beads.db, issue.id, cols);
+          issuesRepo.setIssueExtra(beads.db, issue.id, r.extra);
+          changed = true;
+        }
+      }
+      for (const label of r.labels) if (rel.insertLabel(beads.db, issue.id, label)) changed = true;
+      for (const { dep, extra } of r.dependencies) {
+        const had = rel.getDependency(beads.db, dep.issue_id, dep.depends_on_id);
+        if (!had) {
+          rel.upsertDependency(beads.db, dep, extra);
+          changed = true;
+        } else if (had.type !== dep.type && toMillis(issue.updated_at) > toMillis(existing?.updated_at ?? "")) {
+          rel.upsertDependency(beads.db, dep, extra);
+          changed = true;
+        }
+      }
+      for (const c of r.comments) {
+        const comment = { issue_id: issue.id, ...c };
+        if (!rel.commentExists(beads.db, comment)) {
+          rel.insertComment(beads.db, comment);
+          changed = true;
+        }
+      }
+      if (existing) {
+        if (changed) summary.updated++;
+        else summary.unchanged++;
+      }
+      if (changed) touched.push(issue.id);
+    }
+    if (opts.markDirty !== false) meta.markDirty(beads.db, [...new Set(touched)], new Date().toISOString());
+    if (opts.dryRun) throw new DryRunRollback();
+  };
+  try {
+    beads.mutate(run);
+  } catch (e) {
+    if (!(e instanceof DryRunRollback)) throw e;
+  }
+  return summary;
+}
+
+/** Imports JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */
+export function importText(
+  beads: Beads,
+  text: string,
+  opts: { skipExisting?: boolean; dryRun?: boolean } = {},
+): ImportSummary {
+  return importRecords(beads, parseJsonl(text), opts);
+}
+
+/**
+ * Imports `issues.jsonl` when it changed since the last flush or import (after a `git pull`).
+ * Cheap when nothing changed: one stat, compared with the state recorded at the last flush.
+ */
+export function autoImport(beads: Beads): ImportSummary | undefined {
+  const path = beads.paths.jsonlPath;
+  const st = fileState(path);
+  if (!st) return undefined;
+  if (meta.getKey(beads.db, "metadata", "jsonl_stat") === `${st.size}:${st.mtime}`) return undefined;
+  return beads.db.write(() => {
+    const now = fileState(path);
+    if (!now || meta.getKey(beads.db, "metadata", "jsonl_stat") === `${now.size}:${now.mtime}`) return undefined;
+    const text = readFileSync(path, "utf8");
+    let summary: ImportSummary | undefined;
+    if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
+      try {
+        summary = importText(beads, text);
+      } catch (e) {
+        if (e instanceof BdError) {
+          throw new BdError(e.code, `cannot auto-import ${path}: ${e.message} (fix the file, or use --no-auto-import)`);
+        }
+        throw e;
+      }
+    }
+    // The file is now reflected in the database; dirty issues (merges) are flushed afterwards.
+    recordJsonlState(beads, text);
+    return summary;
+  });
+}
+
+/** Returns true if the workspace's JSONL exists and holds at least one line. */
+export function jsonlHasContent(path: string): boolean {
+  return existsSync(path) && statSync(path).size > 0 && readFileSync(path, "utf8").trim().length > 0;
+}

@@ -1,0 +1,28 @@
+/** Stable error codes shared by the CLI (exit status, JSON errors) and GraphQL (`extensions.code`). */
+export type ErrorCode =
+  | "NOT_FOUND"
+  | "AMBIGUOUS_ID"
+  | "VALIDATION"
+  | "CYCLE"
+  | "CONFLICT"
+  | "USAGE"
+  | "DB_LOCKED"
+  | "INTERNAL";
+
+/** The one error class of bd: a stable `code` plus a message that tells the user what to do. */
+export class BdError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message);
+    this.name = "BdError";
+  }
+}
+
+/** Returns a BdError with code VALIDATION. */
+export function validation(message: string): BdError {
+  return new BdError("VALIDATION", message);
+}
+
+/** Returns a BdError with code NOT_FOUND. */
+export function notFound(message: string): BdError {
+  return new BdError("NOT_FOUND", message);
+}

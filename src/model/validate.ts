@@ -1,0 +1,72 @@
+/** Input rules: each function returns the normalised value or throws a VALIDATION BdError. */
+import { validation } from "./errors.ts";
+import { DEPENDENCY_TYPES, ISSUE_TYPES, STATUSES } from "./types.ts";
+
+export const MAX_TITLE = 500;
+
+/** Returns the priority 0..4 parsed from `0..4` or `P0..P4`. */
+export function parsePriority(input: string | number): number {
+  const text = String(input).trim();
+  const m = /^[Pp]?([0-4])$/.exec(text);
+  if (!m) {
+    throw validation(`invalid priority "${text}": use 0-4 or P0-P4 (0 is highest)`);
+  }
+  return Number(m[1]);
+}
+
+/** Returns the trimmed title after checking its length (1-500 characters). */
+export function checkTitle(title: string): string {
+  const t = title.trim();
+  if (t.length === 0) throw validation("title is required and cannot be empty");
+  if ([...t].length > MAX_TITLE) {
+    throw validation(`title is too long (${[...t].length} characters; the maximum is ${MAX_TITLE})`);
+  }
+  return t;
+}
+
+/** Returns the status if it is one bd accepts as input. */
+export function checkStatus(status: string): string {
+  if (!(STATUSES as readonly string[]).includes(status)) {
+    throw validation(`invalid status "${status}": use one of ${STATUSES.join(", ")}`);
+  }
+  return status;
+}
+
+/** Returns the issue type if it is one bd accepts as input. */
+export function checkIssueType(type: string): string {
+  if (!(ISSUE_TYPES as readonly string[]).includes(type)) {
+    throw validation(`invalid issue type "${type}": use one of ${ISSUE_TYPES.join(", ")}`);
+  }
+  return type;
+}
+
+/** Returns the dependency type if it is one bd accepts as input. */
+export function checkDependencyType(type: string): string {
+  if (!(DEPENDENCY_TYPES as readonly string[]).includes(type)) {
+    throw validation(`invalid dependency type "${type}": use one of ${DEPENDENCY_TYPES.join(", ")}`);
+  }
+  return type;
+}
+
+/** Returns a non-negative integer of minutes. */
+export function checkEstimate(input: string | number): number {
+  const n = Number(input);
+  if (!Number.isInteger(n) || n < 0) {
+    throw validation(`invalid estimate "${input}": use a whole number of minutes (e.g. 90)`);
+  }
+  return n;
+}
+
+/** Returns a label after checking it is non-empty and has no whitespace at its ends or commas. */
+export function checkLabel(label: string): string {
+  const l = label.trim();
+  if (!l) throw validation("label cannot be empty");
+  if (l.includes(",")) throw validation(`invalid label "${l}": labels cannot contain commas`);
+  return l;
+}
+
+/** Returns text with control characters other than newline and tab removed. */
+export function stripControl(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
+}

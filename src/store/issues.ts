@@ -1,0 +1,139 @@
+/** Issue rows: mapping between SQL rows and Issue objects, inserts, updates, lookups. */
+import type { Db, Param, Row } from "./db.ts";
+import { type Issue, ISSUE_FIELDS, type IssueField } from "../model/types.ts";
+
+/** Columns that are written as '' rather than NULL when empty (bd's text columns). */
+const TEXT_DEFAULT_EMPTY = new Set(["description", "design", "acceptance_criteria", "notes"]);
+const ALWAYS = new Set(["id", "title", "status", "priority", "issue_type", "created_at", "updated_at"]);
+const COLUMN_LIST = [...ISSUE_FIELDS, "extra"].join(", ");
+
+/** Returns an Issue from a row: contract key order, empty fields omitted, extras appended. */
+export function rowToIssue(row: Row): Issue {
+  const issue: Record<string, unknown> = {};
+  for (const f of ISSUE_FIELDS) {
+    const v = row[f];
+    if (ALWAYS.has(f)) issue[f] = f === "priority" ? Number(v ?? 0) : v ?? "";
+    else if (v !== null && v !== undefined && v !== "") {
+      issue[f] = f === "estimated_minutes" ? Number(v) : v;
+    }
+  }
+  if (typeof row.extra === "string" && row.extra) {
+    try {
+      const extra = JSON.parse(row.extra) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(extra)) if (!(k in issue)) issue[k] = v;
+    } catch { /* a foreign writer put non-JSON here; ignore it rather than fail a read */ }
+  }
+  return issue as Issue;
+}
+
+function toParam(field: string, value: unknown): Param {
+  if (value === undefined || value === null || value === "") {
+    return TEXT_DEFAULT_EMPTY.has(field) ? "" : null;
+  }
+  if (typeof value === "number" || typeof value === "string") return value;
+  return String(value);
+}
+
+/** Inserts a new issue row (fields taken from `issue`, extras into `extra`). */
+export function insertIssue(db: Db, issue: Issue, extra?: Record<string, unknown>): void {
+  const values = ISSUE_FIELDS.map((f) => toParam(f, issue[f]));
+  const extraJson = extra && Object.keys(extra).length ? JSON.stringify(extra) : null;
+  db.run(
+    `INSERT INTO issues (${COLUMN_LIST}) VALUES (${ISSUE_FIELDS.map(() => "?").join(", ")}, ?)`,
+    ...values,
+    extraJson,
+  );
+}
+
+/** Sets the given scalar fields of an issue. */
+export function updateIssueColumns(
+  db: Db,
+  id: string,
+  fields: Partial<Record<IssueField, unknown>>,
+): void {
+  const keys = Object.keys(fields).filter((k) => (ISSUE_FIELDS as readonly string[]).includes(k));
+  if (keys.length === 0) return;
+  // Column names come from ISSUE_FIELDS only, never from input.
+  db.run(
+    `UPDATE issues SET ${keys.map((k) => `${k} = ?`).join(", ")} WHERE id = ?`,
+    ...keys.map((k) => toParam(k, fields[k as IssueField])),
+    id,
+  );
+}
+
+/** Replaces the extra (unknown imported fields) JSON of an issue. */
+export function setIssueExtra(db: Db, id: string, extra: Record<string, unknown>): void {
+  db.run(
+    "UPDATE issues SET extra = ? WHERE id = ?",
+    Object.keys(extra).length ? JSON.stringify(extra) : null,
+    id,
+  );
+}
+
+/** Returns the extra JSON of an issue ({} when none). */
+export function getIssueExtra(db: Db, id: string): Record<string, unknown> {
+  const row = db.get<{ extra: string | null }>("SELECT extra FROM issues WHERE id = ?", id);
+  if (!row?.extra) return {};
+  try {
+    return JSON.parse(row.extra);
+  } catch {
+    return {};
+  }
+}
+
+/** Returns the issue with exactly this ID, or undefined. */
+export function getIssue(db: Db, id: string): Issue | undefined {
+  const row = db.get(`SELECT ${COLUMN_LIST} FROM issues WHERE id = ?`, id);
+  return row ? rowToIssue(row) : undefined;
+}
+
+/** Returns the issues with these IDs (any order; missing ones are absent). */
+export function getIssues(db: Db, ids: readonly string[]): Issue[] {
+  if (ids.length === 0) return [];
+  return db.all(
+    `SELECT ${COLUMN_LIST} FROM issues WHERE id IN (SELECT value FROM json_each(?))`,
+    JSON.stringify(ids),
+  ).map(rowToIssue);
+}
+
+/** Returns true if an issue with this exact ID exists. */
+export function issueExists(db: Db, id: string): boolean {
+  return db.get("SELECT 1 AS x FROM issues WHERE id = ?", id) !== undefined;
+}
+
+/** Returns up to `limit` IDs matching `input` as exact, `prefix-input`, or a substring. */
+export function findIdCandidates(db: Db, prefix: string, input: string, limit = 10): string[] {
+  const exact = db.get<{ id: string }>(
+    "SELECT id FROM issues WHERE id = ? OR id = ? LIMIT 1",
+    input,
+    `${prefix}-${input}`,
+  );
+  if (exact) return [exact.id];
+  return db.all<{ id: string }>(
+    "SELECT id FROM issues WHERE instr(id, ?) > 0 ORDER BY id LIMIT ?",
+    input,
+    limit,
+  ).map((r) => r.id);
+}
+
+/** Deletes an issue row (labels, comments, outgoing edges and extension rows cascade). */
+export function deleteIssueRow(db: Db, id: string): void {
+  db.run("DELETE FROM issues WHERE id = ?", id);
+}
+
+/** Returns the number of top-level issues (IDs without a `.child` part). */
+export function countTopLevelIssues(db: Db): number {
+  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM issues WHERE instr(id, '.') = 0")?.n);
+}
+
+/** Returns all issue IDs in byte order. */
+export function allIssueIds(db: Db): string[] {
+  return db.all<{ id: string }>("SELECT id FROM issues ORDER BY id").map((r) => r.id);
+}
+
+/** Returns every issue (for export), in ID byte order. */
+export function allIssues(db: Db): Issue[] {
+  return db.all(`SELECT ${COLUMN_LIST} FROM issues ORDER BY id`).map(rowToIssue);
+}
+
+export { COLUMN_LIST as ISSUE_COLUMNS };

@@ -1,0 +1,273 @@
+/** Read queries over issues: filters, list, ready, blocked, counts, search. */
+import type { Db, Param } from "./db.ts";
+import { BLOCKED_IDS_SQL } from "./schema.ts";
+import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
+import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
+
+const COLUMNS_I = ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ");
+
+/** Descendants of a parent: parent-child edges and hierarchical IDs, recursively. */
+const DESCENDANTS_SQL = `
+WITH RECURSIVE descendant(id) AS (
+  SELECT ?
+  UNION
+  SELECT d.issue_id FROM descendant p
+  JOIN dependencies d ON d.depends_on_id = p.id AND d.type = 'parent-child'
+  UNION
+  SELECT c.id FROM descendant p JOIN issues c ON c.id > p.id || '.' AND c.id < p.id || '/'
+)
+SELECT id FROM descendant`;
+
+/** Returns a WHERE clause (without the keyword) and its parameters for a filter on alias `i`. */
+export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } {
+  const parts: string[] = [];
+  const params: Param[] = [];
+  const inList = (col: string, values: readonly (string | number)[]) => {
+    parts.push(`${col} IN (SELECT value FROM json_each(?))`);
+    params.push(JSON.stringify(values));
+  };
+  if (filter.status?.length) inList("i.status", filter.status);
+  else if (!filter.includeClosed) parts.push("i.status <> 'closed'");
+  if (filter.priority?.length) inList("i.priority", filter.priority);
+  if (filter.priorityMin !== undefined) (parts.push("i.priority >= ?"), params.push(filter.priorityMin));
+  if (filter.priorityMax !== undefined) (parts.push("i.priority <= ?"), params.push(filter.priorityMax));
+  if (filter.type?.length) inList("i.issue_type", filter.type);
+  if (filter.assignee !== undefined) (parts.push("i.assignee = ?"), params.push(filter.assignee));
+  if (filter.unassigned) parts.push("(i.assignee IS NULL OR i.assignee = '')");
+  if (filter.ids?.length) inList("i.id", filter.ids);
+  if (filter.titleContains) {
+    parts.push("instr(lower(i.title), lower(?)) > 0");
+    params.push(filter.titleContains);
+  }
+  if (filter.labels?.length) {
+    const unique = [...new Set(filter.labels)];
+    parts.push(
+      "(SELECT count(*) FROM labels l WHERE l.issue_id = i.id AND l.label IN (SELECT value FROM json_each(?))) = ?",
+    );
+    params.push(JSON.stringify(unique), unique.length);
+  }
+  if (filter.labelsAny?.length) {
+    parts.push(
+      "EXISTS (SELECT 1 FROM labels l WHERE l.issue_id = i.id AND l.label IN (SELECT value FROM json_each(?)))",
+    );
+    params.push(JSON.stringify(filter.labelsAny));
+  }
+  if (filter.parent !== undefined) {
+    parts.push(`i.id IN (${DESCENDANTS_SQL}) AND i.id <> ?`);
+    params.push(filter.parent, filter.parent);
+  }
+  const range = (col: string, op: string, value?: string) => {
+    if (value === undefined) return;
+    parts.push(`julianday(${col}) ${op} julianday(?)`);
+    params.push(value);
+  };
+  range("i.created_at", ">=", filter.createdAfter);
+  range("i.created_at", "<=", filter.createdBefore);
+  range("i.updated_at", ">=", filter.updatedAfter);
+  range("i.updated_at", "<=", filter.updatedBefore);
+  range("i.closed_at", ">=", filter.closedAfter);
+  range("i.closed_at", "<=", filter.closedBefore);
+  return { sql: parts.length ? parts.join(" AND ") : "1", params };
+}
+
+const LIST_ORDER: Record<ListSort, string> = {
+  priority: "i.priority ASC, julianday(i.created_at) DESC, i.id",
+  created: "julianday(i.created_at) DESC, i.id",
+  updated: "julianday(i.updated_at) DESC, i.id",
+  id: "i.id",
+  title: "i.title COLLATE NOCASE, i.id",
+  status: "i.status, i.priority, i.id",
+};
+
+/** Returns issues matching the filter in the given order (limit 0 = all). */
+export function listIssues(
+  db: Db,
+  filter: IssueFilter,
+  opts: { sort?: ListSort; reverse?: boolean; limit?: number; offset?: number } = {},
+): Issue[] {
+  const where = whereFor(filter);
+  let order = LIST_ORDER[opts.sort ?? "priority"];
+  if (opts.reverse) order = order.split(", ").map(flipOrder).join(", ");
+  const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+  return db.all(
+    `SELECT ${COLUMNS_I} FROM issues i WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    ...where.params,
+    limit,
+    opts.offset ?? 0,
+  ).map(rowToIssue);
+}
+
+function flipOrder(term: string): string {
+  if (term.endsWith(" DESC")) return term.slice(0, -5) + " ASC";
+  if (term.endsWith(" ASC")) return term.slice(0, -4) + " DESC";
+  return term + " DESC";
+}
+
+/** Returns the number of issues matching the filter. */
+export function countIssues(db: Db, filter: IssueFilter): number {
+  const where = whereFor(filter);
+  return Number(db.get<{ n: number }>(`SELECT count(*) AS n FROM issues i WHERE ${where.sql}`, ...where.params)?.n);
+}
+
+/** Returns counts of matching issues grouped by a column (status, priority, issue_type, assignee) or label. */
+export function countGrouped(
+  db: Db,
+  filter: IssueFilter,
+  by: "status" | "priority" | "issue_type" | "assignee" | "label",
+): { key: string; count: number }[] {
+  const where = whereFor(filter);
+  const sql = by === "label"
+    ? `SELECT l.label AS key, count(*) AS count FROM issues i JOIN labels l ON l.issue_id = i.id
+       WHERE ${where.sql} GROUP BY l.label ORDER BY l.label`
+    : `SELECT coalesce(i.${by}, '') AS key, count(*) AS count FROM issues i WHERE ${where.sql}
+       GROUP BY 1 ORDER BY 1`;
+  return db.all<{ key: string | number; count: number }>(sql, ...where.params)
+    .map((r) => ({ key: String(r.key), count: Number(r.count) }));
+}
+
+const RECENT = "julianday(i.created_at) >= julianday('now', '-2 days')";
+const READY_ORDER: Record<ReadySort, string> = {
+  hybrid: `CASE WHEN ${RECENT} THEN 0 ELSE 1 END, CASE WHEN ${RECENT} THEN i.priority ELSE 0 END,
+           julianday(i.created_at), i.id`,
+  priority: "i.priority, julianday(i.created_at), i.id",
+  oldest: "julianday(i.created_at), i.id",
+};
+
+/** The ready rule (contract §6): open, not blocked, not deferred into the future. */
+const READY_WHERE = `i.status = 'open'
+  AND (i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))
+  AND i.id NOT IN (SELECT id FROM blocked_ids)`;
+
+/** Returns ready issues matching the filter, ordered by `sort` (limit 0 = all). */
+export function readyIssues(
+  db: Db,
+  filter: IssueFilter,
+  sort: ReadySort,
+  limit: number,
+): Issue[] {
+  const where = whereFor({ ...filter, status: undefined, includeClosed: true });
+  return db.all(
+    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+     SELECT ${COLUMNS_I} FROM issues i WHERE ${READY_WHERE} AND ${where.sql}
+     ORDER BY ${READY_ORDER[sort]} LIMIT ?`,
+    ...where.params,
+    limit > 0 ? limit : -1,
+  ).map(rowToIssue);
+}
+
+/** Returns the number of ready issues. */
+export function countReady(db: Db): number {
+  return Number(
+    db.get<{ n: number }>(
+      `WITH blocked_ids AS (${BLOCKED_IDS_SQL}) SELECT count(*) AS n FROM issues i WHERE ${READY_WHERE}`,
+    )?.n,
+  );
+}
+
+/** Returns true if this issue is blocked (directly or through a parent). */
+export function isBlocked(db: Db, id: string): boolean {
+  return db.get(`WITH blocked_ids AS (${BLOCKED_IDS_SQL}) SELECT 1 AS x FROM blocked_ids WHERE id = ?`, id) !==
+    undefined;
+}
+
+/** Returns the IDs among `ids` that are blocked. */
+export function blockedAmong(db: Db, ids: readonly string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  return new Set(
+    db.all<{ id: string }>(
+      `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+       SELECT id FROM blocked_ids WHERE id IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(ids),
+    ).map((r) => r.id),
+  );
+}
+
+/** Returns active blocked issues (optionally under a parent) with the IDs of their open blockers. */
+export function blockedIssues(
+  db: Db,
+  filter: IssueFilter,
+): { issue: Issue; blockedBy: string[] }[] {
+  const where = whereFor(filter);
+  const rows = db.all(
+    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+     SELECT ${COLUMNS_I}, (
+       SELECT json_group_array(d.depends_on_id) FROM dependencies d
+       JOIN issues b ON b.id = d.depends_on_id
+       WHERE d.issue_id = i.id AND d.type = 'blocks' AND b.status <> 'closed'
+     ) AS blockers
+     FROM issues i
+     WHERE i.status <> 'closed' AND i.id IN (SELECT id FROM blocked_ids) AND ${where.sql}
+     ORDER BY i.priority, julianday(i.created_at), i.id`,
+    ...where.params,
+  );
+  return rows.map((row) => ({
+    issue: rowToIssue(row),
+    blockedBy: (JSON.parse(String(row.blockers ?? "[]")) as string[]).sort(),
+  }));
+}
+
+/** Returns issues whose text (id, title, description, notes...) contains the query. */
+export function searchIssues(db: Db, query: string, filter: IssueFilter, limit: number): Issue[] {
+  const where = whereFor(filter);
+  return db.all(
+    `SELECT ${COLUMNS_I} FROM issues i
+     WHERE (instr(lower(i.title), lower(?1)) > 0 OR instr(lower(i.description), lower(?1)) > 0
+        OR instr(lower(i.id), lower(?1)) > 0 OR instr(lower(i.notes), lower(?1)) > 0
+        OR instr(lower(i.design), lower(?1)) > 0 OR instr(lower(i.acceptance_criteria), lower(?1)) > 0
+        OR instr(lower(coalesce(i.external_ref, '')), lower(?1)) > 0)
+       AND ${where.sql}
+     ORDER BY i.priority, julianday(i.updated_at) DESC, i.id LIMIT ?`,
+    query,
+    ...where.params,
+    limit > 0 ? limit : -1,
+  ).map(rowToIssue);
+}
+
+/** Returns the stats counters (contract §3). */
+export function statsCounters(db: Db): Record<string, number> {
+  const row = db.get<Record<string, number>>(
+    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+     SELECT count(*) AS total_issues,
+       sum(status = 'open') AS open_issues,
+       sum(status = 'in_progress') AS in_progress_issues,
+       sum(status = 'closed') AS closed_issues,
+       sum(status = 'deferred') AS deferred_issues,
+       sum(status <> 'closed' AND (status = 'blocked' OR id IN (SELECT id FROM blocked_ids))) AS blocked_issues,
+       avg(CASE WHEN status = 'closed' AND closed_at IS NOT NULL
+           THEN (julianday(closed_at) - julianday(created_at)) * 24 END) AS average_lead_time_hours
+     FROM issues`,
+  )!;
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = Number(v ?? 0);
+  out.average_lead_time_hours = Math.round(out.average_lead_time_hours * 100) / 100;
+  return out;
+}
+
+/** Returns active issues not updated since `before` (oldest first). */
+export function staleIssues(db: Db, before: string, filter: IssueFilter, limit: number): Issue[] {
+  const where = whereFor(filter);
+  return db.all(
+    `SELECT ${COLUMNS_I} FROM issues i WHERE julianday(i.updated_at) < julianday(?) AND ${where.sql}
+     ORDER BY julianday(i.updated_at), i.id LIMIT ?`,
+    before,
+    ...where.params,
+    limit > 0 ? limit : -1,
+  ).map(rowToIssue);
+}
+
+/** Returns the IDs of all descendants of `parent` (not including it). */
+export function descendantIds(db: Db, parent: string): string[] {
+  return db.all<{ id: string }>(`${DESCENDANTS_SQL} WHERE id <> ?`, parent, parent).map((r) => r.id);
+}
+
+/** Returns epics (open unless `all`) with their direct children's totals. */
+export function epicChildCounts(db: Db): { id: string; total: number; closed: number }[] {
+  return db.all<{ id: string; total: number; closed: number }>(
+    `SELECT e.id AS id, count(c.id) AS total, coalesce(sum(c.status = 'closed'), 0) AS closed
+     FROM issues e
+     LEFT JOIN dependencies d ON d.depends_on_id = e.id AND d.type = 'parent-child'
+     LEFT JOIN issues c ON c.id = d.issue_id
+     WHERE e.issue_type = 'epic' AND e.status <> 'closed'
+     GROUP BY e.id ORDER BY e.priority, e.id`,
+  ).map((r) => ({ id: r.id, total: Number(r.total), closed: Number(r.closed) }));
+}

@@ -1,0 +1,241 @@
+/** Dependencies, labels and comments rows. */
+import type { Db } from "./db.ts";
+import type { Comment, Dependency } from "../model/types.ts";
+
+interface DepRow {
+  issue_id: string;
+  depends_on_id: string;
+  type: string;
+  created_at: string;
+  created_by: string | null;
+  extra: string | null;
+}
+
+function rowToDependency(r: DepRow): Dependency {
+  const dep: Dependency = {
+    issue_id: r.issue_id,
+    depends_on_id: r.depends_on_id,
+    type: r.type,
+    created_at: r.created_at,
+  };
+  if (r.created_by) dep.created_by = r.created_by;
+  if (r.extra) {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(r.extra))) if (!(k in dep)) dep[k] = v;
+    } catch { /* ignore a foreign writer's non-JSON */ }
+  }
+  return dep;
+}
+
+const DEP_COLUMNS = "issue_id, depends_on_id, type, created_at, created_by, extra";
+
+/** Returns the edge A→B, if any. */
+export function getDependency(db: Db, issueId: string, dependsOnId: string): Dependency | undefined {
+  const r = db.get<DepRow>(
+    `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id = ? AND depends_on_id = ?`,
+    issueId,
+    dependsOnId,
+  );
+  return r ? rowToDependency(r) : undefined;
+}
+
+/** Inserts an edge (replacing the type of an existing A→B edge). */
+export function upsertDependency(db: Db, dep: Dependency, extra?: Record<string, unknown>): void {
+  db.run(
+    `INSERT INTO dependencies (${DEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (issue_id, depends_on_id) DO UPDATE SET type = excluded.type`,
+    dep.issue_id,
+    dep.depends_on_id,
+    dep.type,
+    dep.created_at,
+    dep.created_by ?? null,
+    extra && Object.keys(extra).length ? JSON.stringify(extra) : null,
+  );
+}
+
+/** Deletes the edge A→B; returns true if it existed. */
+export function deleteDependency(db: Db, issueId: string, dependsOnId: string): boolean {
+  return db.run("DELETE FROM dependencies WHERE issue_id = ? AND depends_on_id = ?", issueId, dependsOnId)
+    .changes > 0;
+}
+
+/** Deletes every edge pointing at an issue; returns the IDs of the issues that had them. */
+export function deleteEdgesTo(db: Db, id: string): string[] {
+  return db.all<{ issue_id: string }>(
+    "DELETE FROM dependencies WHERE depends_on_id = ? RETURNING issue_id",
+    id,
+  ).map((r) => r.issue_id);
+}
+
+/** Returns the outgoing edges of each issue (keyed by issue ID), sorted by target. */
+export function dependenciesOf(db: Db, ids: readonly string[]): Map<string, Dependency[]> {
+  const out = new Map<string, Dependency[]>();
+  if (ids.length === 0) return out;
+  for (
+    const r of db.all<DepRow>(
+      `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id IN (SELECT value FROM json_each(?))
+       ORDER BY issue_id, depends_on_id`,
+      JSON.stringify(ids),
+    )
+  ) {
+    const list = out.get(r.issue_id) ?? [];
+    list.push(rowToDependency(r));
+    out.set(r.issue_id, list);
+  }
+  return out;
+}
+
+/** Returns the incoming edges of each issue (keyed by the depended-on ID). */
+export function dependentsOf(db: Db, ids: readonly string[]): Map<string, Dependency[]> {
+  const out = new Map<string, Dependency[]>();
+  if (ids.length === 0) return out;
+  for (
+    const r of db.all<DepRow>(
+      `SELECT ${DEP_COLUMNS} FROM dependencies WHERE depends_on_id IN (SELECT value FROM json_each(?))
+       ORDER BY depends_on_id, issue_id`,
+      JSON.stringify(ids),
+    )
+  ) {
+    const list = out.get(r.depends_on_id) ?? [];
+    list.push(rowToDependency(r));
+    out.set(r.depends_on_id, list);
+  }
+  return out;
+}
+
+/** Returns [dependency_count, dependent_count] per issue. */
+export function dependencyCounts(db: Db, ids: readonly string[]): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
+  if (ids.length === 0) return out;
+  const json = JSON.stringify(ids);
+  for (const id of ids) out.set(id, [0, 0]);
+  for (
+    const r of db.all<{ id: string; n: number; dir: number }>(
+      `SELECT issue_id AS id, count(*) AS n, 0 AS dir FROM dependencies
+       WHERE issue_id IN (SELECT value FROM json_each(?1)) GROUP BY issue_id
+       UNION ALL
+       SELECT depends_on_id AS id, count(*) AS n, 1 AS dir FROM dependencies
+       WHERE depends_on_id IN (SELECT value FROM json_each(?1)) GROUP BY depends_on_id`,
+      json,
+    )
+  ) {
+    const c = out.get(r.id)!;
+    c[Number(r.dir)] = Number(r.n);
+  }
+  return out;
+}
+
+/** Returns every edge of the given types (for graph walks such as cycle detection). */
+export function allEdges(db: Db, types?: readonly string[]): { from: string; to: string; type: string }[] {
+  const sql = types
+    ? "SELECT issue_id AS f, depends_on_id AS t, type FROM dependencies WHERE type IN (SELECT value FROM json_each(?))"
+    : "SELECT issue_id AS f, depends_on_id AS t, type FROM dependencies";
+  const rows = types
+    ? db.all<{ f: string; t: string; type: string }>(sql, JSON.stringify(types))
+    : db.all<{ f: string; t: string; type: string }>(sql);
+  return rows.map((r) => ({ from: r.f, to: r.t, type: r.type }));
+}
+
+/**
+ * Returns true if `to` can reach `from` through edges (excluding `related`), i.e. adding
+ * from→to would close a cycle.
+ */
+export function reaches(db: Db, start: string, target: string): boolean {
+  return db.get(
+    `WITH RECURSIVE reach(id) AS (
+       SELECT ?1
+       UNION
+       SELECT d.depends_on_id FROM reach r JOIN dependencies d ON d.issue_id = r.id
+       WHERE d.type <> 'related'
+     ) SELECT 1 AS x FROM reach WHERE id = ?2 LIMIT 1`,
+    start,
+    target,
+  ) !== undefined;
+}
+
+// ---- labels
+
+/** Adds a label; returns false if the issue already had it. */
+export function insertLabel(db: Db, issueId: string, label: string): boolean {
+  return db.run("INSERT OR IGNORE INTO labels (issue_id, label) VALUES (?, ?)", issueId, label).changes > 0;
+}
+
+/** Removes a label; returns false if the issue did not have it. */
+export function deleteLabel(db: Db, issueId: string, label: string): boolean {
+  return db.run("DELETE FROM labels WHERE issue_id = ? AND label = ?", issueId, label).changes > 0;
+}
+
+/** Returns the sorted labels of each issue. */
+export function labelsOf(db: Db, ids: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (ids.length === 0) return out;
+  for (
+    const r of db.all<{ issue_id: string; label: string }>(
+      "SELECT issue_id, label FROM labels WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, label",
+      JSON.stringify(ids),
+    )
+  ) {
+    const list = out.get(r.issue_id) ?? [];
+    list.push(r.label);
+    out.set(r.issue_id, list);
+  }
+  return out;
+}
+
+/** Returns every label with the number of issues carrying it. */
+export function labelCounts(db: Db): { label: string; count: number }[] {
+  return db.all<{ label: string; count: number }>(
+    "SELECT label, count(*) AS count FROM labels GROUP BY label ORDER BY label",
+  ).map((r) => ({ label: r.label, count: Number(r.count) }));
+}
+
+// ---- comments
+
+const COMMENT_COLUMNS = "id, issue_id, author, text, created_at";
+
+/** Inserts a comment and returns it. */
+export function insertComment(
+  db: Db,
+  c: { issue_id: string; author: string; text: string; created_at: string },
+): Comment {
+  const r = db.run(
+    "INSERT INTO comments (issue_id, author, text, created_at) VALUES (?, ?, ?, ?)",
+    c.issue_id,
+    c.author,
+    c.text,
+    c.created_at,
+  );
+  return { id: r.lastInsertRowid, ...c };
+}
+
+/** Returns true if an identical comment (author, text, time) exists on the issue. */
+export function commentExists(
+  db: Db,
+  c: { issue_id: string; author: string; text: string; created_at: string },
+): boolean {
+  return db.get(
+    "SELECT 1 AS x FROM comments WHERE issue_id = ? AND author = ? AND text = ? AND created_at = ?",
+    c.issue_id,
+    c.author,
+    c.text,
+    c.created_at,
+  ) !== undefined;
+}
+
+/** Returns the comments of each issue, oldest first. */
+export function commentsOf(db: Db, ids: readonly string[]): Map<string, Comment[]> {
+  const out = new Map<string, Comment[]>();
+  if (ids.length === 0) return out;
+  for (
+    const r of db.all<Comment>(
+      `SELECT ${COMMENT_COLUMNS} FROM comments WHERE issue_id IN (SELECT value FROM json_each(?))
+       ORDER BY issue_id, created_at, id`,
+      JSON.stringify(ids),
+    )
+  ) {
+    const list = out.get(r.issue_id) ?? [];
+    list.push({ ...r, id: Number(r.id) });
+    out.set(r.issue_id, list);
+  }
+  return out;
+}

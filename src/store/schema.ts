@@ -1,0 +1,150 @@
+/**
+ * The schema and its versioned migrations (tracked in `PRAGMA user_version`). Migrations only
+ * ever add: `issues` and `dependencies` are never dropped or recreated, because a cascade would
+ * wipe the rows that applications keep in their own tables (contract §9). Only SQLite features
+ * up to 3.35 are used, so other clients can open the file.
+ */
+import type { Db } from "./db.ts";
+
+/**
+ * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
+ * dependency on an active (not closed) issue, or if a parent (by `parent-child` edge or by
+ * hierarchical ID `P.n`) is blocked.
+ */
+export const BLOCKED_IDS_SQL = `
+WITH RECURSIVE blocked(id) AS (
+  SELECT d.issue_id FROM dependencies d
+  JOIN issues blocker ON blocker.id = d.depends_on_id
+  WHERE d.type = 'blocks' AND blocker.status <> 'closed'
+  UNION
+  SELECT d.issue_id FROM blocked b
+  JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
+  UNION
+  SELECT c.id FROM blocked b
+  JOIN issues c ON c.id > b.id || '.' AND c.id < b.id || '/'
+)
+SELECT id FROM blocked`;
+
+const MIGRATIONS: string[] = [
+  // 1: the core schema.
+  `
+  CREATE TABLE IF NOT EXISTS issues (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    design TEXT NOT NULL DEFAULT '',
+    acceptance_criteria TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'open',
+    priority INTEGER NOT NULL DEFAULT 2,
+    issue_type TEXT NOT NULL DEFAULT 'task',
+    assignee TEXT,
+    owner TEXT,
+    estimated_minutes INTEGER,
+    created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    created_by TEXT,
+    updated_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    closed_at DATETIME,
+    close_reason TEXT,
+    due_at DATETIME,
+    defer_until DATETIME,
+    external_ref TEXT,
+    extra TEXT -- JSON object: imported fields bd does not know, kept for export
+  );
+  CREATE INDEX IF NOT EXISTS idx_issues_status ON issues(status);
+  CREATE INDEX IF NOT EXISTS idx_issues_priority ON issues(priority);
+  CREATE INDEX IF NOT EXISTS idx_issues_assignee ON issues(assignee);
+  CREATE INDEX IF NOT EXISTS idx_issues_created_at ON issues(created_at);
+
+  -- issue_id depends on depends_on_id. depends_on_id has no foreign key on purpose: an import
+  -- may carry edges to issues that arrive later, and those edges must not be lost.
+  CREATE TABLE IF NOT EXISTS dependencies (
+    issue_id TEXT NOT NULL,
+    depends_on_id TEXT NOT NULL,
+    type TEXT NOT NULL DEFAULT 'blocks',
+    created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    created_by TEXT,
+    extra TEXT,
+    PRIMARY KEY (issue_id, depends_on_id),
+    FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
+  );
+  CREATE INDEX IF NOT EXISTS idx_dependencies_depends_on ON dependencies(depends_on_id, type);
+  CREATE INDEX IF NOT EXISTS idx_dependencies_type ON dependencies(type);
+
+  CREATE TABLE IF NOT EXISTS labels (
+    issue_id TEXT NOT NULL,
+    label TEXT NOT NULL,
+    PRIMARY KEY (issue_id, label),
+    FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
+  );
+  CREATE INDEX IF NOT EXISTS idx_labels_label ON labels(label);
+
+  CREATE TABLE IF NOT EXISTS comments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    issue_id TEXT NOT NULL,
+    author TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
+  );
+  CREATE INDEX IF NOT EXISTS idx_comments_issue ON comments(issue_id);
+
+  -- The audit trail. No foreign key: the history of a deleted issue stays readable.
+  CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    issue_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    comment TEXT,
+    created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+  );
+  CREATE INDEX IF NOT EXISTS idx_events_issue ON events(issue_id);
+
+  CREATE TABLE IF NOT EXISTS config (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- bd's own bookkeeping (JSONL hash, ...), apart from user config.
+  CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  -- Issues changed since the last JSONL flush.
+  CREATE TABLE IF NOT EXISTS dirty_issues (issue_id TEXT PRIMARY KEY, marked_at DATETIME NOT NULL);
+  -- Deleted issues, exported as tombstone lines so other clones delete them too.
+  CREATE TABLE IF NOT EXISTS tombstones (
+    id TEXT PRIMARY KEY,
+    deleted_at DATETIME NOT NULL,
+    deleted_by TEXT NOT NULL,
+    delete_reason TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL -- the whole tombstone line as JSON
+  );
+  -- Next child number for hierarchical IDs (P.1, P.2, ...).
+  CREATE TABLE IF NOT EXISTS child_counters (parent_id TEXT PRIMARY KEY, last_child INTEGER NOT NULL);
+
+  CREATE VIEW IF NOT EXISTS blocked_issue_ids AS ${BLOCKED_IDS_SQL};
+  CREATE VIEW IF NOT EXISTS ready_issues AS
+    SELECT i.* FROM issues i
+    WHERE i.status = 'open'
+      AND (i.defer_until IS NULL OR julianday(i.defer_until) <= julianday('now'))
+      AND i.id NOT IN (SELECT id FROM blocked_issue_ids);
+  CREATE VIEW IF NOT EXISTS blocked_issues AS
+    SELECT i.*, (
+      SELECT count(*) FROM dependencies d JOIN issues b ON b.id = d.depends_on_id
+      WHERE d.issue_id = i.id AND d.type = 'blocks' AND b.status <> 'closed'
+    ) AS blocked_by_count
+    FROM issues i
+    WHERE i.status <> 'closed' AND i.id IN (SELECT id FROM blocked_issue_ids);
+  `,
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database up to SCHEMA_VERSION; each step runs in its own write transaction. */
+export function migrate(db: Db): void {
+  const current = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
+  if (current >= SCHEMA_VERSION) return;
+  db.write(() => {
+    // Re-read inside the lock: another process may have migrated meanwhile.
+    const now = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
+    for (let v = now; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  });
+}
