@@ -170,7 +170,8 @@ export class Beads {
 
   /** Opens a workspace at known paths. */
   static openPaths(paths: WorkspacePaths, opts: OpenOptions = {}): Beads {
-    const db = Db.open(paths.dbPath);
+    const timeout = Number(opts.env?.BD_BUSY_TIMEOUT_MS);
+    const db = Db.open(paths.dbPath, { timeoutMs: timeout > 0 ? timeout : undefined });
     const beads = new Beads(db, paths, {
       actor: opts.actor,
       env: opts.env,

@@ -6,8 +6,8 @@ import { migrate } from "./schema.ts";
 export type Param = SQLInputValue;
 export type Row = Record<string, SQLInputValue>;
 
-/** Busy timeout: long enough that concurrent agents queue instead of failing. */
-const BUSY_TIMEOUT_MS = 10_000;
+/** Default busy timeout: long enough that concurrent agents queue instead of failing. */
+export const BUSY_TIMEOUT_MS = 10_000;
 
 /** A bd database connection. Every statement goes through `all`/`get`/`run` (counted). */
 export class Db {
@@ -18,31 +18,34 @@ export class Db {
   private depth = 0;
   private savepointSeq = 0;
   private afterCommit: (() => void)[] = [];
+  private readonly timeoutMs: number;
 
-  private constructor(raw: DatabaseSync) {
+  private constructor(raw: DatabaseSync, timeoutMs: number) {
     this.raw = raw;
+    this.timeoutMs = timeoutMs;
   }
 
   /** Opens (creating if `create`) the database at `path`, applies pragmas and migrations. */
-  static open(path: string, opts: { create?: boolean; readOnly?: boolean } = {}): Db {
+  static open(path: string, opts: { readOnly?: boolean; timeoutMs?: number } = {}): Db {
+    const timeoutMs = opts.timeoutMs ?? BUSY_TIMEOUT_MS;
     let raw: DatabaseSync;
     try {
       raw = new DatabaseSync(path, {
-        timeout: BUSY_TIMEOUT_MS,
+        timeout: timeoutMs,
         readOnly: opts.readOnly ?? false,
         enableForeignKeyConstraints: true,
       });
     } catch (e) {
       throw mapSqliteError(e, `cannot open database ${path}`);
     }
-    const db = new Db(raw);
+    const db = new Db(raw, timeoutMs);
     try {
       if (!opts.readOnly) db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
       migrate(db);
     } catch (e) {
       raw.close();
-      throw mapSqliteError(e, `cannot use database ${path}`);
+      throw mapSqliteError(e, `cannot use database ${path}`, timeoutMs);
     }
     return db;
   }
@@ -66,7 +69,7 @@ export class Db {
     try {
       return this.stmt(sql).all(...params) as T[];
     } catch (e) {
-      throw mapSqliteError(e);
+      throw mapSqliteError(e, undefined, this.timeoutMs);
     }
   }
 
@@ -75,7 +78,7 @@ export class Db {
     try {
       return this.stmt(sql).get(...params) as T | undefined;
     } catch (e) {
-      throw mapSqliteError(e);
+      throw mapSqliteError(e, undefined, this.timeoutMs);
     }
   }
 
@@ -85,7 +88,7 @@ export class Db {
       const r = this.stmt(sql).run(...params);
       return { changes: Number(r.changes), lastInsertRowid: Number(r.lastInsertRowid) };
     } catch (e) {
-      throw mapSqliteError(e);
+      throw mapSqliteError(e, undefined, this.timeoutMs);
     }
   }
 
@@ -95,7 +98,7 @@ export class Db {
       this.statementCount++;
       this.raw.exec(sql);
     } catch (e) {
-      throw mapSqliteError(e);
+      throw mapSqliteError(e, undefined, this.timeoutMs);
     }
   }
 
@@ -155,16 +158,14 @@ export class Db {
 }
 
 /** Maps a node:sqlite error to a BdError; the one place that reads SQLite's message text. */
-export function mapSqliteError(e: unknown, context?: string): unknown {
+export function mapSqliteError(e: unknown, context?: string, timeoutMs = BUSY_TIMEOUT_MS): unknown {
   if (e instanceof BdError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const where = context ? `${context}: ` : "";
   if (/database is locked|database table is locked|SQLITE_BUSY/i.test(message)) {
     return new BdError(
       "DB_LOCKED",
-      `${where}database is locked by another process (waited ${
-        BUSY_TIMEOUT_MS / 1000
-      } s); retry, or stop the process holding it`,
+      `${where}database is locked by another process (waited ${timeoutMs / 1000} s); retry, or stop the process holding it`,
     );
   }
   if (/readonly database|attempt to write a readonly/i.test(message)) {

@@ -5,7 +5,7 @@ import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, UpdateInput } from "../../core/service.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, issueTable } from "../format.ts";
-import { FILTER_FLAGS, filterFrom, forEachId, int, list, RANGE_FLAGS, str, textOrFile } from "./util.ts";
+import { emitResults, FILTER_FLAGS, filterFrom, forEachId, int, list, RANGE_FLAGS, str, textOrFile } from "./util.ts";
 
 const SECTION = "Issues";
 
@@ -134,7 +134,7 @@ const show: Command = {
         ctx.out.error(e);
       }
     }
-    if (ctx.globals.json) ctx.out.data(found);
+    if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
     else {found.forEach((d, i) => {
         if (i) ctx.out.line("");
         for (const l of issueDetailsText(ctx.out, d)) ctx.out.line(l);
@@ -222,7 +222,7 @@ const update: Command = {
       for (const l of remove) beads.removeLabel(id, l);
       return beads.issue(id);
     });
-    if (ctx.globals.json) ctx.out.data(issues);
+    if (ctx.globals.json) emitResults(ctx, issues, code);
     else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Updated issue: ${i.id}`);
     return code;
   },
@@ -239,7 +239,7 @@ const close: Command = {
     const beads = ctx.beads();
     const reason = str(flags, "reason");
     const [issues, code] = forEachId(ctx, args, (id) => beads.closeIssue(id, reason));
-    if (ctx.globals.json) ctx.out.data(issues);
+    if (ctx.globals.json) emitResults(ctx, issues, code);
     else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason}`);
     return code;
   },
@@ -255,7 +255,7 @@ const reopen: Command = {
   run(ctx, args, flags) {
     const beads = ctx.beads();
     const [issues, code] = forEachId(ctx, args, (id) => beads.reopenIssue(id, str(flags, "reason")));
-    if (ctx.globals.json) ctx.out.data(issues);
+    if (ctx.globals.json) emitResults(ctx, issues, code);
     else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Reopened ${i.id}`);
     return code;
   },
@@ -303,7 +303,7 @@ tombstones so other clones delete them on their next import.`,
       return failed ? 1 : 0;
     }
     const [deleted, code] = forEachId(ctx, args, (id) => beads.delete(id, str(flags, "reason") ?? "deleted"));
-    if (ctx.globals.json) ctx.out.data(deleted.map((i) => ({ id: i.id, status: "deleted" })));
+    if (ctx.globals.json) emitResults(ctx, deleted.map((i) => ({ id: i.id, status: "deleted" })), code);
     else for (const i of deleted) ctx.out.line(`${ctx.out.paint("green", "✓")} Deleted ${i.id}`);
     return code;
   },

@@ -1,7 +1,7 @@
 /** Label and comment commands. */
 import type { Command } from "../command.ts";
 import { table } from "../output.ts";
-import { forEachId, textOrFile } from "./util.ts";
+import { emitResults, forEachId, textOrFile } from "./util.ts";
 import { BdError } from "../../model/errors.ts";
 
 const SECTION = "Labels and comments";
@@ -21,7 +21,7 @@ function labelChange(action: "add" | "remove"): Command {
         args.slice(0, -1),
         (id) => action === "add" ? beads.addLabel(id, label) : beads.removeLabel(id, label),
       );
-      if (ctx.globals.json) ctx.out.data(results);
+      if (ctx.globals.json) emitResults(ctx, results, code);
       else {
         for (const r of results) {
           const verb = r.status === "added"

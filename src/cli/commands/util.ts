@@ -127,3 +127,8 @@ export function forEachId<T>(ctx: Context, ids: string[], fn: (id: string) => T)
   });
   return [results, failed ? 1 : 0];
 }
+
+/** Prints the successes of a multi-ID command as JSON; prints nothing when every ID failed. */
+export function emitResults(ctx: Context, results: unknown[], code: number): void {
+  if (results.length > 0 || code === 0) ctx.out.data(results);
+}

@@ -1,0 +1,107 @@
+/**
+ * Test helpers: run the real bd program in a temporary workspace. The program comes from one
+ * place: `BD_BIN` (e.g. `dist/bd`, the single binary), else `deno run main.ts` from source.
+ */
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const DENO = Deno.execPath();
+
+/** The command line that runs bd (binary or source). */
+export function bdCommand(): string[] {
+  const bin = Deno.env.get("BD_BIN");
+  if (bin) return [bin.startsWith("/") ? bin : join(ROOT, bin)];
+  return [DENO, "run", "--quiet", "--allow-all", "--no-prompt", "--config", join(ROOT, "deno.json"), join(ROOT, "main.ts")];
+}
+
+export interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as JSON (throws with the output when it is not). */
+  json<T = any>(): T;
+}
+
+/** Returns the base environment for bd in tests (no colour, fixed actor). */
+export function baseEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    HOME: Deno.env.get("HOME") ?? "/tmp",
+    NO_COLOR: "1",
+    BD_ACTOR: "tester",
+    DENO_DIR: Deno.env.get("DENO_DIR") ?? "",
+    ...extra,
+  };
+}
+
+/** Runs bd with `args` in `cwd`; never throws on a non-zero exit. */
+export async function bd(
+  cwd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; stdin?: string; clearEnv?: boolean } = {},
+): Promise<Result> {
+  const [cmd, ...pre] = bdCommand();
+  const env = baseEnv(opts.env);
+  if (!env.DENO_DIR) delete env.DENO_DIR;
+  const child = new Deno.Command(cmd, {
+    args: [...pre, ...args],
+    cwd,
+    env,
+    clearEnv: true,
+    stdin: opts.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (opts.stdin !== undefined) {
+    const w = child.stdin.getWriter();
+    await w.write(new TextEncoder().encode(opts.stdin));
+    await w.close();
+  }
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  return {
+    code: out.code,
+    stdout,
+    stderr,
+    json() {
+      try {
+        return JSON.parse(stdout);
+      } catch {
+        throw new Error(`stdout is not JSON (exit ${out.code}):\n${stdout}\nstderr:\n${stderr}`);
+      }
+    },
+  };
+}
+
+/** Runs bd and fails the test unless it exits 0; returns the result. */
+export async function bdOk(cwd: string, args: string[], opts: Parameters<typeof bd>[2] = {}): Promise<Result> {
+  const r = await bd(cwd, args, opts);
+  if (r.code !== 0) throw new Error(`bd ${args.join(" ")} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r;
+}
+
+/** Creates a temp dir with an initialised workspace (prefix `test`); returns its path. */
+export async function workspace(prefix = "test", extraArgs: string[] = []): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "bd-test-" });
+  await bdOk(dir, ["init", "--prefix", prefix, "-q", ...extraArgs]);
+  return dir;
+}
+
+/** Creates an issue through the CLI and returns its ID. */
+export async function createIssue(dir: string, title: string, ...flags: string[]): Promise<string> {
+  return (await bdOk(dir, ["create", title, "--json", ...flags])).json().id;
+}
+
+/** Polls `check` until it returns true or the deadline passes. */
+export async function waitFor(check: () => boolean | Promise<boolean>, ms = 10_000, what = "condition"): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+export const SHARED_DATA = join(ROOT, "..", "shared", "data", "beads-2025-12-14.jsonl");
