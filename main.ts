@@ -2,4 +2,7 @@
 import process from "node:process";
 import { run } from "./src/cli/main.ts";
 
-process.exitCode = await run(process.argv.slice(2));
+// No top-level await: the offline Bun build compiles to bytecode, which does not allow it.
+run(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -12,7 +12,16 @@ const DENO = Deno.execPath();
 export function bdCommand(): string[] {
   const bin = Deno.env.get("BD_BIN");
   if (bin) return [bin.startsWith("/") ? bin : join(ROOT, bin)];
-  return [DENO, "run", "--quiet", "--allow-all", "--no-prompt", "--config", join(ROOT, "deno.json"), join(ROOT, "main.ts")];
+  return [
+    DENO,
+    "run",
+    "--quiet",
+    "--allow-all",
+    "--no-prompt",
+    "--config",
+    join(ROOT, "deno.json"),
+    join(ROOT, "main.ts"),
+  ];
 }
 
 export interface Result {
@@ -20,6 +29,7 @@ export interface Result {
   stdout: string;
   stderr: string;
   /** stdout parsed as JSON (throws with the output when it is not). */
+  // deno-lint-ignore no-explicit-any
   json<T = any>(): T;
 }
 

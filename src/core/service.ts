@@ -2,11 +2,13 @@
  * The service layer: every bd operation and rule, used by the CLI, the GraphQL server and
  * library users alike. SQL stays in `store/`; output formatting stays in the front ends.
  */
+import { Buffer } from "node:buffer";
 import { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
+import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
 import { BdError, notFound, validation } from "../model/errors.ts";
 import { generateHashId } from "../model/hash_id.ts";
 import { nowIso } from "../model/time.ts";
@@ -369,6 +371,103 @@ export class Beads {
       blocked_by_count: blockedBy.length,
       blocked_by: blockedBy,
     }));
+  }
+
+  /** Returns one page of issues in a stable keyset order, with opaque cursors. */
+  issuesPage(
+    filter: IssueFilter,
+    order: { field: query.PageField; desc?: boolean },
+    first: number,
+    after?: string,
+  ): { issues: Issue[]; cursors: string[]; hasNextPage: boolean; totalCount: number } {
+    const resolved = this.resolveFilter(filter);
+    const desc = order.desc ?? false;
+    let position: { key: string | number; id: string } | undefined;
+    if (after) {
+      let decoded: unknown;
+      try {
+        decoded = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+      } catch { /* reported below */ }
+      if (!Array.isArray(decoded) || decoded.length !== 4 || decoded[0] !== order.field || decoded[1] !== desc) {
+        throw validation("invalid cursor: pass an endCursor from the same query and ordering");
+      }
+      position = { key: decoded[2], id: decoded[3] };
+    }
+    const rows = query.listIssuesPage(this.db, resolved, { field: order.field, desc }, position, first + 1);
+    const page = rows.slice(0, first);
+    return {
+      issues: page.map((r) => r.issue),
+      cursors: page.map((r) =>
+        Buffer.from(JSON.stringify([order.field, desc, r.key, r.issue.id])).toString("base64url")
+      ),
+      hasNextPage: rows.length > first,
+      totalCount: query.countIssues(this.db, resolved),
+    };
+  }
+
+  /** Returns the labels of each issue (batch access for the GraphQL loaders). */
+  labelsFor(ids: readonly string[]): Map<string, string[]> {
+    return rel.labelsOf(this.db, ids);
+  }
+
+  /** Returns the outgoing edges of each issue. */
+  dependenciesFor(ids: readonly string[]): Map<string, Dependency[]> {
+    return rel.dependenciesOf(this.db, ids);
+  }
+
+  /** Returns the incoming edges of each issue. */
+  dependentsFor(ids: readonly string[]): Map<string, Dependency[]> {
+    return rel.dependentsOf(this.db, ids);
+  }
+
+  /** Returns the comments of each issue. */
+  commentsFor(ids: readonly string[]): Map<string, Comment[]> {
+    return rel.commentsOf(this.db, ids);
+  }
+
+  /** Returns the events of each issue. */
+  eventsFor(ids: readonly string[]): Map<string, IssueEvent[]> {
+    return meta.eventsOf(this.db, ids);
+  }
+
+  /** Returns events after an event id (for change feeds), oldest first. */
+  eventsSince(afterId: number, limit = 500): IssueEvent[] {
+    return meta.eventsAfter(this.db, afterId, limit);
+  }
+
+  /** Returns the id of the newest event (0 when none). */
+  lastEventId(): number {
+    return meta.lastEventId(this.db);
+  }
+
+  /** Returns a number that changes whenever another connection commits to the database. */
+  dataVersion(): number {
+    return meta.dataVersion(this.db);
+  }
+
+  /** Returns a number that changes whenever the database schema changes (tables added, ...). */
+  schemaVersion(): number {
+    return meta.schemaVersion(this.db);
+  }
+
+  /** Returns the catalog of every user table (bd's and applications'), for extension mapping. */
+  tableCatalog(): TableInfo[] {
+    return tableNames(this.db).map((t) => tableInfo(this.db, t));
+  }
+
+  /** Returns checked access to one application table (names verified against the live catalog). */
+  tableAccess(info: TableInfo): TableAccess {
+    return new TableAccess(this.db, info);
+  }
+
+  /** Imports `issues.jsonl` if it changed on disk since the last flush (cheap when it did not). */
+  refreshFromJsonl(): void {
+    autoImport(this);
+  }
+
+  /** Returns the subset of IDs that are ready (same rule as `ready`). */
+  readyAmong(ids: readonly string[]): Set<string> {
+    return query.readyAmong(this.db, ids);
   }
 
   /** Returns true if the issue is blocked by an open blocker (directly or via a parent). */

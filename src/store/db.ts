@@ -165,7 +165,9 @@ export function mapSqliteError(e: unknown, context?: string, timeoutMs = BUSY_TI
   if (/database is locked|database table is locked|SQLITE_BUSY/i.test(message)) {
     return new BdError(
       "DB_LOCKED",
-      `${where}database is locked by another process (waited ${timeoutMs / 1000} s); retry, or stop the process holding it`,
+      `${where}database is locked by another process (waited ${
+        timeoutMs / 1000
+      } s); retry, or stop the process holding it`,
     );
   }
   if (/readonly database|attempt to write a readonly/i.test(message)) {
@@ -173,6 +175,24 @@ export function mapSqliteError(e: unknown, context?: string, timeoutMs = BUSY_TI
   }
   if (/unable to open database|not a database|file is not a database|disk I\/O error/i.test(message)) {
     return new BdError("INTERNAL", `${where}${message}`);
+  }
+  if (/FOREIGN KEY constraint failed/i.test(message)) {
+    return new BdError("VALIDATION", `${where}a referenced row does not exist (foreign key constraint)`);
+  }
+  if (/UNIQUE constraint failed: (.*)$/i.test(message)) {
+    return new BdError(
+      "CONFLICT",
+      `${where}a row with the same ${message.replace(/^.*UNIQUE constraint failed: /i, "")} already exists`,
+    );
+  }
+  if (/NOT NULL constraint failed: (.*)$/i.test(message)) {
+    return new BdError("VALIDATION", `${where}${message.replace(/^.*NOT NULL constraint failed: /i, "")} is required`);
+  }
+  if (/CHECK constraint failed/i.test(message)) {
+    return new BdError("VALIDATION", `${where}a value breaks a CHECK constraint of the table`);
+  }
+  if (/datatype mismatch/i.test(message)) {
+    return new BdError("VALIDATION", `${where}a value has the wrong type for its column`);
   }
   if (/database or disk is full/i.test(message)) {
     return new BdError("INTERNAL", `${where}the disk is full; nothing was written`);

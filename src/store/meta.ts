@@ -177,3 +177,13 @@ export function maxExistingChild(db: Db, parentId: string): number {
   }
   return max;
 }
+
+/** Returns `PRAGMA data_version`: it changes when another connection commits. */
+export function dataVersion(db: Db): number {
+  return Number(db.get<{ data_version: number }>("PRAGMA data_version")?.data_version ?? 0);
+}
+
+/** Returns `PRAGMA schema_version`: it changes when anyone changes the schema (DDL). */
+export function schemaVersion(db: Db): number {
+  return Number(db.get<{ schema_version: number }>("PRAGMA schema_version")?.schema_version ?? 0);
+}

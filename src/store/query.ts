@@ -271,3 +271,54 @@ export function epicChildCounts(db: Db): { id: string; total: number; closed: nu
      GROUP BY e.id ORDER BY e.priority, e.id`,
   ).map((r) => ({ id: r.id, total: Number(r.total), closed: Number(r.closed) }));
 }
+
+/** Returns the IDs among `ids` that are ready (the same rule as readyIssues). */
+export function readyAmong(db: Db, ids: readonly string[]): Set<string> {
+  if (ids.length === 0) return new Set();
+  return new Set(
+    db.all<{ id: string }>(
+      `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+       SELECT i.id AS id FROM issues i WHERE i.id IN (SELECT value FROM json_each(?)) AND ${READY_WHERE}`,
+      JSON.stringify(ids),
+    ).map((r) => r.id),
+  );
+}
+
+export type PageField = "priority" | "created_at" | "updated_at" | "id" | "title";
+
+const PAGE_KEY: Record<PageField, string> = {
+  priority: "i.priority",
+  created_at: "julianday(i.created_at)",
+  updated_at: "julianday(i.updated_at)",
+  id: "i.id",
+  title: "i.title",
+};
+
+/**
+ * Returns one page of issues in keyset order (sort key, then ID), each with its sort key, so that
+ * items created between pages are neither skipped nor repeated.
+ */
+export function listIssuesPage(
+  db: Db,
+  filter: IssueFilter,
+  order: { field: PageField; desc: boolean },
+  after: { key: string | number; id: string } | undefined,
+  limit: number,
+): { issue: Issue; key: string | number }[] {
+  const where = whereFor(filter);
+  const key = PAGE_KEY[order.field];
+  const op = order.desc ? "<" : ">";
+  const dir = order.desc ? "DESC" : "ASC";
+  const params: Param[] = [...where.params];
+  let keyset = "";
+  if (after) {
+    keyset = order.field === "id" ? ` AND i.id ${op} ?` : ` AND (${key} ${op} ? OR (${key} = ? AND i.id ${op} ?))`;
+    params.push(...(order.field === "id" ? [after.id] : [after.key, after.key, after.id]));
+  }
+  params.push(limit);
+  return db.all(
+    `SELECT ${COLUMNS_I}, ${key} AS sort_key FROM issues i WHERE ${where.sql}${keyset}
+     ORDER BY ${key} ${dir}, i.id ${dir} LIMIT ?`,
+    ...params,
+  ).map((row) => ({ issue: rowToIssue(row), key: row.sort_key as string | number }));
+}

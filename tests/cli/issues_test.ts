@@ -1,7 +1,18 @@
 import assert from "node:assert/strict";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
 
-const KEY_ORDER = ["id", "title", "description", "status", "priority", "issue_type", "assignee", "created_at", "created_by", "updated_at"];
+const KEY_ORDER = [
+  "id",
+  "title",
+  "description",
+  "status",
+  "priority",
+  "issue_type",
+  "assignee",
+  "created_at",
+  "created_by",
+  "updated_at",
+];
 
 Deno.test("create prints one issue object with contract keys in order; human output keeps bd's wording", async () => {
   const dir = await workspace();
@@ -14,7 +25,7 @@ Deno.test("create prints one issue object with contract keys in order; human out
   assert.match(issue.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
   assert.equal(r.stderr, "");
   const human = await bdOk(dir, ["create", "Second", "-p", "0"]);
-  assert.match(human.stdout, /^✓ Created issue: test-[0-9a-z]{3}\n  Title: Second\n  Priority: P0\n/);
+  assert.match(human.stdout, /^✓ Created issue: test-[0-9a-z]{3}\n {2}Title: Second\n {2}Priority: P0\n/);
   const silent = await bdOk(dir, ["create", "Third", "--silent"]);
   assert.match(silent.stdout, /^test-[0-9a-z]{3}\n$/);
 });
@@ -24,9 +35,34 @@ Deno.test("create takes every field flag, labels, parent, deps and explicit IDs"
   const blocker = await createIssue(dir, "blocker");
   const epic = await createIssue(dir, "epic", "-t", "epic");
   const r = await bdOk(dir, [
-    "create", "--title", "Full", "--design", "D", "--acceptance", "A", "--notes", "N", "--external-ref", "gh-9",
-    "--estimate", "90", "--due", "2030-01-02", "--defer", "2020-01-01", "-l", "b,a", "-l", "c", "--owner", "olga",
-    "--parent", epic, "--deps", `blocks:${blocker}`, "--json",
+    "create",
+    "--title",
+    "Full",
+    "--design",
+    "D",
+    "--acceptance",
+    "A",
+    "--notes",
+    "N",
+    "--external-ref",
+    "gh-9",
+    "--estimate",
+    "90",
+    "--due",
+    "2030-01-02",
+    "--defer",
+    "2020-01-01",
+    "-l",
+    "b,a",
+    "-l",
+    "c",
+    "--owner",
+    "olga",
+    "--parent",
+    epic,
+    "--deps",
+    `blocks:${blocker}`,
+    "--json",
   ]);
   const i = r.json();
   assert.equal(i.id, `${epic}.1`);
@@ -38,10 +74,13 @@ Deno.test("create takes every field flag, labels, parent, deps and explicit IDs"
   assert.equal(i.owner, "olga");
   const [shown] = (await bdOk(dir, ["show", i.id, "--json"])).json();
   assert.equal(shown.parent, epic);
-  assert.deepEqual(shown.dependencies.map((d: { id: string; dependency_type: string }) => [d.id, d.dependency_type]).sort(), [
-    [blocker, "blocks"],
-    [epic, "parent-child"],
-  ].sort());
+  assert.deepEqual(
+    shown.dependencies.map((d: { id: string; dependency_type: string }) => [d.id, d.dependency_type]).sort(),
+    [
+      [blocker, "blocks"],
+      [epic, "parent-child"],
+    ].sort(),
+  );
   const explicit = await bdOk(dir, ["create", "Mine", "--id", "test-custom", "--json"]);
   assert.equal(explicit.json().id, "test-custom");
   const dup = await bd(dir, ["create", "Again", "--id", "test-custom", "--json"]);
@@ -91,11 +130,21 @@ Deno.test("list hides closed issues, filters, sorts by priority then newest, and
   assert.deepEqual(rows.map((r: { id: string }) => r.id), [high, low]);
   assert.deepEqual(Object.keys(rows[0]).slice(-3), ["labels", "dependency_count", "dependent_count"]);
   assert.equal((await bdOk(dir, ["list", "--all", "--json"])).json().length, 3);
-  assert.deepEqual((await bdOk(dir, ["list", "--status", "closed", "--json"])).json().map((r: { id: string }) => r.id), [closed]);
+  assert.deepEqual(
+    (await bdOk(dir, ["list", "--status", "closed", "--json"])).json().map((r: { id: string }) => r.id),
+    [closed],
+  );
   assert.deepEqual((await bdOk(dir, ["list", "-l", "ui", "--json"])).json().map((r: { id: string }) => r.id), [high]);
-  assert.deepEqual((await bdOk(dir, ["list", "--assignee", "bob", "--json"])).json().map((r: { id: string }) => r.id), [high]);
-  assert.deepEqual((await bdOk(dir, ["list", "-t", "chore", "-p", "3", "--json"])).json().map((r: { id: string }) => r.id), [low]);
-  assert.deepEqual((await bdOk(dir, ["list", "--title", "HIG", "--json"])).json().map((r: { id: string }) => r.id), [high]);
+  assert.deepEqual((await bdOk(dir, ["list", "--assignee", "bob", "--json"])).json().map((r: { id: string }) => r.id), [
+    high,
+  ]);
+  assert.deepEqual(
+    (await bdOk(dir, ["list", "-t", "chore", "-p", "3", "--json"])).json().map((r: { id: string }) => r.id),
+    [low],
+  );
+  assert.deepEqual((await bdOk(dir, ["list", "--title", "HIG", "--json"])).json().map((r: { id: string }) => r.id), [
+    high,
+  ]);
   assert.equal((await bdOk(dir, ["list", "--created-after", "2000-01-01", "--json"])).json().length, 2);
   assert.equal((await bdOk(dir, ["list", "--created-before", "2000-01-01", "--json"])).json().length, 0);
   assert.equal((await bdOk(dir, ["list", "--tree=false", "--json"])).json().length, 2);
@@ -127,7 +176,10 @@ Deno.test("update changes fields, labels and claims; close and reopen print arra
   assert.equal(JSON.parse(conflict.stderr.trim()).error.code, "CONFLICT");
   assert.match((await bdOk(dir, ["update", b, "--status", "in_progress"])).stdout, new RegExp(`✓ Updated issue: ${b}`));
   const closed = (await bdOk(dir, ["close", a, b, "--reason", "Fixed", "--json"])).json();
-  assert.deepEqual(closed.map((i: { status: string; close_reason: string }) => [i.status, i.close_reason]), [["closed", "Fixed"], ["closed", "Fixed"]]);
+  assert.deepEqual(closed.map((i: { status: string; close_reason: string }) => [i.status, i.close_reason]), [[
+    "closed",
+    "Fixed",
+  ], ["closed", "Fixed"]]);
   assert.match((await bdOk(dir, ["reopen", a])).stdout, new RegExp(`Reopened ${a}`));
   const [re] = (await bdOk(dir, ["show", a, "--json"])).json();
   assert.equal(re.status, "open");

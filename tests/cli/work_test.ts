@@ -18,7 +18,10 @@ Deno.test("ready honours every flag of the contract", async () => {
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--assignee", "alice"])).json()), [bug]);
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--unassigned"])).json()).sort(), [epic, child].sort());
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--label", "ui", "--label", "web"])).json()), [child]);
-  assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--label-any", "ui,web"])).json()).sort(), [child, bug].sort());
+  assert.deepEqual(
+    ids((await bdOk(dir, ["ready", "--json", "--label-any", "ui,web"])).json()).sort(),
+    [child, bug].sort(),
+  );
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--type", "epic"])).json()), [epic]);
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--parent", epic])).json()), [child]);
   assert.deepEqual(ids((await bdOk(dir, ["ready", "--json", "--sort", "oldest"])).json()), [epic, child, bug]);
@@ -62,7 +65,12 @@ Deno.test("dep add/remove/list/tree/cycles print the contract's shapes", async (
   const a = await createIssue(dir, "a");
   const b = await createIssue(dir, "b");
   const c = await createIssue(dir, "c");
-  assert.deepEqual((await bdOk(dir, ["dep", "add", a, b, "--json"])).json(), { status: "added", issue_id: a, depends_on_id: b, type: "blocks" });
+  assert.deepEqual((await bdOk(dir, ["dep", "add", a, b, "--json"])).json(), {
+    status: "added",
+    issue_id: a,
+    depends_on_id: b,
+    type: "blocks",
+  });
   assert.deepEqual((await bdOk(dir, ["dep", "add", b, c, "--type", "related", "--json"])).json().type, "related");
   assert.match((await bdOk(dir, ["dep", "add", c, a, "-t", "discovered-from"])).stdout, /Added dependency/);
   const list = (await bdOk(dir, ["dep", "list", a, "--json"])).json();
@@ -77,7 +85,12 @@ Deno.test("dep add/remove/list/tree/cycles print the contract's shapes", async (
   const up = (await bdOk(dir, ["dep", "tree", c, "--direction", "up", "--json"])).json();
   assert.deepEqual(up.map((n: { id: string }) => n.id), [c, b, a]);
   assert.deepEqual((await bdOk(dir, ["dep", "cycles", "--json"])).json(), []);
-  assert.deepEqual((await bdOk(dir, ["dep", "remove", a, b, "--json"])).json(), { status: "removed", issue_id: a, depends_on_id: b, type: "blocks" });
+  assert.deepEqual((await bdOk(dir, ["dep", "remove", a, b, "--json"])).json(), {
+    status: "removed",
+    issue_id: a,
+    depends_on_id: b,
+    type: "blocks",
+  });
   const again = await bd(dir, ["dep", "remove", a, b, "--json"]);
   assert.equal(again.code, 1);
   assert.equal(JSON.parse(again.stderr).error.code, "NOT_FOUND");
@@ -111,7 +124,11 @@ Deno.test("labels and comments", async () => {
     { label: "backend", count: 1 },
     { label: "urgent", count: 2 },
   ]);
-  assert.deepEqual((await bdOk(dir, ["label", "remove", b, "urgent", "--json"])).json(), [{ issue_id: b, label: "urgent", status: "removed" }]);
+  assert.deepEqual((await bdOk(dir, ["label", "remove", b, "urgent", "--json"])).json(), [{
+    issue_id: b,
+    label: "urgent",
+    status: "removed",
+  }]);
   const c1 = (await bdOk(dir, ["comments", "add", a, "first", "--json"])).json();
   assert.deepEqual(Object.keys(c1), ["id", "issue_id", "author", "text", "created_at"]);
   await bdOk(dir, ["comment", a, "second"]);
@@ -130,7 +147,18 @@ Deno.test("stats, count, search, stale and epic status", async () => {
   await bdOk(dir, ["dep", "add", c2, blocker]);
   await bdOk(dir, ["close", c1]);
   const stats = (await bdOk(dir, ["stats", "--json"])).json();
-  for (const k of ["total_issues", "open_issues", "in_progress_issues", "closed_issues", "blocked_issues", "deferred_issues", "ready_issues", "average_lead_time_hours"]) {
+  for (
+    const k of [
+      "total_issues",
+      "open_issues",
+      "in_progress_issues",
+      "closed_issues",
+      "blocked_issues",
+      "deferred_issues",
+      "ready_issues",
+      "average_lead_time_hours",
+    ]
+  ) {
     assert.equal(typeof stats[k], "number", k);
     assert.equal(stats.summary[k], stats[k]);
   }
@@ -155,7 +183,10 @@ Deno.test("stats, count, search, stale and epic status", async () => {
 
 Deno.test("config get/set/list/unset", async () => {
   const dir = await workspace();
-  assert.deepEqual((await bdOk(dir, ["config", "set", "jira.url", "https://x", "--json"])).json(), { key: "jira.url", value: "https://x" });
+  assert.deepEqual((await bdOk(dir, ["config", "set", "jira.url", "https://x", "--json"])).json(), {
+    key: "jira.url",
+    value: "https://x",
+  });
   assert.equal((await bdOk(dir, ["config", "get", "jira.url"])).stdout, "https://x\n");
   assert.equal((await bdOk(dir, ["config", "list", "--json"])).json()["issue_prefix"], "test");
   await bdOk(dir, ["config", "unset", "jira.url"]);

@@ -37,8 +37,14 @@ Deno.test("discovery walks up from a subdirectory; --db, BEADS_DIR and BEADS_DB 
   assert.equal((await bdOk(`${dir}/a/b/c`, ["show", id, "--json"])).json()[0].title, "found me");
   const elsewhere = await Deno.makeTempDir();
   assert.equal((await bdOk(elsewhere, ["--db", `${dir}/.beads/walk.db`, "show", id, "--json"])).json()[0].id, id);
-  assert.equal((await bdOk(elsewhere, ["show", id, "--json"], { env: { BEADS_DIR: `${dir}/.beads` } })).json()[0].id, id);
-  assert.equal((await bdOk(elsewhere, ["show", id, "--json"], { env: { BEADS_DB: `${dir}/.beads/walk.db` } })).json()[0].id, id);
+  assert.equal(
+    (await bdOk(elsewhere, ["show", id, "--json"], { env: { BEADS_DIR: `${dir}/.beads` } })).json()[0].id,
+    id,
+  );
+  assert.equal(
+    (await bdOk(elsewhere, ["show", id, "--json"], { env: { BEADS_DB: `${dir}/.beads/walk.db` } })).json()[0].id,
+    id,
+  );
   // BEADS_DB with init creates the database at that path.
   const target = `${elsewhere}/custom/place.db`;
   await Deno.mkdir(`${elsewhere}/custom`);
@@ -81,7 +87,9 @@ Deno.test("the actor comes from --actor, BD_ACTOR, BEADS_ACTOR, git user.name, U
 Deno.test("help is generated from the command table", async () => {
   const dir = await Deno.makeTempDir();
   const main = await bdOk(dir, ["--help"]);
-  for (const c of ["create", "ready", "dep add", "label list-all", "serve", "quickstart"]) assert.ok(main.stdout.includes(c), c);
+  for (const c of ["create", "ready", "dep add", "label list-all", "serve", "quickstart"]) {
+    assert.ok(main.stdout.includes(c), c);
+  }
   const one = await bdOk(dir, ["ready", "--help"]);
   assert.match(one.stdout, /Usage: bd ready/);
   assert.match(one.stdout, /--claim/);

@@ -20,7 +20,12 @@ Deno.test("ID length grows with the number of top-level issues", () => {
 });
 
 Deno.test("a collision tries the next nonce, then a longer ID", () => {
-  const fields = { title: "Fix login", description: "Details", actor: "jira-import", createdAt: "2024-01-02T03:04:05.006Z" };
+  const fields = {
+    title: "Fix login",
+    description: "Details",
+    actor: "jira-import",
+    createdAt: "2024-01-02T03:04:05.006Z",
+  };
   const first = generateHashId("bd", fields, 0, () => false);
   assert.equal(first, "bd-vju");
   const taken = new Set([first]);

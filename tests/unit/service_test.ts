@@ -147,8 +147,14 @@ Deno.test("IDs resolve from the hash alone or a unique part; ambiguity is an err
   assert.equal(b.resolveId("abc1"), id);
   assert.equal(b.resolveId("proj-abc1"), id);
   assert.equal(b.resolveId("c1"), id);
-  assert.throws(() => b.resolveId("abc"), (e: unknown) => code("AMBIGUOUS_ID")(e) && /matches 2 issues/.test((e as Error).message));
-  assert.throws(() => b.resolveId("zzz"), (e: unknown) => code("NOT_FOUND")(e) && /no issue found matching "zzz"/.test((e as Error).message));
+  assert.throws(
+    () => b.resolveId("abc"),
+    (e: unknown) => code("AMBIGUOUS_ID")(e) && /matches 2 issues/.test((e as Error).message),
+  );
+  assert.throws(
+    () => b.resolveId("zzz"),
+    (e: unknown) => code("NOT_FOUND")(e) && /no issue found matching "zzz"/.test((e as Error).message),
+  );
 });
 
 Deno.test("delete removes the issue with its edges, labels and comments and leaves a tombstone", () => {

@@ -11,7 +11,10 @@ Deno.test("priority accepts 0-4 and P0-P4 and names the valid forms otherwise", 
   assert.equal(parsePriority("p4"), 4);
   assert.equal(parsePriority(1), 1);
   for (const bad of ["5", "P5", "-1", "high", "", "1.5"]) {
-    assert.throws(() => parsePriority(bad), (e: unknown) => isValidation(e) && /0-4 or P0-P4/.test((e as Error).message));
+    assert.throws(
+      () => parsePriority(bad),
+      (e: unknown) => isValidation(e) && /0-4 or P0-P4/.test((e as Error).message),
+    );
   }
 });
 

@@ -1,0 +1,123 @@
+/**
+ * The GraphQL server: one yoga instance over one workspace. The schema is the core SDL merged
+ * with the SDL generated for extension tables; it is rebuilt when the extension config or the
+ * database's tables change, and a request in flight keeps the schema it started with.
+ */
+import { createSchema, createYoga, type YogaServerInstance } from "graphql-yoga";
+import { GraphQLError, type GraphQLSchema, type ValidationContext } from "graphql";
+import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
+import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
+import type { Beads } from "../core/service.ts";
+import { CORE_SDL } from "./schema_sdl.ts";
+import { coreResolvers } from "./resolvers.ts";
+import { createLoaders } from "./loaders.ts";
+import { EventFeed } from "./events.ts";
+import { maskError } from "./errors.ts";
+import type { GqlContext } from "./context.ts";
+import {
+  buildExtensions,
+  type ExtensionBuild,
+  extensionConfigStamp,
+  loadExtensionConfig,
+} from "./extensions/stitch.ts";
+
+export interface ServerOptions {
+  /** Extension config file (default: `.beads/graphql.json` when it exists). */
+  extensionsPath?: string;
+  /** Origins allowed for cross-origin requests; none by default. */
+  cors?: string[];
+  /** Limits (defaults in DEFAULT_LIMITS). */
+  limits?: Partial<typeof DEFAULT_LIMITS>;
+  /** Called with messages about extension config problems (warnings, not refusals). */
+  warn?: (message: string) => void;
+}
+
+export const DEFAULT_LIMITS = { maxDepth: 12, maxCost: 20000, maxAliases: 30, maxTokens: 2000 };
+
+function reject(code: string) {
+  return (ctx: ValidationContext | null, err: GraphQLError) => {
+    ctx?.reportError(new GraphQLError(err.message, { extensions: { code } }));
+  };
+}
+
+/** Builds and caches the executable schema; rebuilds when the config or the tables change. */
+export class SchemaHolder {
+  private schema?: GraphQLSchema;
+  private key = "";
+  build?: ExtensionBuild;
+
+  constructor(private readonly beads: Beads, private readonly opts: ServerOptions) {}
+
+  private currentKey(): string {
+    return `${this.beads.schemaVersion()}|${extensionConfigStamp(this.beads, this.opts.extensionsPath)}`;
+  }
+
+  /** Returns the schema for a new request. */
+  get(): GraphQLSchema {
+    const key = this.currentKey();
+    if (!this.schema || key !== this.key) {
+      const config = loadExtensionConfig(this.beads, this.opts.extensionsPath);
+      this.build = buildExtensions(this.beads, config);
+      for (const p of this.build.problems) if (p.level === "warning") this.opts.warn?.(p.message);
+      this.schema = createSchema<GqlContext>({
+        typeDefs: [CORE_SDL, ...(this.build.sdl ? [this.build.sdl] : [])],
+        resolvers: [coreResolvers, ...(this.build.resolvers ? [this.build.resolvers] : [])],
+      });
+      this.key = key;
+    }
+    return this.schema;
+  }
+}
+
+export interface BdServer {
+  yoga: YogaServerInstance<Record<string, unknown>, GqlContext>;
+  feed: EventFeed;
+  schemas: SchemaHolder;
+}
+
+/** Creates the yoga server for a workspace. */
+export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer {
+  const limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  const feed = new EventFeed(beads);
+  const schemas = new SchemaHolder(beads, opts);
+  schemas.get(); // fail fast on a broken core schema
+  const yoga = createYoga<Record<string, unknown>, GqlContext>({
+    schema: () => schemas.get(),
+    graphqlEndpoint: "/graphql",
+    landingPage: false,
+    graphiql: { title: "bd GraphQL" },
+    cors: opts.cors?.length ? { origin: opts.cors, credentials: false } : false,
+    logging: false,
+    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    context: ({ request }) => {
+      beads.refreshFromJsonl();
+      const actor = request.headers.get("x-bd-actor")?.trim();
+      const view = actor ? beads.as(actor) : beads;
+      return { beads: view, loaders: createLoaders(view), feed, extLoaders: new Map() };
+    },
+    plugins: [
+      maxTokensPlugin({ n: limits.maxTokens, propagateOnRejection: false, onReject: [reject("TOO_MANY_TOKENS")] }),
+      maxDepthPlugin({
+        n: limits.maxDepth,
+        ignoreIntrospection: true,
+        flattenFragments: true,
+        propagateOnRejection: false,
+        onReject: [reject("QUERY_TOO_DEEP")],
+      }),
+      costLimitPlugin({
+        maxCost: limits.maxCost,
+        ignoreIntrospection: true,
+        propagateOnRejection: false,
+        onReject: [reject("QUERY_TOO_COSTLY")],
+      }),
+      maxAliasesPlugin({ n: limits.maxAliases, propagateOnRejection: false, onReject: [reject("TOO_MANY_ALIASES")] }),
+      {
+        // The server's own writes do not change data_version for its own connection: publish them now.
+        onExecute: () => ({ onExecuteDone: () => feed.poll(true) }),
+      },
+    ],
+  });
+  return { yoga, feed, schemas };
+}
