@@ -4,11 +4,10 @@
  * database's tables change, and a request in flight keeps the schema it started with.
  */
 import { createSchema, createYoga, type YogaServerInstance } from "graphql-yoga";
-import { GraphQLError, type GraphQLSchema, type ValidationContext } from "graphql";
+import { GraphQLError, type GraphQLSchema, Lexer, Source, TokenKind, type ValidationContext } from "graphql";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
-import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import type { Beads } from "../core/service.ts";
 import { CORE_SDL } from "./schema_sdl.ts";
 import { coreResolvers } from "./resolvers.ts";
@@ -39,6 +38,28 @@ export const DEFAULT_LIMITS = { maxDepth: 12, maxCost: 20000, maxAliases: 30, ma
 function reject(code: string) {
   return (ctx: ValidationContext | null, err: GraphQLError) => {
     ctx?.reportError(new GraphQLError(err.message, { extensions: { code } }));
+  };
+}
+
+/** Refuses documents with more than `max` tokens before they are parsed into an AST. */
+function tokenLimit(max: number) {
+  return {
+    onParse({ params }: { params: { source: string | Source } }) {
+      const lexer = new Lexer(typeof params.source === "string" ? new Source(params.source) : params.source);
+      let count = 0;
+      try {
+        while (lexer.advance().kind !== TokenKind.EOF) {
+          if (++count > max) {
+            throw new GraphQLError(`query too large: more than ${max} tokens`, {
+              extensions: { code: "TOO_MANY_TOKENS" },
+            });
+          }
+        }
+      } catch (e) {
+        if (e instanceof GraphQLError && e.extensions.code === "TOO_MANY_TOKENS") throw e;
+        // A syntax error: let the parser report it with its usual message.
+      }
+    },
   };
 }
 
@@ -98,7 +119,7 @@ export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer
       return { beads: view, loaders: createLoaders(view), feed, extLoaders: new Map() };
     },
     plugins: [
-      maxTokensPlugin({ n: limits.maxTokens, propagateOnRejection: false, onReject: [reject("TOO_MANY_TOKENS")] }),
+      tokenLimit(limits.maxTokens),
       maxDepthPlugin({
         n: limits.maxDepth,
         ignoreIntrospection: true,
