@@ -3,15 +3,17 @@ import { initWorkspace } from "../../src/core/init.ts";
 import type { Beads } from "../../src/core/service.ts";
 import { createBdServer, type ServerOptions } from "../../src/graphql/server.ts";
 
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
 export interface Gql {
   beads: Beads;
   dir: string;
-  // deno-lint-ignore no-explicit-any
   gql(
     query: string,
     variables?: Record<string, unknown>,
     headers?: Record<string, string>,
-  ): Promise<{ data?: any; errors?: any }>;
+  ): Promise<{ data?: Json; errors?: Json }>;
   close(): void;
 }
 
