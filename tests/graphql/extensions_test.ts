@@ -279,6 +279,7 @@ Deno.test("nested extension fields are batched: 50 ready issues with executions 
       );
     }
   });
+  await g.gql(`{ stats { totalIssues } }`); // builds the stitched schema once (catalog reads)
   const before = g.beads.db.statementCount;
   const r = await g.gql(
     `{ ready(limit: 50) { id myappExecutions { status issue { id } checkpoints { stepName execution { id } } } } }`,
