@@ -43,22 +43,23 @@ export class EventFeed {
     }
   }
 
-  /** Returns an async stream of events with id > since (default: from now on). */
+  /** Returns an async stream of events with id > since (default: from the moment of subscribing). */
   subscribe(since?: number): AsyncIterableIterator<IssueEvent> {
     const queue: IssueEvent[] = [];
     let wake: (() => void) | undefined;
     let done = false;
-    let cursor = since ?? this.lastId;
-    const backlogEnd = this.lastId;
-    if (cursor < backlogEnd) {
-      for (let batch = this.beads.eventsSince(cursor, 500); batch.length; batch = this.beads.eventsSince(cursor, 500)) {
-        for (const e of batch) if (e.id <= backlogEnd) queue.push(e);
-        cursor = batch[batch.length - 1].id;
-        if (cursor >= backlogEnd) break;
-      }
+    // Events up to the feed's position were published already: read them as backlog. Later
+    // ones arrive through the listener, which is registered before anything else can run.
+    let cursor = since ?? this.beads.lastEventId();
+    while (cursor < this.lastId) {
+      const batch = this.beads.eventsSince(cursor, 500).filter((e) => e.id <= this.lastId);
+      if (batch.length === 0) break;
+      queue.push(...batch);
+      cursor = batch[batch.length - 1].id;
     }
     const listener = (e: IssueEvent) => {
-      if (since !== undefined && e.id <= since) return;
+      if (e.id <= cursor) return;
+      cursor = e.id;
       queue.push(e);
       wake?.();
     };

@@ -102,27 +102,37 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     if (declared > maxBody) {
       return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
     }
-    const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, maxBody);
-    if (req.method !== "GET" && req.method !== "HEAD" && body === undefined) {
-      return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
-    }
-    const abort = new AbortController();
-    req.on("close", () => abort.abort());
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
-    const request = new Request(url, {
-      method: req.method,
-      headers,
-      body: body ? new Uint8Array(body) : undefined,
-      signal: abort.signal,
-    });
+    // One deadline for the whole request: reading the body (slow clients) and executing it.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
-    const response = await Promise.race([yoga.fetch(request, {}), timeout]);
+    const abort = new AbortController();
+    // The client went away before the response finished (req's "close" fires after its body is read).
+    res.on("close", () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    const run = async (): Promise<Response | "too-large"> => {
+      const body = req.method === "GET" || req.method === "HEAD" ? undefined : await readBody(req, maxBody);
+      if (req.method !== "GET" && req.method !== "HEAD" && body === undefined) return "too-large";
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string") headers.set(k, v);
+      const request = new Request(url, {
+        method: req.method,
+        headers,
+        body: body ? new Uint8Array(body) : undefined,
+        signal: abort.signal,
+      });
+      return await yoga.fetch(request, {});
+    };
+    const response = await Promise.race([run(), timeout]);
     clearTimeout(timer);
     if (response === "timeout") {
       abort.abort();
-      return sendJson(res, 503, gqlError(`request timed out after ${timeoutMs} ms`, "TIMEOUT"));
+      return sendJson(res, 503, gqlError(`request timed out after ${timeoutMs} ms`, "TIMEOUT"), {
+        connection: "close",
+      });
+    }
+    if (response === "too-large") {
+      return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
     }
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => (out[k] = v));
@@ -130,14 +140,20 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     if (!response.body) return void res.end();
     const isStream = (out["content-type"] ?? "").includes("text/event-stream");
     if (isStream) streams.add(abort);
+    // Cancel the stream as soon as the client leaves or the server stops (not at the next ping).
+    const reader = response.body.getReader();
+    const cancel = () => reader.cancel().catch(() => {});
+    abort.signal.addEventListener("abort", cancel);
     try {
-      for await (const chunk of response.body) {
-        if (abort.signal.aborted) break;
-        res.write(chunk);
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done || abort.signal.aborted) break;
+        res.write(value);
       }
     } catch {
       /* client went away */
     } finally {
+      abort.signal.removeEventListener("abort", cancel);
       streams.delete(abort);
       res.end();
     }
@@ -163,25 +179,20 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     );
     server.listen(opts.port, opts.host, () => resolve());
   });
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : opts.port;
-  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
-  const url = `http://${host}:${port}/graphql`;
-  if (ctx.globals.json) process.stdout.write(JSON.stringify({ url, port, database: beads.paths.dbPath }) + "\n");
-  else {process.stdout.write(
-      `bd serve: listening on ${url} (database ${beads.paths.dbPath}; GraphiQL at GET /graphql)\n`,
-    );}
-
-  return await new Promise<number>((resolve) => {
+  // Signal handlers go in before the start-up line: a supervisor may signal as soon as it reads it.
+  const stopped = new Promise<number>((resolve) => {
     const stop = () => {
       if (shuttingDown) return;
       shuttingDown = true;
       server.close();
+      // Idle keep-alive connections would hold the process open until the client drops them.
+      server.closeIdleConnections?.();
       for (const s of streams) s.abort();
       feed.close();
       const deadline = Date.now() + 10_000;
       const wait = () => {
         if (inFlight === 0 || Date.now() > deadline) {
+          server.closeAllConnections?.();
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
           if (!ctx.globals.json) process.stderr.write("bd serve: stopped\n");
@@ -193,6 +204,16 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
   });
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : opts.port;
+  const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+  const url = `http://${host}:${port}/graphql`;
+  if (ctx.globals.json) process.stdout.write(JSON.stringify({ url, port, database: beads.paths.dbPath }) + "\n");
+  else {process.stdout.write(
+      `bd serve: listening on ${url} (database ${beads.paths.dbPath}; GraphiQL at GET /graphql)\n`,
+    );}
+
+  return await stopped;
 }
 
 /** Prints the effective SDL (core schema merged with the extension tables). */
