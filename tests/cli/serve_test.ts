@@ -53,12 +53,14 @@ async function startServer(dir: string, args: string[] = [], env: Record<string,
 }
 
 // deno-lint-ignore no-explicit-any
+type Json = any;
+
 async function post(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
