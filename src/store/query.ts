@@ -12,9 +12,9 @@ WITH RECURSIVE descendant(id) AS (
   SELECT ?
   UNION
   SELECT d.issue_id FROM descendant p
-  JOIN dependencies d ON d.depends_on_id = p.id AND d.type = 'parent-child'
+  CROSS JOIN dependencies d ON d.depends_on_id = p.id AND d.type = 'parent-child'
   UNION
-  SELECT c.id FROM descendant p JOIN issues c ON c.id > p.id || '.' AND c.id < p.id || '/'
+  SELECT c.id FROM descendant p CROSS JOIN issues c ON c.id > p.id || '.' AND c.id < p.id || '/'
 )
 SELECT id FROM descendant`;
 

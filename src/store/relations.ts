@@ -145,7 +145,7 @@ export function reaches(db: Db, start: string, target: string): boolean {
     `WITH RECURSIVE reach(id) AS (
        SELECT ?1
        UNION
-       SELECT d.depends_on_id FROM reach r JOIN dependencies d ON d.issue_id = r.id
+       SELECT d.depends_on_id FROM reach r CROSS JOIN dependencies d ON d.issue_id = r.id
        WHERE d.type <> 'related'
      ) SELECT 1 AS x FROM reach WHERE id = ?2 LIMIT 1`,
     start,

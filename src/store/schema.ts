@@ -9,7 +9,9 @@ import type { Db } from "./db.ts";
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
  * dependency on an active (not closed) issue, or if a parent (by `parent-child` edge or by
- * hierarchical ID `P.n`) is blocked.
+ * hierarchical ID `P.n`) is blocked. CROSS JOIN pins the join order of the recursive steps: the
+ * queued row first, then an index lookup (SQLite 3.53 otherwise scans every parent-child edge
+ * per queued row — measured 1.1 s instead of 30 ms at 10k issues).
  */
 export const BLOCKED_IDS_SQL = `
 WITH RECURSIVE blocked(id) AS (
@@ -18,10 +20,10 @@ WITH RECURSIVE blocked(id) AS (
   WHERE d.type = 'blocks' AND blocker.status <> 'closed'
   UNION
   SELECT d.issue_id FROM blocked b
-  JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
+  CROSS JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
   UNION
   SELECT c.id FROM blocked b
-  JOIN issues c ON c.id > b.id || '.' AND c.id < b.id || '/'
+  CROSS JOIN issues c ON c.id > b.id || '.' AND c.id < b.id || '/'
 )
 SELECT id FROM blocked`;
 
@@ -69,7 +71,6 @@ const MIGRATIONS: string[] = [
     FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
   );
   CREATE INDEX IF NOT EXISTS idx_dependencies_depends_on ON dependencies(depends_on_id, type);
-  CREATE INDEX IF NOT EXISTS idx_dependencies_type ON dependencies(type);
 
   CREATE TABLE IF NOT EXISTS labels (
     issue_id TEXT NOT NULL,
@@ -132,6 +133,10 @@ const MIGRATIONS: string[] = [
     FROM issues i
     WHERE i.status <> 'closed' AND i.id IN (SELECT id FROM blocked_issue_ids);
   `,
+  // 2: an index on dependencies(type) alone misled the planner into scanning every edge of a
+  // type per row (blocked: 5.5 s at 10k issues); lookups go through (issue_id, ...) and
+  // (depends_on_id, type) instead.
+  `DROP INDEX IF EXISTS idx_dependencies_type;`,
 ];
 
 /** The schema version this build writes. */
