@@ -19,7 +19,28 @@ export function rng(seed: number): () => number {
   };
 }
 
-const WORDS = ["fix", "add", "refactor", "auth", "api", "cache", "sync", "export", "parser", "index", "query", "login", "retry", "docs", "tests", "deploy", "metrics", "schema", "cli", "server"];
+const WORDS = [
+  "fix",
+  "add",
+  "refactor",
+  "auth",
+  "api",
+  "cache",
+  "sync",
+  "export",
+  "parser",
+  "index",
+  "query",
+  "login",
+  "retry",
+  "docs",
+  "tests",
+  "deploy",
+  "metrics",
+  "schema",
+  "cli",
+  "server",
+];
 const LABELS = ["backend", "frontend", "infra", "docs", "urgent", "tech-debt", "perf", "security"];
 const TYPES = ["task", "task", "task", "bug", "bug", "feature", "chore"];
 const STATUSES = ["open", "open", "open", "open", "in_progress", "closed", "closed", "closed", "blocked", "deferred"];
@@ -63,16 +84,26 @@ export function generate(n: number, seed = 42, prefix = "bench"): string[] {
     const labels = [...new Set(Array.from({ length: Math.floor(rand() * 3) }, () => pick(LABELS)))].sort();
     if (labels.length) rec.labels = labels;
     const deps: Record<string, unknown>[] = [];
-    if (id.includes(".")) deps.push({ issue_id: id, depends_on_id: epic, type: "parent-child", created_at: created, created_by: "gen" });
+    if (id.includes(".")) {
+      deps.push({ issue_id: id, depends_on_id: epic, type: "parent-child", created_at: created, created_by: "gen" });
+    }
     const targets = new Set<string>();
     for (let k = 0; k < 2 && ids.length > 0; k++) {
       // Only earlier issues: the graph stays acyclic.
       const target = ids[Math.floor(rand() * ids.length)];
       if (target === epic || targets.has(target)) continue;
       targets.add(target);
-      deps.push({ issue_id: id, depends_on_id: target, type: pick(["blocks", "blocks", "related", "discovered-from"]), created_at: created, created_by: "gen" });
+      deps.push({
+        issue_id: id,
+        depends_on_id: target,
+        type: pick(["blocks", "blocks", "related", "discovered-from"]),
+        created_at: created,
+        created_by: "gen",
+      });
     }
-    if (deps.length) rec.dependencies = deps.sort((a, b) => (String(a.depends_on_id) < String(b.depends_on_id) ? -1 : 1));
+    if (deps.length) {
+      rec.dependencies = deps.sort((a, b) => (String(a.depends_on_id) < String(b.depends_on_id) ? -1 : 1));
+    }
     if (rand() < 0.2) rec.comments = [{ issue_id: id, author: "gen", text: `note on ${i}`, created_at: updated }];
     ids.push(id);
     records.push(rec);
@@ -102,7 +133,9 @@ if (import.meta.main) {
     const bd = initWorkspace({ cwd: dir, env: {}, prefix, actor: "gen" });
     const t0 = performance.now();
     const summary = importText(bd, text);
-    console.error(`imported ${summary.created} issues into ${dir}/.beads/${prefix}.db in ${Math.round(performance.now() - t0)} ms`);
+    console.error(
+      `imported ${summary.created} issues into ${dir}/.beads/${prefix}.db in ${Math.round(performance.now() - t0)} ms`,
+    );
     bd.close();
   }
 }

@@ -1,5 +1,8 @@
 /** Who is acting (contract §2): --actor, $BD_ACTOR, $BEADS_ACTOR, git user.name, $USER, unknown. */
-import { spawnSync } from "node:child_process";
+import process from "node:process";
+
+// Loaded on first use: most commands never need git, and the module costs start-up time.
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof import("node:child_process");
 
 /** Returns the actor name; asks git only when nothing cheaper is set. */
 export function resolveActor(
@@ -10,7 +13,7 @@ export function resolveActor(
   const direct = explicit || env.BD_ACTOR || env.BEADS_ACTOR;
   if (direct) return direct;
   try {
-    const r = spawnSync("git", ["config", "user.name"], { cwd, encoding: "utf8", timeout: 2000 });
+    const r = childProcess().spawnSync("git", ["config", "user.name"], { cwd, encoding: "utf8", timeout: 2000 });
     const name = r.status === 0 ? String(r.stdout).trim() : "";
     if (name) return name;
   } catch { /* git missing: fall through */ }

@@ -220,6 +220,8 @@ export class Beads {
   mutate<T>(fn: () => T): T {
     return this.db.write(() => {
       const result = fn();
+      // Keep the cached blocked set in step with the data, in the same transaction.
+      query.refreshBlockedCache(this.db);
       if (this.autoFlush) this.db.onCommit(this.flushAfterCommit);
       return result;
     });

@@ -2,7 +2,6 @@
  * JSONL export/import, auto-flush and auto-import (contract §8). The JSONL is what a team
  * commits; the database is a cache of it plus local changes not yet flushed.
  */
-import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -22,6 +21,7 @@ import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
 import { BdError } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
+import { sha256Hex } from "../model/digest.ts";
 import type { Issue, IssueFilter } from "../model/types.ts";
 
 // ---------------------------------------------------------------- encoding
@@ -89,7 +89,7 @@ function fileState(path: string): FileState | undefined {
 }
 
 function hashText(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+  return sha256Hex(text);
 }
 
 /** Records what the JSONL looks like now, so the next start knows it needs no import. */

@@ -1,5 +1,5 @@
 /** The hash-ID rule of the bd contract §7: sha256 of the content, base36, length by issue count. */
-import { createHash } from "node:crypto";
+import { sha256 } from "./digest.ts";
 
 /** Bytes of the digest used for each ID length 3..8. */
 const BYTES_FOR_LENGTH: Record<number, number> = { 3: 2, 4: 3, 5: 4, 6: 4, 7: 5, 8: 5 };
@@ -14,7 +14,7 @@ export function hashPart(
   length: number,
 ): string {
   const content = `${title}|${description}|${actor}|${createdAtNanos}|${nonce}`;
-  const digest = createHash("sha256").update(content).digest();
+  const digest = sha256(content);
   let n = 0n;
   for (let i = 0; i < BYTES_FOR_LENGTH[length]; i++) n = (n << 8n) | BigInt(digest[i]);
   return n.toString(36).padStart(length, "0").slice(-length);

@@ -18,6 +18,30 @@ WITH RECURSIVE descendant(id) AS (
 )
 SELECT id FROM descendant`;
 
+/**
+ * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the
+ * recursive rule itself (always correct, slower).
+ */
+function blockedSource(db: Db): string {
+  const fresh = db.get<{ fresh: number }>(
+    `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') =
+            (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS fresh`,
+  )?.fresh;
+  return fresh ? "SELECT issue_id AS id FROM blocked_cache" : BLOCKED_IDS_SQL;
+}
+
+/** Recomputes the cached blocked set if the graph changed since; call inside a write transaction. */
+export function refreshBlockedCache(db: Db): void {
+  const row = db.get<{ g: string; c: string }>(
+    `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') AS g,
+            (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS c`,
+  );
+  if (!row || row.g === row.c) return;
+  db.run("DELETE FROM blocked_cache");
+  db.run(`INSERT INTO blocked_cache (issue_id) ${BLOCKED_IDS_SQL}`);
+  db.run("UPDATE metadata SET value = ? WHERE key = 'blocked_cache_version'", row.g);
+}
+
 /** Returns a WHERE clause (without the keyword) and its parameters for a filter on alias `i`. */
 export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } {
   const parts: string[] = [];
@@ -136,7 +160,7 @@ const READY_ORDER: Record<ReadySort, string> = {
 /** The ready rule (contract §6): open, not blocked, not deferred into the future. */
 const READY_WHERE = `i.status = 'open'
   AND (i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))
-  AND i.id NOT IN (SELECT id FROM blocked_ids)`;
+  AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
 
 /** Returns ready issues matching the filter, ordered by `sort` (limit 0 = all). */
 export function readyIssues(
@@ -147,7 +171,7 @@ export function readyIssues(
 ): Issue[] {
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
   return db.all(
-    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+    `WITH blocked_ids AS (${blockedSource(db)})
      SELECT ${COLUMNS_I} FROM issues i WHERE ${READY_WHERE} AND ${where.sql}
      ORDER BY ${READY_ORDER[sort]} LIMIT ?`,
     ...where.params,
@@ -159,14 +183,14 @@ export function readyIssues(
 export function countReady(db: Db): number {
   return Number(
     db.get<{ n: number }>(
-      `WITH blocked_ids AS (${BLOCKED_IDS_SQL}) SELECT count(*) AS n FROM issues i WHERE ${READY_WHERE}`,
+      `WITH blocked_ids AS (${blockedSource(db)}) SELECT count(*) AS n FROM issues i WHERE ${READY_WHERE}`,
     )?.n,
   );
 }
 
 /** Returns true if this issue is blocked (directly or through a parent). */
 export function isBlocked(db: Db, id: string): boolean {
-  return db.get(`WITH blocked_ids AS (${BLOCKED_IDS_SQL}) SELECT 1 AS x FROM blocked_ids WHERE id = ?`, id) !==
+  return db.get(`WITH blocked_ids AS (${blockedSource(db)}) SELECT 1 AS x FROM blocked_ids WHERE id = ?`, id) !==
     undefined;
 }
 
@@ -175,7 +199,7 @@ export function blockedAmong(db: Db, ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
   return new Set(
     db.all<{ id: string }>(
-      `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+      `WITH blocked_ids AS (${blockedSource(db)})
        SELECT id FROM blocked_ids WHERE id IN (SELECT value FROM json_each(?))`,
       JSON.stringify(ids),
     ).map((r) => r.id),
@@ -189,7 +213,7 @@ export function blockedIssues(
 ): { issue: Issue; blockedBy: string[] }[] {
   const where = whereFor(filter);
   const rows = db.all(
-    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+    `WITH blocked_ids AS (${blockedSource(db)})
      SELECT ${COLUMNS_I}, (
        SELECT json_group_array(d.depends_on_id) FROM dependencies d
        JOIN issues b ON b.id = d.depends_on_id
@@ -226,7 +250,7 @@ export function searchIssues(db: Db, query: string, filter: IssueFilter, limit: 
 /** Returns the stats counters (contract §3). */
 export function statsCounters(db: Db): Record<string, number> {
   const row = db.get<Record<string, number>>(
-    `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+    `WITH blocked_ids AS (${blockedSource(db)})
      SELECT count(*) AS total_issues,
        sum(status = 'open') AS open_issues,
        sum(status = 'in_progress') AS in_progress_issues,
@@ -277,7 +301,7 @@ export function readyAmong(db: Db, ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
   return new Set(
     db.all<{ id: string }>(
-      `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+      `WITH blocked_ids AS (${blockedSource(db)})
        SELECT i.id AS id FROM issues i WHERE i.id IN (SELECT value FROM json_each(?)) AND ${READY_WHERE}`,
       JSON.stringify(ids),
     ).map((r) => r.id),

@@ -137,6 +137,32 @@ const MIGRATIONS: string[] = [
   // type per row (blocked: 5.5 s at 10k issues); lookups go through (issue_id, ...) and
   // (depends_on_id, type) instead.
   `DROP INDEX IF EXISTS idx_dependencies_type;`,
+  // 3: the blocked set, cached. Triggers bump graph_version on every change that can alter it
+  // (whoever writes: bd, the sqlite3 shell, an application); bd refreshes the cache inside its
+  // own write transactions, and readers use it only while its version matches.
+  `
+  CREATE TABLE IF NOT EXISTS blocked_cache (issue_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  INSERT OR IGNORE INTO metadata (key, value) VALUES ('graph_version', '1'), ('blocked_cache_version', '0');
+  CREATE TRIGGER IF NOT EXISTS bd_graph_issue_insert AFTER INSERT ON issues BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  CREATE TRIGGER IF NOT EXISTS bd_graph_issue_delete AFTER DELETE ON issues BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  CREATE TRIGGER IF NOT EXISTS bd_graph_issue_status AFTER UPDATE OF status, id ON issues
+  WHEN OLD.status IS NOT NEW.status OR OLD.id IS NOT NEW.id BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  CREATE TRIGGER IF NOT EXISTS bd_graph_dep_insert AFTER INSERT ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  CREATE TRIGGER IF NOT EXISTS bd_graph_dep_delete AFTER DELETE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  CREATE TRIGGER IF NOT EXISTS bd_graph_dep_update AFTER UPDATE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  `,
 ];
 
 /** The schema version this build writes. */

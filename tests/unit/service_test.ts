@@ -182,3 +182,24 @@ Deno.test("a failing step inside a batch rolls back alone (savepoints)", () => {
   });
   assert.equal(b.issue(a).priority, 0);
 });
+
+Deno.test("the cached blocked set follows changes made by other programs (triggers mark it stale)", async () => {
+  const b = open();
+  const api = b.create({ title: "API" }).id;
+  const db = b.create({ title: "DB" }).id;
+  b.addDependency(api, db); // refreshes the cache inside bd's transaction
+  assert.deepEqual(readyIds(b), [db]);
+  const { DatabaseSync } = await import("node:sqlite");
+  const other = new DatabaseSync(b.paths.dbPath); // e.g. the sqlite3 shell or an application
+  other.prepare("UPDATE issues SET status = 'closed' WHERE id = ?").run(db);
+  assert.deepEqual(readyIds(b), [api], "a status change by another connection frees the dependent");
+  other.prepare("UPDATE issues SET status = 'open' WHERE id = ?").run(db);
+  other.prepare("DELETE FROM dependencies WHERE issue_id = ?").run(api);
+  assert.deepEqual(readyIds(b), [api, db].sort(), "an edge removed by another connection");
+  other.prepare("INSERT INTO dependencies (issue_id, depends_on_id, type) VALUES (?, ?, 'blocks')").run(db, api);
+  assert.deepEqual(readyIds(b), [api]);
+  other.close();
+  b.update(api, { notes: "a bd write refreshes the cache" });
+  assert.deepEqual(readyIds(b), [api]);
+  assert.equal(b.blocked().map((i) => i.id).join(), db);
+});

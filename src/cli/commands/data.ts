@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BdError, validation } from "../../model/errors.ts";
 import { exportText, flushJsonl, importText, jsonlHasContent, writeFileAtomic } from "../../core/sync.ts";
-import { gitSync } from "../../core/git_sync.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
 
@@ -104,7 +103,8 @@ sides are merged issue by issue with the import rules, then the rebase continues
     "dry-run": { type: "boolean", help: "say what would happen, change nothing" },
     message: { type: "string", short: "m", value: "MSG", help: "commit message" },
   },
-  run(ctx, _args, flags) {
+  async run(ctx, _args, flags) {
+    const { gitSync } = await import("../../core/git_sync.ts"); // spawns git: loaded only here
     const report = gitSync(ctx.beads(), {
       push: flags["no-push"] !== true,
       pull: flags["no-pull"] !== true,
