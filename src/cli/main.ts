@@ -6,7 +6,7 @@ import { Beads } from "../core/service.ts";
 import { VERSION } from "../version.ts";
 import { commandHelp, mainHelp, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
-import { Output } from "./output.ts";
+import { FD_SINK, Output, type Sink } from "./output.ts";
 import { issueCommands } from "./commands/issues.ts";
 import { workCommands } from "./commands/work.ts";
 import { depCommands } from "./commands/deps.ts";
@@ -35,13 +35,14 @@ export async function run(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
+  sink: Sink = FD_SINK,
 ): Promise<number> {
   const jsonWanted = argv.includes("--json");
-  let out = new Output(jsonWanted, argv.includes("-q") || argv.includes("--quiet"), env);
+  let out = new Output(jsonWanted, argv.includes("-q") || argv.includes("--quiet"), env, sink);
   let beads: Beads | undefined;
   try {
     const parsed = parseCommandLine(argv, COMMANDS);
-    out = new Output(parsed.globals.json, parsed.globals.quiet, env);
+    out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
     const { command } = parsed;
     if (!command) {
       if (parsed.words.length === 0 || parsed.words[0] === "help") {

@@ -10,8 +10,13 @@ export class Output {
   private stderrChunks: string[] = [];
   readonly colour: boolean;
 
-  constructor(readonly json: boolean, readonly quiet: boolean, env: Record<string, string | undefined>) {
-    this.colour = !json && !env.NO_COLOR && env.TERM !== "dumb" && stdoutIsTerminal();
+  constructor(
+    readonly json: boolean,
+    readonly quiet: boolean,
+    env: Record<string, string | undefined>,
+    private readonly sink: Sink = FD_SINK,
+  ) {
+    this.colour = !json && !env.NO_COLOR && env.TERM !== "dumb" && sink === FD_SINK && stdoutIsTerminal();
   }
 
   /** Prints one compact JSON line to stdout. */
@@ -58,11 +63,19 @@ export class Output {
     const out = this.stdoutChunks, err = this.stderrChunks;
     this.stdoutChunks = [];
     this.stderrChunks = [];
-    if (out.length) writeAll(1, out.join(""));
-    if (err.length) writeAll(2, err.join(""));
+    if (out.length) this.sink.stdout(out.join(""));
+    if (err.length) this.sink.stderr(err.join(""));
     return Promise.resolve();
   }
 }
+
+/** Where output goes: the process's fds 1 and 2, or a caller's functions (embedding, tests). */
+export interface Sink {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+export const FD_SINK: Sink = { stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) };
 
 /** True when stdout is a terminal (an fstat: node:tty costs ~3 ms of start-up in the binary). */
 function stdoutIsTerminal(): boolean {

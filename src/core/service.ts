@@ -3,6 +3,7 @@
  * library users alike. SQL stays in `store/`; output formatting stays in the front ends.
  */
 import { Buffer } from "node:buffer";
+import { statSync } from "node:fs";
 import { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
@@ -122,6 +123,9 @@ export interface TreeNode extends Issue {
   truncated: boolean;
 }
 
+/** How long a `ready` answer may be reused when nothing was committed meanwhile. */
+const READY_MEMO_MS = 1000;
+
 const EDITABLE: IssueField[] = [
   "title",
   "description",
@@ -180,6 +184,7 @@ export class Beads {
       cwd: opts.cwd,
       autoFlush: opts.autoFlush,
     });
+    beads.checkDatabaseFile(); // remembers which file this connection has open
     if (opts.autoImport !== false) {
       try {
         autoImport(beads);
@@ -222,12 +227,21 @@ export class Beads {
       const result = fn();
       // Keep the cached blocked set in step with the data, in the same transaction.
       query.refreshBlockedCache(this.db);
+      this.db.onCommit(this.countWrite);
       if (this.autoFlush) this.db.onCommit(this.flushAfterCommit);
       return result;
     });
   }
 
   private readonly flushAfterCommit = () => void flushJsonl(this);
+
+  private readonly countWrite = () => void this.shared.writes++;
+
+  /** State shared by this workspace and its actor views (`as()`): write count, memo. */
+  private readonly shared = {
+    writes: 0,
+    readyMemo: new Map<string, { version: string; at: number; issues: Issue[] }>(),
+  };
 
   // ---------------------------------------------------------------- lookup
 
@@ -360,10 +374,23 @@ export class Beads {
     return query.countGrouped(this.db, this.resolveFilter(filter), by);
   }
 
-  /** Returns ready work (contract §6): open, unblocked, not deferred; sorted and limited. */
+  /**
+   * Returns ready work (contract §6): open, unblocked, not deferred; sorted and limited.
+   * A server asks this many times a second: an answer is reused while nobody has committed
+   * since (data_version and this connection's own writes) and for at most READY_MEMO_MS, since
+   * deferrals and the 48-hour window depend on the clock.
+   */
   ready(opts: ReadyOptions = {}): Issue[] {
     const { sort = "hybrid", limit = 10, ...filter } = opts;
-    return query.readyIssues(this.db, this.resolveFilter(filter), sort, limit);
+    const resolved = this.resolveFilter(filter);
+    const key = JSON.stringify([resolved, sort, limit]);
+    const version = `${meta.dataVersion(this.db)}:${this.shared.writes}`;
+    const hit = this.shared.readyMemo.get(key);
+    if (hit && hit.version === version && Date.now() - hit.at < READY_MEMO_MS) return hit.issues.map((i) => ({ ...i }));
+    const issues = query.readyIssues(this.db, resolved, sort, limit);
+    if (this.shared.readyMemo.size > 64) this.shared.readyMemo.clear();
+    this.shared.readyMemo.set(key, { version, at: Date.now(), issues });
+    return issues.map((i) => ({ ...i }));
   }
 
   /** Returns blocked active issues with the IDs of their open blockers. */
@@ -461,6 +488,29 @@ export class Beads {
   tableAccess(info: TableInfo): TableAccess {
     return new TableAccess(this.db, info);
   }
+
+  /**
+   * Throws when the database file was deleted or replaced since it was opened: a long-running
+   * process (serve) would otherwise keep writing to an unlinked file, a silent loss.
+   */
+  checkDatabaseFile(): void {
+    let now: { dev: number; ino: number } | undefined;
+    try {
+      const st = statSync(this.paths.dbPath);
+      now = { dev: st.dev, ino: st.ino };
+    } catch { /* gone */ }
+    this.fileId ??= now;
+    if (!now || now.dev !== this.fileId?.dev || now.ino !== this.fileId?.ino) {
+      throw new BdError(
+        "INTERNAL",
+        `the database file ${this.paths.dbPath} was ${
+          now ? "replaced" : "deleted"
+        } while bd was running; nothing was written — restart bd (bd init rebuilds it from issues.jsonl)`,
+      );
+    }
+  }
+
+  private fileId?: { dev: number; ino: number };
 
   /** Imports `issues.jsonl` if it changed on disk since the last flush (cheap when it did not). */
   refreshFromJsonl(): void {

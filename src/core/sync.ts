@@ -57,11 +57,13 @@ export function exportText(beads: Beads, filter?: IssueFilter): string {
 // ---------------------------------------------------------------- files
 
 /** Writes a file atomically: a temp file in the same directory, fsync, rename. */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string | Uint8Array[]): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, text);
+    for (const bytes of typeof text === "string" ? [new TextEncoder().encode(text)] : text) {
+      for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
@@ -92,11 +94,84 @@ function hashText(text: string): string {
   return sha256Hex(text);
 }
 
-/** Records what the JSONL looks like now, so the next start knows it needs no import. */
-function recordJsonlState(beads: Beads, text: string): void {
+/**
+ * Records what the JSONL looks like now, so the next start knows it needs no import. The stat is
+ * what is compared first; the content hash is recorded only when the text was read anyway (an
+ * import): hashing the whole file on every flush cost ~140 ms at 100k issues. Other bd processes
+ * see the new stat in the same transaction as the write, so only outside edits mismatch.
+ */
+function recordJsonlState(beads: Beads, text?: string): void {
   const st = fileState(beads.paths.jsonlPath);
-  meta.setKey(beads.db, "metadata", "jsonl_hash", hashText(text));
+  meta.setKey(beads.db, "metadata", "jsonl_hash", text === undefined ? "" : hashText(text));
   meta.setKey(beads.db, "metadata", "jsonl_stat", st ? `${st.size}:${st.mtime}` : "");
+}
+
+const NEWLINE = 10;
+const ID_PREFIX = new TextEncoder().encode('{"id":"');
+
+/** Returns the ID of the line buf[start, end), reading bd's `{"id":"` prefix from the bytes. */
+function idOfLine(buf: Uint8Array, start: number, end: number): string | undefined {
+  let fast = end - start > ID_PREFIX.length;
+  for (let k = 0; fast && k < ID_PREFIX.length; k++) fast = buf[start + k] === ID_PREFIX[k];
+  if (fast) {
+    let id = "";
+    for (let i = start + ID_PREFIX.length; i < end; i++) {
+      const c = buf[i];
+      if (c === 34) return id; // closing quote
+      if (c === 92 || c > 126) break; // escapes or non-ASCII: take the slow path
+      id += String.fromCharCode(c);
+    }
+  }
+  return lineId(new TextDecoder().decode(buf.subarray(start, end)));
+}
+
+/**
+ * Returns the JSONL, as byte parts to write in order, with the changed lines replaced, inserted
+ * (in ID order) or removed (null). The file is one bd wrote (its stat matched the one recorded),
+ * so it is sorted by ID: each change is placed by binary search over byte offsets, and untouched
+ * lines are passed through as slices of the original bytes — no decoding, re-encoding or copying
+ * of the other 99.9% (0.35 s -> a few ms at 100k issues).
+ */
+export function spliceLines(file: Uint8Array, changed: Map<string, string | null>): Uint8Array[] {
+  // A plain Uint8Array view: Buffer's own indexOf is much slower than the typed array's.
+  const buf = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+  const nextLine = (at: number) => buf.indexOf(NEWLINE, at) + 1 || buf.length;
+  const idAt = (ls: number) => {
+    const le = nextLine(ls);
+    return idOfLine(buf, ls, buf[le - 1] === NEWLINE ? le - 1 : le) ?? "";
+  };
+  /** Start of the first line at or after `from` whose ID is >= id (buf.length if none). */
+  const lowerBound = (from: number, id: string) => {
+    let lo = from, hi = buf.length;
+    while (lo < hi) {
+      const mid = lo + ((hi - lo) >> 1);
+      const ls = buf.lastIndexOf(NEWLINE, mid - 1) + 1; // start of the line holding mid (>= lo)
+      if (compareIds(idAt(Math.max(ls, lo)), id) < 0) lo = nextLine(Math.max(ls, lo));
+      else hi = Math.max(ls, lo);
+    }
+    return lo;
+  };
+  const enc = new TextEncoder();
+  const parts: Uint8Array[] = [];
+  let next = 0; // first byte not yet passed through
+  for (const id of [...changed.keys()].sort(compareIds)) {
+    const at = lowerBound(next, id);
+    if (at > next) parts.push(buf.subarray(next, at));
+    next = at < buf.length && idAt(at) === id ? nextLine(at) : at; // the old line is replaced
+    const line = changed.get(id);
+    if (line) parts.push(enc.encode(line + "\n"));
+  }
+  if (next < buf.length) {
+    parts.push(buf.subarray(next));
+    if (buf[buf.length - 1] !== NEWLINE) parts.push(enc.encode("\n"));
+  }
+  return parts;
+}
+
+function countLines(parts: Uint8Array[]): number {
+  let n = 0;
+  for (const data of parts) for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, i + 1)) n++;
+  return n;
 }
 
 // ---------------------------------------------------------------- flush
@@ -114,31 +189,20 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): { writt
     const recorded = meta.getKey(beads.db, "metadata", "jsonl_stat");
     const unchangedFile = st !== undefined && recorded === `${st.size}:${st.mtime}`;
     if (!opts.full && dirty.length === 0 && unchangedFile) return { written: false, lines: -1 };
-    let text: string;
+    let data: Uint8Array[];
     if (opts.full || !unchangedFile) {
-      text = exportText(beads);
+      data = [new TextEncoder().encode(exportText(beads))];
     } else {
-      const lines = new Map<string, string>();
-      for (const line of readFileSync(path, "utf8").split("\n")) {
-        if (!line.trim()) continue;
-        const id = lineId(line);
-        if (id !== undefined) lines.set(id, line);
-      }
-      const live = issuesRepo.getIssues(beads.db, dirty);
-      const fresh = issueLines(beads, live);
+      const changed = new Map<string, string | null>();
+      const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
       const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
-      for (const id of dirty) {
-        const line = fresh.get(id) ?? dead.get(id);
-        if (line) lines.set(id, line);
-        else lines.delete(id);
-      }
-      const ids = [...lines.keys()].sort(compareIds);
-      text = ids.map((id) => lines.get(id)!).join("\n") + (ids.length ? "\n" : "");
+      for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? null);
+      data = spliceLines(readFileSync(path), changed);
     }
-    writeFileAtomic(path, text);
-    recordJsonlState(beads, text);
+    writeFileAtomic(path, data);
+    recordJsonlState(beads);
     meta.clearDirty(beads.db);
-    return { written: true, lines: text ? text.split("\n").length - 1 : 0 };
+    return { written: true, lines: opts.full || !unchangedFile ? countLines(data) : -1 };
   });
 }
 

@@ -113,6 +113,7 @@ export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer
     logging: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     context: ({ request }) => {
+      beads.checkDatabaseFile();
       beads.refreshFromJsonl();
       const actor = request.headers.get("x-bd-actor")?.trim();
       const view = actor ? beads.as(actor) : beads;

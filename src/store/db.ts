@@ -173,7 +173,13 @@ export function mapSqliteError(e: unknown, context?: string, timeoutMs = BUSY_TI
   if (/readonly database|attempt to write a readonly/i.test(message)) {
     return new BdError("INTERNAL", `${where}the database is read-only; check file permissions`);
   }
-  if (/unable to open database|not a database|file is not a database|disk I\/O error/i.test(message)) {
+  if (/disk I\/O error/i.test(message)) {
+    return new BdError(
+      "INTERNAL",
+      `${where}disk I/O error (the disk may be full, a file size limit reached, or the device failing); the transaction was rolled back`,
+    );
+  }
+  if (/unable to open database|not a database|file is not a database/i.test(message)) {
     return new BdError("INTERNAL", `${where}${message}`);
   }
   if (/FOREIGN KEY constraint failed/i.test(message)) {

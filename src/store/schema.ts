@@ -163,6 +163,21 @@ const MIGRATIONS: string[] = [
     UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
   END;
   `,
+  // 4: fire only when the blocked set can change: a new issue matters only as a hierarchical
+  // child or as the target of edges that waited for it; a status change only when it crosses
+  // closed/not closed (claims and in_progress do not). Refreshing costs ~0.4 s at 100k issues.
+  `
+  DROP TRIGGER IF EXISTS bd_graph_issue_insert;
+  CREATE TRIGGER bd_graph_issue_insert AFTER INSERT ON issues
+  WHEN instr(NEW.id, '.') > 0 OR EXISTS (SELECT 1 FROM dependencies WHERE depends_on_id = NEW.id) BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_issue_status;
+  CREATE TRIGGER bd_graph_issue_status AFTER UPDATE OF status, id ON issues
+  WHEN (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.id IS NOT NEW.id BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+  END;
+  `,
 ];
 
 /** The schema version this build writes. */
