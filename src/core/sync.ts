@@ -7,6 +7,7 @@ import {
   existsSync,
   fsyncSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   statSync,
@@ -74,6 +75,20 @@ export function writeFileAtomic(path: string, text: string | Uint8Array[]): void
   }
   closeSync(fd);
   renameSync(tmp, path);
+}
+
+/**
+ * Removes temp files that a writer killed mid-flush left behind. Called while holding the
+ * database write lock, so no live bd process is writing one.
+ */
+function removeStaleTempFiles(path: string): void {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  try {
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(prefix) && name.endsWith(".tmp")) unlinkSync(join(dir, name));
+    }
+  } catch { /* best effort: a leftover temp file harms nothing */ }
 }
 
 interface FileState {
@@ -199,6 +214,7 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): { writt
       for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? null);
       data = spliceLines(readFileSync(path), changed);
     }
+    removeStaleTempFiles(path);
     writeFileAtomic(path, data);
     recordJsonlState(beads);
     meta.clearDirty(beads.db);

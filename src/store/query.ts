@@ -113,8 +113,13 @@ export function listIssues(
   let order = LIST_ORDER[opts.sort ?? "priority"];
   if (opts.reverse) order = order.split(", ").map(flipOrder).join(", ");
   const limit = opts.limit && opts.limit > 0 ? opts.limit : -1;
+  // The default listing (not closed, by priority then newest) walks its partial index and stops
+  // at the limit; other filters and orders leave the choice to the planner.
+  const walk = !filter.status?.length && !filter.includeClosed && (opts.sort ?? "priority") === "priority" &&
+    !opts.reverse;
   return db.all(
-    `SELECT ${COLUMNS_I} FROM issues i WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
+    `SELECT ${COLUMNS_I} FROM issues i ${walk ? "INDEXED BY idx_issues_active_priority" : ""}
+     WHERE ${where.sql} ORDER BY ${order} LIMIT ? OFFSET ?`,
     ...where.params,
     limit,
     opts.offset ?? 0,
@@ -361,9 +366,11 @@ export function listIssuesPage(
     params.push(...(order.field === "id" ? [after.id] : [after.key, after.key, after.id]));
   }
   params.push(limit);
+  // The default page (active issues by priority) walks its partial index from the cursor.
+  const walk = order.field === "priority" && !filter.status?.length && !filter.includeClosed;
   return db.all(
-    `SELECT ${COLUMNS_I}, ${key} AS sort_key FROM issues i WHERE ${where.sql}${keyset}
-     ORDER BY ${key} ${dir}, i.id ${dir} LIMIT ?`,
+    `SELECT ${COLUMNS_I}, ${key} AS sort_key FROM issues i ${walk ? "INDEXED BY idx_issues_active_priority_id" : ""}
+     WHERE ${where.sql}${keyset} ORDER BY ${key} ${dir}, i.id ${dir} LIMIT ?`,
     ...params,
   ).map((row) => ({ issue: rowToIssue(row), key: row.sort_key as string | number }));
 }

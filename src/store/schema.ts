@@ -185,6 +185,11 @@ const MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS idx_issues_open_created ON issues(julianday(created_at)) WHERE status = 'open';
   CREATE INDEX IF NOT EXISTS idx_issues_open_priority ON issues(priority, julianday(created_at)) WHERE status = 'open';
   `,
+  // 6: the default list (not closed, by priority then newest) in index order as well.
+  `
+  CREATE INDEX IF NOT EXISTS idx_issues_active_priority ON issues(priority, julianday(created_at) DESC) WHERE status <> 'closed';
+  CREATE INDEX IF NOT EXISTS idx_issues_active_priority_id ON issues(priority, id) WHERE status <> 'closed';
+  `,
 ];
 
 /** The schema version this build writes. */

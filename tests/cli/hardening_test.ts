@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { bd, bdCommand, bdOk, createIssue, workspace } from "../helpers.ts";
+import { bd, bdCommand, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
 
 const shell = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 const BD = bdCommand().map(shell).join(" ");
@@ -67,19 +67,8 @@ Deno.test("16 agents running `ready --claim` until nothing is ready: each of 300
 
 Deno.test("mixed writers (CLI processes and a server taking mutations) lose no acknowledged write", async () => {
   const dir = await workspace();
-  const [cmd, ...pre] = bdCommand();
-  const server = new Deno.Command(cmd, {
-    args: [...pre, "serve", "--port", "0", "--json"],
-    cwd: dir,
-    env: { NO_COLOR: "1", BD_ACTOR: "server", PATH: Deno.env.get("PATH")! },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let first = "";
-  while (!first.includes("\n")) first += (await reader.read()).value ?? "";
-  reader.releaseLock();
-  const { url } = JSON.parse(first);
+  const server = await startServer(dir);
+  const url = server.url;
   const until = Date.now() + 3000;
   const cli = (w: number) =>
     sh(
@@ -102,9 +91,7 @@ Deno.test("mixed writers (CLI processes and a server taking mutations) lose no a
     return ids;
   };
   const [a, b, c, viaHttp] = await Promise.all([cli(0), cli(1), cli(2), http()]);
-  server.kill("SIGTERM");
-  await server.status;
-  await server.stdout.cancel().catch(() => {});
+  await server.stop();
   for (const r of [a, b, c]) assert.equal(r.code, 0, r.stderr);
   const acknowledged = [...lines(a.stdout), ...lines(b.stdout), ...lines(c.stdout), ...viaHttp];
   assert.ok(acknowledged.length > 10, `only ${acknowledged.length} writes`);
@@ -212,20 +199,9 @@ Deno.test("a JSONL with a truncated last line stops auto-import with its line nu
 
 Deno.test("the database deleted while serve runs: requests get a clear error, nothing is silently lost", async () => {
   const dir = await workspace();
-  const [cmd, ...pre] = bdCommand();
-  const server = new Deno.Command(cmd, {
-    args: [...pre, "serve", "--port", "0", "--json"],
-    cwd: dir,
-    env: { NO_COLOR: "1", PATH: Deno.env.get("PATH")! },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
+  const server = await startServer(dir);
   try {
-    const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let first = "";
-    while (!first.includes("\n")) first += (await reader.read()).value ?? "";
-    reader.releaseLock();
-    const { url } = JSON.parse(first);
+    const url = server.url;
     const mutate = async () =>
       await (await fetch(url, {
         method: "POST",
@@ -240,8 +216,6 @@ Deno.test("the database deleted while serve runs: requests get a clear error, no
     assert.match(r.errors[0].message, /was deleted while bd was running/);
     assert.equal(r.errors[0].extensions.code, "INTERNAL");
   } finally {
-    server.kill("SIGTERM");
-    await server.status;
-    await server.stdout.cancel().catch(() => {});
+    await server.stop();
   }
 });

@@ -1,56 +1,6 @@
 /** `bd serve` end to end: a real server process on 127.0.0.1 and a real HTTP client. */
 import assert from "node:assert/strict";
-import { bd, bdCommand, bdOk, createIssue, waitFor, workspace } from "../helpers.ts";
-
-interface Server {
-  url: string;
-  child: Deno.ChildProcess;
-  stderr: () => string;
-  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
-}
-
-async function startServer(dir: string, args: string[] = [], env: Record<string, string> = {}): Promise<Server> {
-  const [cmd, ...pre] = bdCommand();
-  const child = new Deno.Command(cmd, {
-    args: [...pre, "serve", "--port", "0", "--json", ...args],
-    cwd: dir,
-    env: { NO_COLOR: "1", BD_ACTOR: "server", PATH: Deno.env.get("PATH")!, ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let err = "";
-  (async () => {
-    for await (const c of child.stderr.pipeThrough(new TextDecoderStream())) err += c;
-  })();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let buf = "";
-  const deadline = Date.now() + 20_000;
-  while (!buf.includes("\n")) {
-    const { value, done } = await Promise.race([
-      reader.read(),
-      new Promise<{ value: undefined; done: true }>((r) =>
-        setTimeout(() => r({ value: undefined, done: true }), Math.max(0, deadline - Date.now()))
-      ),
-    ]);
-    if (done) throw new Error(`bd serve did not start: ${err}`);
-    buf += value;
-  }
-  reader.releaseLock();
-  const { url } = JSON.parse(buf.split("\n")[0]);
-  return {
-    url,
-    child,
-    stderr: () => err,
-    async stop(signal: Deno.Signal = "SIGTERM") {
-      try {
-        child.kill(signal);
-      } catch { /* already gone */ }
-      const status = await child.status;
-      await child.stdout.cancel().catch(() => {});
-      return status;
-    },
-  };
-}
+import { bd, bdOk, createIssue, startServer, waitFor, workspace } from "../helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
