@@ -219,6 +219,7 @@ async function graphqlBench(n: number, prog: string[]): Promise<{ results: LoadR
   const { dir, ids } = await dataset(n);
   const { url, child } = await startServe(prog, dir);
   const queries: [string, string, number][] = [
+    ["{ __typename } (ceiling of server + load generator)", JSON.stringify({ query: "{ __typename }" }), 3000],
     ["ready(limit: 50)", JSON.stringify({ query: "{ ready(limit: 50) { id title priority status } }" }), 3000],
     [
       "issues(first: 100) with dependencies and labels",

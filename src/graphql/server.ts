@@ -37,7 +37,8 @@ export const DEFAULT_LIMITS = { maxDepth: 12, maxCost: 20000, maxAliases: 30, ma
 
 function reject(code: string) {
   return (ctx: ValidationContext | null, err: GraphQLError) => {
-    ctx?.reportError(new GraphQLError(err.message, { extensions: { code } }));
+    // graphql-armor words its rejections as syntax errors; they are limits.
+    ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ""), { extensions: { code } }));
   };
 }
 

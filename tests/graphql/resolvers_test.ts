@@ -229,5 +229,14 @@ Deno.test("request limits: depth, aliases, tokens and page size are refused with
   const tokens = `{ ready { ${Array.from({ length: 2100 }, () => "id").join(" ")} } }`;
   assert.equal((await g.gql(tokens)).errors[0].extensions.code, "TOO_MANY_TOKENS");
   assert.equal((await g.gql(`{ ready(limit: 1000) { id } }`)).errors[0].extensions.code, "VALIDATION");
+  const inner =
+    "dependencies { dependsOn { dependents { issue { id labels comments { text } events { eventType } } } } }";
+  const costly = `{ ${
+    Array.from({ length: 25 }, (_, i) => `a${i}: issues(first: 100) { nodes { id ${inner} blockedBy { ${inner} } } }`)
+      .join(" ")
+  } }`;
+  const cost = (await g.gql(costly)).errors[0];
+  assert.equal(cost.extensions.code, "QUERY_TOO_COSTLY");
+  assert.match(cost.message, /^Query Cost limit of \d+ exceeded/);
   g.close();
 });
