@@ -23,6 +23,7 @@ import {
   parsePriority,
   stripControl,
 } from "../model/validate.ts";
+import { ISSUE_FIELDS } from "../model/types.ts";
 import type {
   Comment,
   Dependency,
@@ -122,6 +123,9 @@ export interface TreeNode extends Issue {
   dependency_type?: string;
   truncated: boolean;
 }
+
+/** The scalar issue fields (they come first in every issue object). */
+const SCALAR_KEYS: ReadonlySet<string> = new Set(ISSUE_FIELDS);
 
 /** How long a `ready` answer may be reused when nothing was committed meanwhile. */
 const READY_MEMO_MS = 1000;
@@ -314,7 +318,7 @@ export class Beads {
     const extras: [string, unknown][] = [];
     for (const [k, v] of Object.entries(issue)) {
       if (k === "labels" || k === "dependencies" || k === "comments") continue;
-      if ((issuesRepo.ISSUE_COLUMNS.split(", ") as string[]).includes(k)) out[k] = v;
+      if (SCALAR_KEYS.has(k)) out[k] = v;
       else extras.push([k, v]);
     }
     Object.assign(out, relations);

@@ -9,6 +9,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
@@ -23,7 +24,7 @@ import * as meta from "../store/meta.ts";
 import { BdError } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
 import { sha256Hex } from "../model/digest.ts";
-import type { Issue, IssueFilter } from "../model/types.ts";
+import { type Issue, ISSUE_FIELDS, type IssueFilter } from "../model/types.ts";
 
 // ---------------------------------------------------------------- encoding
 
@@ -309,10 +310,7 @@ export function importRecords(
         }
         if (toMillis(issue.updated_at) > toMillis(existing.updated_at)) {
           const cols: Record<string, unknown> = {};
-          for (const k of issuesRepo.ISSUE_COLUMNS.split(", ")) {
-            if (k === "extra") continue;
-            cols[k] = issue[k] ?? null;
-          }
+          for (const k of ISSUE_FIELDS) cols[k] = issue[k] ?? null;
           issuesRepo.updateIssueColumns(beads.db, issue.id, cols);
           issuesRepo.setIssueExtra(beads.db, issue.id, r.extra);
           changed = true;
@@ -394,5 +392,18 @@ export function autoImport(beads: Beads): ImportSummary | undefined {
 
 /** Returns true if the workspace's JSONL exists and holds at least one line. */
 export function jsonlHasContent(path: string): boolean {
-  return existsSync(path) && statSync(path).size > 0 && readFileSync(path, "utf8").trim().length > 0;
+  if (!existsSync(path) || statSync(path).size === 0) return false;
+  // Only the start matters: any non-blank byte means content (no need to read 66 MB).
+  const fd = openSync(path, "r");
+  try {
+    const head = new Uint8Array(4096);
+    for (let pos = 0;;) {
+      const n = readSync(fd, head, 0, head.length, pos);
+      if (n <= 0) return false;
+      if (head.subarray(0, n).some((b) => b !== 32 && b !== 10 && b !== 13 && b !== 9)) return true;
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -20,7 +20,7 @@ async function sh(dir: string, script: string, env: Record<string, string> = {})
 }
 
 function integrity(dir: string, db = "test.db"): string {
-  const conn = new DatabaseSync(join(dir, ".beads", db));
+  const conn = new DatabaseSync(join(dir, ".beads", db), { timeout: 10_000 });
   const r = String(conn.prepare("PRAGMA integrity_check").get()!.integrity_check);
   conn.close();
   return r;
@@ -116,15 +116,16 @@ Deno.test("mixed writers (CLI processes and a server taking mutations) lose no a
 Deno.test("kill -9 of writers mid-transaction or mid-flush never corrupts the database or the JSONL", async () => {
   const dir = await workspace();
   for (let round = 0; round < 6; round++) {
-    const child = new Deno.Command("bash", {
-      args: ["-c", `for i in $(seq 1 40); do ${BD} create "round ${round} $i" -q || exit 1; done`],
+    // setsid: the loop and the bd it is running form one process group, killed together.
+    const child = new Deno.Command("setsid", {
+      args: ["bash", "-c", `for i in $(seq 1 40); do ${BD} create "round ${round} $i" -q || exit 1; done`],
       cwd: dir,
       env: { NO_COLOR: "1", PATH: Deno.env.get("PATH")! },
       stdout: "null",
       stderr: "null",
     }).spawn();
     await new Promise((r) => setTimeout(r, 150 + round * 70));
-    await sh(dir, `pkill -9 -P ${child.pid}; kill -9 ${child.pid}`);
+    await sh(dir, `kill -9 -- -${child.pid}`);
     await child.status;
   }
   assert.equal(integrity(dir), "ok");
