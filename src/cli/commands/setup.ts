@@ -58,39 +58,42 @@ const version: Command = {
   },
 };
 
-const QUICKSTART = `bd quickstart — a five-minute walkthrough (every line runs as written)
+/** The walkthrough. Lines indented by five spaces are shell commands, run as written by a test. */
+export const QUICKSTART = `bd quickstart — a five-minute walkthrough (the indented lines run as written in a shell)
 
 bd tracks issues and the dependencies between them, so that you (or an agent) can always ask
 "what can I work on now?". Data lives in .beads/: a SQLite database (a local cache) and
 issues.jsonl (commit this one to git).
 
-1. Create a workspace in your project:
+1. Create a workspace in a project directory (a git repository, to share it later):
+     mkdir bd-demo && cd bd-demo && git init -q
      bd init --prefix demo
 
-2. Create issues (IDs are short hashes like demo-a3f):
-     bd create "Set up the database" -p 1 -t task
-     bd create "Write the API" -p 1 -t feature
-     bd create "Fix the login bug" -p 0 -t bug -l auth
+2. Create issues (IDs are short hashes like demo-a3f; --silent prints just the ID):
+     DB=$(bd create "Set up the database" -p 1 -t task --silent)
+     API=$(bd create "Write the API" -p 1 -t feature --silent)
+     BUG=$(bd create "Fix the login bug" -p 0 -t bug -l auth --silent)
 
 3. Say what blocks what ("the API depends on the database"):
-     bd dep add <api-id> <database-id>
-     bd dep tree <api-id>
+     bd dep add $API $DB
+     bd dep tree $API
 
 4. Ask for ready work — open, not blocked, not deferred:
      bd ready
      bd blocked
 
 5. Work on something and finish it:
-     bd update <database-id> --claim          # assignee = you, status = in_progress
-     bd close <database-id> --reason "Done"
-     bd ready                                 # the API is ready now
+     bd update $DB --claim
+     bd close $DB --reason "Done"
+     bd ready
 
 6. Everything prints JSON for scripts and agents:
      bd ready --json --limit 1
-     bd show <api-id> --json
+     bd show $API --json
 
-7. Share through git: commit .beads/issues.jsonl, or let bd do it:
-     bd sync
+7. Share through git: bd sync commits .beads/issues.jsonl (and pulls and pushes when there is
+   a remote):
+     bd sync --no-push
 
 More: bd --help, bd <command> --help, bd prime (the agent primer).`;
 
