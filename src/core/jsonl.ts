@@ -1,5 +1,6 @@
 /** The JSONL format of contract §8: one compact issue per line, sorted by ID, extras kept. */
 import { BdError } from "../model/errors.ts";
+import { inContractOrder } from "../model/key_order.ts";
 import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../model/types.ts";
 
 /** Returns the issue as a JSONL record: contract key order, relations embedded, extras last. */
@@ -9,21 +10,19 @@ export function issueRecord(
   deps: Dependency[] | undefined,
   comments: Comment[] | undefined,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const f of ISSUE_FIELDS) if (issue[f] !== undefined) out[f] = issue[f];
-  if (labels?.length) out.labels = labels;
-  if (deps?.length) out.dependencies = deps;
+  const relations: Record<string, unknown> = {};
+  if (labels?.length) relations.labels = labels;
+  if (deps?.length) relations.dependencies = deps;
   // Comment ids are local row numbers; leaving them out keeps clones' files identical.
   if (comments?.length) {
-    out.comments = comments.map((c) => ({
+    relations.comments = comments.map((c) => ({
       issue_id: c.issue_id,
       author: c.author,
       text: c.text,
       created_at: c.created_at,
     }));
   }
-  for (const [k, v] of Object.entries(issue)) if (!KNOWN_ISSUE_KEYS.has(k)) out[k] = v;
-  return out;
+  return inContractOrder(issue, relations);
 }
 
 /** A parsed JSONL line: a live issue or a tombstone. */

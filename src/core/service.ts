@@ -23,7 +23,7 @@ import {
   parsePriority,
   stripControl,
 } from "../model/validate.ts";
-import { ISSUE_FIELDS } from "../model/types.ts";
+import { inContractOrder } from "../model/key_order.ts";
 import type {
   Comment,
   Dependency,
@@ -123,9 +123,6 @@ export interface TreeNode extends Issue {
   dependency_type?: string;
   truncated: boolean;
 }
-
-/** The scalar issue fields (they come first in every issue object). */
-const SCALAR_KEYS: ReadonlySet<string> = new Set(ISSUE_FIELDS);
 
 /** How long a `ready` answer may be reused when nothing was committed meanwhile. */
 const READY_MEMO_MS = 1000;
@@ -270,7 +267,7 @@ export class Beads {
     const id = this.resolveId(idInput);
     const issue = issuesRepo.getIssue(this.db, id)!;
     const labels = rel.labelsOf(this.db, [id]).get(id);
-    return labels ? { ...issue, labels } : issue;
+    return labels ? inContractOrder(issue, { labels }) as Issue : issue;
   }
 
   /** Returns the issues with these exact IDs, in the given order (missing ones skipped). */
@@ -300,7 +297,7 @@ export class Beads {
     };
     return ids.map((id) => {
       const issue = issuesRepo.getIssue(this.db, id)!;
-      const out = this.withRelationsFirst(issue, {
+      const out = inContractOrder(issue, {
         labels: labels.get(id) ?? [],
         dependencies: (deps.get(id) ?? []).map((d) => asIssue(d.depends_on_id, d.type)),
         dependents: (dependents.get(id) ?? []).map((d) => asIssue(d.issue_id, d.type)),
@@ -312,27 +309,13 @@ export class Beads {
     });
   }
 
-  /** Returns the issue with relation keys placed before imported extras (contract key order). */
-  private withRelationsFirst(issue: Issue, relations: Record<string, unknown>): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const extras: [string, unknown][] = [];
-    for (const [k, v] of Object.entries(issue)) {
-      if (k === "labels" || k === "dependencies" || k === "comments") continue;
-      if (SCALAR_KEYS.has(k)) out[k] = v;
-      else extras.push([k, v]);
-    }
-    Object.assign(out, relations);
-    for (const [k, v] of extras) out[k] = v;
-    return out;
-  }
-
   /** Returns list rows: issues with labels and dependency/dependent counts. */
   decorate(issues: Issue[]): IssueRow[] {
     const ids = issues.map((i) => i.id);
     const labels = rel.labelsOf(this.db, ids);
     const counts = rel.dependencyCounts(this.db, ids);
     return issues.map((i) =>
-      this.withRelationsFirst(i, {
+      inContractOrder(i, {
         labels: labels.get(i.id) ?? [],
         dependency_count: counts.get(i.id)?.[0] ?? 0,
         dependent_count: counts.get(i.id)?.[1] ?? 0,
@@ -345,7 +328,7 @@ export class Beads {
     const labels = rel.labelsOf(this.db, issues.map((i) => i.id));
     return issues.map((i) => {
       const l = labels.get(i.id);
-      return l ? this.withRelationsFirst(i, { labels: l }) as Issue : i;
+      return l ? inContractOrder(i, { labels: l }) as Issue : i;
     });
   }
 

@@ -203,3 +203,25 @@ Deno.test("the cached blocked set follows changes made by other programs (trigge
   assert.deepEqual(readyIds(b), [api]);
   assert.equal(b.blocked().map((i) => i.id).join(), db);
 });
+
+Deno.test("issue objects keep contract key order: scalars, then labels, then imported extras", async () => {
+  const b = open("t");
+  const { importText } = await import("../../src/core/sync.ts");
+  importText(
+    b,
+    JSON.stringify({
+      id: "t-x1",
+      title: "imported",
+      owner: "o",
+      work_type: "w",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+      labels: ["a"],
+    }) + "\n",
+  );
+  const keys = Object.keys(b.issue("t-x1"));
+  assert.ok(keys.indexOf("owner") < keys.indexOf("labels"), keys.join());
+  assert.ok(keys.indexOf("labels") < keys.indexOf("work_type"), keys.join());
+  const updated = b.update("t-x1", { notes: "n" });
+  assert.deepEqual(Object.keys(updated).slice(-2), ["labels", "work_type"]);
+});
