@@ -88,8 +88,7 @@ export function gitSync(
       }
       // Stage 2 is the upstream side during a rebase; our own changes are already in the database.
       const upstream = git(root, ["show", `:2:${file}`], { allowFail: true });
-      const ours = git(root, ["show", `:3:${file}`], { allowFail: true });
-      for (const side of [upstream, ours]) if (side.ok) importText(beads, side.out + "\n");
+      if (upstream.ok) importText(beads, upstream.out + "\n");
       flushJsonl(beads, { full: true });
       git(root, ["add", "--", file]);
       report.merged_conflicts++;

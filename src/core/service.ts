@@ -185,7 +185,6 @@ export class Beads {
       cwd: opts.cwd,
       autoFlush: opts.autoFlush,
     });
-    beads.checkDatabaseFile(); // remembers which file this connection has open
     if (opts.autoImport !== false) {
       try {
         autoImport(beads);
@@ -732,7 +731,7 @@ export class Beads {
 
   /** Closes an issue with a reason (default `Closed`). */
   closeIssue(idInput: string, reason?: string): Issue {
-    return this.update(idInput, { status: "closed", close_reason: reason?.trim() || "Closed" });
+    return this.update(idInput, { status: "closed", close_reason: reason?.trim() || undefined });
   }
 
   /** Reopens a closed issue (clears closed_at and close_reason). */

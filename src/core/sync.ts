@@ -184,27 +184,21 @@ export function spliceLines(file: Uint8Array, changed: Map<string, string | null
   return parts;
 }
 
-function countLines(parts: Uint8Array[]): number {
-  let n = 0;
-  for (const data of parts) for (let i = data.indexOf(NEWLINE); i >= 0; i = data.indexOf(NEWLINE, i + 1)) n++;
-  return n;
-}
-
 // ---------------------------------------------------------------- flush
 
 /**
- * Brings `issues.jsonl` up to date with the database. Holds the write lock while it writes, so
+ * Brings `issues.jsonl` up to date with the database (true when it wrote the file). Holds the write lock while it writes, so
  * concurrent bd processes flush one after another and the file is always a complete snapshot.
  * Only the lines of changed issues are re-serialised; the rest are spliced in as they were.
  */
-export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): { written: boolean; lines: number } {
+export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean {
   return beads.db.write(() => {
     const path = beads.paths.jsonlPath;
     const dirty = meta.dirtyIds(beads.db);
     const st = fileState(path);
     const recorded = meta.getKey(beads.db, "metadata", "jsonl_stat");
     const unchangedFile = st !== undefined && recorded === `${st.size}:${st.mtime}`;
-    if (!opts.full && dirty.length === 0 && unchangedFile) return { written: false, lines: -1 };
+    if (!opts.full && dirty.length === 0 && unchangedFile) return false;
     let data: Uint8Array[];
     if (opts.full || !unchangedFile) {
       data = [new TextEncoder().encode(exportText(beads))];
@@ -219,7 +213,7 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): { writt
     writeFileAtomic(path, data);
     recordJsonlState(beads);
     meta.clearDirty(beads.db);
-    return { written: true, lines: opts.full || !unchangedFile ? countLines(data) : -1 };
+    return true;
   });
 }
 

@@ -135,7 +135,9 @@ export const coreResolvers: Record<string, any> = {
       beads.blocked(args.parent ? { parent: args.parent } : {}),
     search: (_: unknown, args: Args, { beads }: GqlContext) =>
       beads.search(args.query, { includeClosed: true }, checkPage(args.first, "first", 50) || MAX_PAGE),
-    stats: (_: unknown, _args: Args, { beads }: GqlContext) => beads.stats(),
+    // The service's counters, renamed to the schema's camelCase (no second list of names here).
+    stats: (_: unknown, _args: Args, { beads }: GqlContext) =>
+      Object.fromEntries(Object.entries(beads.stats()).map(([k, v]) => [camel(k), v])),
     dependencyTree: (_: unknown, args: Args, { beads }: GqlContext) =>
       beads.dependencyTree(args.id, {
         direction: args.direction === "UP" ? "up" : "down",
@@ -274,17 +276,4 @@ export const coreResolvers: Record<string, any> = {
     newValue: (e: Args) => e.new_value,
     createdAt: (e: Args) => e.created_at,
   },
-  Stats: Object.fromEntries(
-    [
-      "total_issues",
-      "open_issues",
-      "in_progress_issues",
-      "closed_issues",
-      "blocked_issues",
-      "deferred_issues",
-      "ready_issues",
-      "average_lead_time_hours",
-    ]
-      .map((k) => [camel(k), (s: Record<string, number>) => s[k]]),
-  ),
 };

@@ -102,6 +102,7 @@ export interface BdServer {
 /** Creates the yoga server for a workspace. */
 export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer {
   const limits = { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) };
+  beads.checkDatabaseFile(); // remember which file is open; each request checks it is still there
   const feed = new EventFeed(beads);
   const schemas = new SchemaHolder(beads, opts);
   schemas.get(); // fail fast on a broken core schema
