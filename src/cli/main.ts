@@ -103,6 +103,7 @@ export async function run(
       readStdin: () => readFileSync(0, "utf8"),
     };
     const code = (await command.run(ctx, parsed.args, parsed.flags)) ?? 0;
+    if (beads?.importProblem) out.note(`Warning: ${beads.importProblem.message}`);
     return finish(out, code);
   } catch (e) {
     const err = e instanceof BdError ? e : internalError(e, env);

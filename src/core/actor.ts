@@ -13,7 +13,13 @@ export function resolveActor(
   const direct = explicit || env.BD_ACTOR || env.BEADS_ACTOR;
   if (direct) return direct;
   try {
-    const r = childProcess().spawnSync("git", ["config", "user.name"], { cwd, encoding: "utf8", timeout: 2000 });
+    // A user name is one short line: 64 KiB is ample, and a stuck git is cut off after 2 s.
+    const r = childProcess().spawnSync("git", ["config", "user.name"], {
+      cwd,
+      encoding: "utf8",
+      timeout: 2000,
+      maxBuffer: 64 * 1024,
+    });
     const name = r.status === 0 ? String(r.stdout).trim() : "";
     if (name) return name;
   } catch { /* git missing: fall through */ }

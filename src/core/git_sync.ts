@@ -1,32 +1,37 @@
-/** `bd sync`: the JSONL through git — flush, commit, pull --rebase with an issue-level merge, import, push. */
-import { spawnSync } from "node:child_process";
+/**
+ * `bd sync`: the JSONL through git — flush, commit, fetch, rebase onto the upstream (conflicts in
+ * the JSONL merged by the merge rule), import, push.
+ *
+ * All or nothing for the user's repository: if any step after the first change to git fails, the
+ * repository is put back as it was (rebase aborted, bd's own commit undone, the user's commits,
+ * index and working tree untouched) and the database is unchanged, because nothing is imported
+ * until the rebase has finished. A push that fails leaves the merged result committed locally
+ * (git is clean, nothing is lost, the next `bd sync` pushes it).
+ */
 import { readFileSync } from "node:fs";
-import process from "node:process";
 import { relative } from "node:path";
 import { BdError } from "../model/errors.ts";
 import type { Beads } from "./service.ts";
-import { autoImport, exportText, flushJsonl, importText } from "./sync.ts";
+import { autoImport, exportText, flushJsonl, writeFileAtomic } from "./sync.ts";
+import { resolveJsonlConflicts } from "./conflicts.ts";
+import { mergeJsonl } from "./jsonl_merge.ts";
+import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";
 
 export interface SyncReport {
   steps: string[];
   committed: boolean;
   pulled: boolean;
   merged_conflicts: number;
+  resolved_markers: number;
   pushed: boolean;
   dry_run: boolean;
 }
 
-function git(cwd: string, args: string[], opts: { allowFail?: boolean; env?: Record<string, string> } = {}) {
-  const r = spawnSync("git", args, {
-    cwd,
-    encoding: "utf8",
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...(opts.env ?? {}) },
-  });
-  if (r.error) throw new BdError("INTERNAL", `cannot run git: ${r.error.message}`);
-  if (r.status !== 0 && !opts.allowFail) {
-    throw new BdError("INTERNAL", `git ${args.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`);
-  }
-  return { ok: r.status === 0, out: String(r.stdout).trim(), err: String(r.stderr).trim() };
+/** A sync step that failed after git was changed; the repository has been restored. */
+function failed(step: string, e: unknown, restored: string): BdError {
+  const why = e instanceof Error ? e.message : String(e);
+  const code = e instanceof BdError && e.code !== "INTERNAL" ? e.code : "CONFLICT";
+  return new BdError(code, `bd sync failed at ${step}: ${why}. ${restored}`);
 }
 
 /** Runs the sync; returns what it did. */
@@ -46,6 +51,7 @@ export function gitSync(
     committed: false,
     pulled: false,
     merged_conflicts: 0,
+    resolved_markers: 0,
     pushed: false,
     dry_run: opts.dryRun,
   };
@@ -53,68 +59,175 @@ export function gitSync(
   const hasRemote = git(root, ["remote"], { allowFail: true }).out.length > 0;
   if (opts.dryRun) {
     report.steps.push(
-      `would flush ${file}, commit it, ${opts.pull && hasUpstream ? "pull --rebase, import, " : ""}${
+      `would flush ${file}, commit it, ${opts.pull && hasUpstream ? "fetch, rebase (merging issues), import, " : ""}${
         opts.push && hasRemote ? "push" : "not push (no remote)"
       }`,
     );
     return report;
   }
+  finishOutsideMerge(beads, root, file, report);
+
   const message = opts.message ?? `bd sync: ${new Date().toISOString()}`;
+  const startHead = git(root, ["rev-parse", "--verify", "-q", "HEAD"], { allowFail: true }).out || undefined;
+  const stagedBefore = !git(root, ["diff", "--cached", "--quiet", "--", file], { allowFail: true }).ok;
+  let ownCommit = false;
+  /** Puts git back as sync found it: no operation in progress, bd's own commit undone. */
+  const restore = (): string => {
+    const problems: string[] = [];
+    const op = operationInProgress(root);
+    if (op === "rebase" || op === "merge") {
+      const r = git(root, [op, "--abort"], { allowFail: true });
+      if (!r.ok) problems.push(`git ${op} --abort: ${r.err}`);
+    }
+    if (ownCommit) {
+      const r = startHead
+        ? git(root, ["reset", "--soft", startHead], { allowFail: true })
+        : git(root, ["update-ref", "-d", "HEAD"], { allowFail: true });
+      if (!r.ok) problems.push(`undoing bd's commit: ${r.err}`);
+      ownCommit = false;
+    }
+    // bd staged the file (a commit that then failed, or one just undone): unstage it again.
+    if (!stagedBefore && startHead) git(root, ["reset", "-q", "--", file], { allowFail: true });
+    return problems.length
+      ? `Restoring git was incomplete (${problems.join("; ")}): check 'git status'.`
+      : "The repository is as it was before 'bd sync' and the database is unchanged.";
+  };
   const commit = (why: string) => {
     git(root, ["add", "--", file]);
     if (!git(root, ["diff", "--cached", "--quiet", "--", file], { allowFail: true }).ok) {
-      git(root, ["commit", "--no-verify", "-m", message, "--", file]);
+      git(root, ["commit", "-q", "-m", message, "--", file]);
       report.committed = true;
       report.steps.push(why);
+      return true;
     }
+    return false;
   };
+
   flushJsonl(beads);
   report.steps.push(`Flushed ${file}`);
-  commit(`Committed ${file}`);
+  try {
+    ownCommit = commit(`Committed ${file}`);
+  } catch (e) {
+    throw failed("commit", e, restore());
+  }
 
   if (opts.pull && hasUpstream) {
-    let r = git(root, ["pull", "--rebase", "--no-edit"], { allowFail: true });
-    // Each conflicting commit of ours being replayed: merge issue by issue, continue.
-    for (let round = 0; !r.ok && round < 50; round++) {
-      const conflicted = git(root, ["diff", "--name-only", "--diff-filter=U"], { allowFail: true }).out.split("\n")
-        .filter(Boolean);
-      if (conflicted.length === 0) throw new BdError("INTERNAL", `git pull --rebase failed: ${r.err || r.out}`);
-      if (conflicted.some((f) => f !== file)) {
-        git(root, ["rebase", "--abort"], { allowFail: true });
-        throw new BdError(
-          "CONFLICT",
-          `git pull --rebase stopped on conflicts outside ${file} (${conflicted.join(", ")}); resolve them by hand`,
+    try {
+      git(root, ["fetch", "--quiet"]);
+    } catch (e) {
+      throw failed("fetch", e, restore());
+    }
+    const beforeRebase = git(root, ["rev-parse", "HEAD"]).out;
+    try {
+      rebaseOntoUpstream(root, file, beads.paths.jsonlPath, report);
+    } catch (e) {
+      throw failed("rebase", e, restore());
+    }
+    try {
+      const summary = autoImport(beads);
+      if (summary) {
+        report.steps.push(
+          `Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`,
         );
       }
-      // Stage 2 is the upstream side during a rebase; our own changes are already in the database.
-      const upstream = git(root, ["show", `:2:${file}`], { allowFail: true });
-      if (upstream.ok) importText(beads, upstream.out + "\n");
-      flushJsonl(beads, { full: true });
-      git(root, ["add", "--", file]);
-      report.merged_conflicts++;
-      r = git(root, ["-c", "core.editor=true", "rebase", "--continue"], {
-        allowFail: true,
-        env: { GIT_EDITOR: "true" },
-      });
-    }
-    if (!r.ok) throw new BdError("INTERNAL", `git pull --rebase failed: ${r.err || r.out}`);
-    report.pulled = true;
-    report.steps.push(
-      report.merged_conflicts ? `Pulled and merged ${report.merged_conflicts} conflict(s) in ${file}` : "Pulled",
-    );
-    const summary = autoImport(beads);
-    if (summary) {
-      report.steps.push(`Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`);
+    } catch (e) {
+      // Back to before the rebase (the user's own files kept), then undo bd's commit.
+      git(root, ["reset", "-q", "--keep", beforeRebase], { allowFail: true });
+      throw failed("import", e, restore());
     }
     // The pulled file may differ in form from ours (another tool wrote it): rewrite it whole.
     if (readFileSync(beads.paths.jsonlPath, "utf8") !== exportText(beads)) flushJsonl(beads, { full: true });
-    commit(`Committed merged ${file}`);
+    try {
+      commit(`Committed merged ${file}`);
+    } catch (e) {
+      throw failed("commit of the merged file", e, "The merged issues are in the database; run 'bd sync' again.");
+    }
   }
   if (opts.push && hasRemote) {
-    const args = hasUpstream ? ["push"] : ["push", "-u", "origin", "HEAD"];
-    git(root, args);
+    const args = hasUpstream ? ["push", "--quiet"] : ["push", "--quiet", "-u", "origin", "HEAD"];
+    try {
+      git(root, args);
+    } catch (e) {
+      throw failed(
+        "push",
+        e,
+        "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.",
+      );
+    }
     report.pushed = true;
     report.steps.push("Pushed");
   }
   return report;
+}
+
+/**
+ * Before anything else: a merge that plain git left unfinished, whose only conflict is the JSONL,
+ * is finished with the merge rule; markers committed into the file are resolved. Any other
+ * operation in progress is the user's to finish, and sync changes nothing.
+ */
+function finishOutsideMerge(beads: Beads, root: string, file: string, report: SyncReport): void {
+  const op = operationInProgress(root);
+  if (op) {
+    const unmerged = unmergedPaths(root);
+    if (op !== "merge" || unmerged.length === 0 || unmerged.some((p) => p !== file)) {
+      throw new BdError(
+        "CONFLICT",
+        `git is in the middle of a ${op} started outside bd${
+          unmerged.length ? ` (unresolved: ${unmerged.join(", ")})` : ""
+        }; finish it ('git ${op} --continue') or abort it ('git ${op} --abort'), then run 'bd sync' again. Nothing was changed.`,
+      );
+    }
+  }
+  const resolved = resolveJsonlConflicts(beads);
+  if (resolved) {
+    report.resolved_markers = resolved.conflicts;
+    report.steps.push(`Resolved the conflicts in ${file} issue by issue (${resolved.merged} merged field by field)`);
+  }
+  if (op === "merge") {
+    git(root, ["add", "--", file]);
+    git(root, ["commit", "-q", "--no-edit"]);
+    report.steps.push(`Finished the merge git had left in progress`);
+  }
+}
+
+/** Rebases HEAD onto its upstream, merging each conflict in the JSONL by the merge rule. */
+function rebaseOntoUpstream(root: string, file: string, path: string, report: SyncReport): void {
+  const behind = Number(git(root, ["rev-list", "--count", "HEAD..@{upstream}"]).out);
+  if (behind === 0) {
+    report.pulled = true;
+    report.steps.push("Up to date with the upstream");
+    return;
+  }
+  let r = git(root, ["rebase", "--autostash", "@{upstream}"], { allowFail: true });
+  for (let round = 0; !r.ok; round++) {
+    const unmerged = unmergedPaths(root);
+    if (unmerged.length === 0) throw new BdError("INTERNAL", `git rebase failed: ${r.err || r.out}`);
+    if (unmerged.some((f) => f !== file)) {
+      throw new BdError(
+        "CONFLICT",
+        `the upstream changes conflict with your commits outside ${file} (${
+          unmerged.filter((f) => f !== file).join(", ")
+        }); merge those by hand ('git pull --rebase'), then run 'bd sync' again`,
+      );
+    }
+    if (round >= 1000) throw new BdError("INTERNAL", "git rebase did not finish after 1000 conflicting commits");
+    // During a rebase stage 2 is the upstream side and stage 3 the commit being replayed.
+    const merged = mergeJsonl(
+      gitBlob(root, `:1:${file}`) ?? "",
+      gitBlob(root, `:2:${file}`) ?? "",
+      gitBlob(root, `:3:${file}`) ?? "",
+    );
+    writeFileAtomic(path, merged.text);
+    git(root, ["add", "--", file]);
+    report.merged_conflicts++;
+    const empty = git(root, ["diff", "--cached", "--quiet"], { allowFail: true }).ok;
+    r = git(root, ["-c", "core.editor=true", "rebase", empty ? "--skip" : "--continue"], {
+      allowFail: true,
+      env: { GIT_EDITOR: "true" },
+    });
+  }
+  report.pulled = true;
+  report.steps.push(
+    report.merged_conflicts ? `Pulled and merged ${report.merged_conflicts} conflict(s) in ${file}` : "Pulled",
+  );
 }

@@ -4,6 +4,7 @@ import { Db } from "../store/db.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, importText, jsonlHasContent } from "./sync.ts";
+import { installMergeDriver } from "./merge_driver.ts";
 import { checkPrefix, type LocateOptions, prefixFromDir, prepareWorkspace, type WorkspacePaths } from "./workspace.ts";
 
 export interface InitOptions extends LocateOptions {
@@ -11,6 +12,8 @@ export interface InitOptions extends LocateOptions {
   sequential?: boolean;
   actor?: string;
   autoFlush?: boolean;
+  /** Configure bd as git's merge driver for the JSONL (default true; only inside git). */
+  mergeDriver?: boolean;
 }
 
 /** Returns the most common ID prefix in a JSONL text (how an adopted workspace names issues). */
@@ -23,7 +26,7 @@ function prefixInJsonl(text: string): string | undefined {
 /** Creates the workspace; returns it with the import summary when it was rebuilt from JSONL. */
 export function initWorkspace(
   opts: InitOptions,
-): { beads: Beads; paths: WorkspacePaths; prefix: string; imported?: ImportSummary } {
+): { beads: Beads; paths: WorkspacePaths; prefix: string; imported?: ImportSummary; mergeDriver?: string[] } {
   if (opts.prefix !== undefined) checkPrefix(opts.prefix);
   const paths = prepareWorkspace(opts);
   const existing = jsonlHasContent(paths.jsonlPath) ? readFileSync(paths.jsonlPath, "utf8") : undefined;
@@ -41,5 +44,6 @@ export function initWorkspace(
     if (!existsSync(paths.jsonlPath)) writeFileSync(paths.jsonlPath, "");
     if (opts.autoFlush !== false) flushJsonl(beads, { full: true });
   }
-  return { beads, paths, prefix, imported };
+  const mergeDriver = opts.mergeDriver === false ? undefined : installMergeDriver(paths.beadsDir, paths.jsonlPath);
+  return { beads, paths, prefix, imported, mergeDriver };
 }

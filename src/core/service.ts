@@ -149,6 +149,8 @@ export class Beads {
   readonly db: Db;
   readonly paths: WorkspacePaths;
   autoFlush: boolean;
+  /** Why `issues.jsonl` could not be auto-imported at open; while set, writes refuse. */
+  importProblem?: BdError;
   protected actorName?: string;
   private readonly env: Record<string, string | undefined>;
   private readonly cwd: string;
@@ -189,8 +191,13 @@ export class Beads {
       try {
         autoImport(beads);
       } catch (e) {
-        beads.close();
-        throw e;
+        // A file that cannot be imported (conflict markers, a bad line) must not stop reads; writes
+        // refuse until it is fixed, because flushing would overwrite what the file holds.
+        if (!(e instanceof BdError) || e.code === "DB_LOCKED" || e.code === "INTERNAL") {
+          beads.close();
+          throw e;
+        }
+        beads.importProblem = e;
       }
     }
     return beads;
@@ -223,6 +230,7 @@ export class Beads {
 
   /** Runs `fn` as one write transaction; the JSONL is flushed after the outermost commit. */
   mutate<T>(fn: () => T): T {
+    if (this.importProblem) throw this.importProblem;
     return this.db.write(() => {
       const result = fn();
       // Keep the cached blocked set in step with the data, in the same transaction.

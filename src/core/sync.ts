@@ -18,6 +18,7 @@ import {
 import { basename, dirname, join } from "node:path";
 import type { Beads } from "./service.ts";
 import { compareIds, type ImportRecord, issueRecord, lineId, parseJsonl } from "./jsonl.ts";
+import { firstMarkerLine } from "./jsonl_merge.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
@@ -192,6 +193,8 @@ export function spliceLines(file: Uint8Array, changed: Map<string, string | null
  * Only the lines of changed issues are re-serialised; the rest are spliced in as they were.
  */
 export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean {
+  // The file holds changes the database does not have (its import failed): writing would lose them.
+  if (beads.importProblem) throw beads.importProblem;
   return beads.db.write(() => {
     const path = beads.paths.jsonlPath;
     const dirty = meta.dirtyIds(beads.db);
@@ -368,12 +371,22 @@ export function autoImport(beads: Beads): ImportSummary | undefined {
     if (!now || meta.getKey(beads.db, "metadata", "jsonl_stat") === `${now.size}:${now.mtime}`) return undefined;
     const text = readFileSync(path, "utf8");
     let summary: ImportSummary | undefined;
+    const marker = firstMarkerLine(text);
+    if (marker) {
+      throw new BdError(
+        "CONFLICT",
+        `${path} has git conflict markers (line ${marker}): a merge made outside bd left both versions in the file. Run 'bd resolve-conflicts' (or 'bd sync') to merge them issue by issue; until then bd only reads`,
+      );
+    }
     if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
       try {
         summary = importText(beads, text);
       } catch (e) {
         if (e instanceof BdError) {
-          throw new BdError(e.code, `cannot auto-import ${path}: ${e.message} (fix the file, or use --no-auto-import)`);
+          throw new BdError(
+            e.code,
+            `cannot auto-import ${path}: ${e.message} (fix the file, or use --no-auto-import); until then bd only reads`,
+          );
         }
         throw e;
       }

@@ -2,27 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bd, bdOk, createIssue } from "../helpers.ts";
-
-async function git(cwd: string, ...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", {
-    args,
-    cwd,
-    env: { GIT_CONFIG_NOSYSTEM: "1", HOME: cwd, PATH: Deno.env.get("PATH")! },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 0, `git ${args.join(" ")}: ${text}`);
-  return text;
-}
-
-async function clone(root: string, name: string): Promise<string> {
-  await git(root, "clone", "-q", join(root, "remote.git"), name);
-  const dir = join(root, name);
-  await git(dir, "config", "user.name", name);
-  await git(dir, "config", "user.email", `${name}@example.test`);
-  return dir;
-}
+import { clone, git } from "../git_helpers.ts";
 
 /** Two clones sharing a bare remote; A initialised the tracker and pushed it; B adopted it. */
 async function twoClones() {

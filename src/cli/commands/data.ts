@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BdError, validation } from "../../model/errors.ts";
 import { exportText, flushJsonl, importText, jsonlHasContent, writeFileAtomic } from "../../core/sync.ts";
+import { mergeJsonl } from "../../core/jsonl_merge.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
 
@@ -93,10 +94,15 @@ import is one transaction: a malformed line aborts with its line number and chan
 const sync: Command = {
   path: ["sync"],
   section: SECTION,
-  summary: "Flush, commit the JSONL, pull --rebase (merging issue by issue), import, push",
+  summary: "Flush, commit the JSONL, fetch and rebase (merging issue by issue), import, push",
   maxArgs: 0,
   description: `Uses the git repository that holds the workspace. On a conflict in issues.jsonl both
-sides are merged issue by issue with the import rules, then the rebase continues.`,
+sides are merged issue by issue with the rule of 'bd merge', then the rebase continues. Conflict
+markers left in the file by a merge outside bd are resolved first.
+
+All or nothing: if a step fails (a hook, the fetch, a conflict outside issues.jsonl), the
+repository is put back as it was and the database is unchanged; a failed push leaves the merged
+result committed locally for the next 'bd sync'.`,
   flags: {
     "no-push": { type: "boolean", help: "do not push" },
     "no-pull": { type: "boolean", help: "do not pull" },
@@ -116,4 +122,78 @@ sides are merged issue by issue with the import rules, then the rebase continues
   },
 };
 
-export const dataCommands: Command[] = [exportCmd, importCmd, sync];
+const merge: Command = {
+  path: ["merge"],
+  section: SECTION,
+  summary: "Git merge driver: three-way merge of issues.jsonl, issue by issue",
+  args: "OUTPUT BASE LEFT RIGHT",
+  minArgs: 4,
+  maxArgs: 4,
+  description: `Merges LEFT and RIGHT (two versions of issues.jsonl) against BASE, their common ancestor,
+and writes the result to OUTPUT: issues matched by ID, fields changed on one side kept, a field
+changed on both sides taken from the later updated_at, labels/dependencies/comments merged as
+sets, a deletion beating an older edit. Never writes conflict markers. Exit 0 when merged, 1 when
+an input is malformed (OUTPUT is then left as it was).
+
+bd init configures git to call it (disable with --skip-merge-driver):
+  .gitattributes:  .beads/issues.jsonl merge=beads
+  git config:      merge.beads.driver "bd merge %A %O %A %B"
+
+Example:
+  bd merge merged.jsonl base.jsonl ours.jsonl theirs.jsonl`,
+  run(ctx, args) {
+    const [output, ...inputs] = args.map((a) => resolve(ctx.cwd, a));
+    const [base, left, right] = inputs.map((path, i) => {
+      try {
+        return readFileSync(path, "utf8");
+      } catch (e) {
+        throw validation(`cannot read ${["BASE", "LEFT", "RIGHT"][i]} ${args[i + 1]}: ${(e as Error).message}`);
+      }
+    });
+    const result = mergeJsonl(base, left, right);
+    writeFileAtomic(output, result.text);
+    if (ctx.globals.json) {
+      ctx.out.data({ output, merged: result.merged, records: result.text ? result.text.split("\n").length - 1 : 0 });
+    }
+  },
+};
+
+const resolveConflicts: Command = {
+  path: ["resolve-conflicts"],
+  section: SECTION,
+  summary: "Resolve git conflict markers in issues.jsonl by the merge rule",
+  maxArgs: 0,
+  description: `When a merge made outside bd (plain git without the merge driver, or an older bd) leaves
+conflict markers in .beads/issues.jsonl, bd reads but refuses to write until they are resolved.
+While git still holds the merge, this takes git's three versions (base, ours, theirs) and merges
+them issue by issue with the rule of 'bd merge'; otherwise it parses both sides of every
+conflict (and the base, with merge.conflictStyle diff3). It writes the clean file and imports
+it; a marker line is never imported as data. Then: git add .beads/issues.jsonl && git commit.
+
+Example:
+  bd resolve-conflicts --dry-run`,
+  flags: {
+    "dry-run": { type: "boolean", help: "say what would be resolved, change nothing" },
+  },
+  async run(ctx, _args, flags) {
+    const beads = ctx.beads();
+    const dryRun = flags["dry-run"] === true;
+    const { resolveJsonlConflicts } = await import("../../core/conflicts.ts"); // spawns git: loaded only here
+    const result = resolveJsonlConflicts(beads, { dryRun });
+    if (ctx.globals.json) {
+      return ctx.out.data({ path: beads.paths.jsonlPath, dry_run: dryRun, conflicts: 0, merged: 0, ...result });
+    }
+    if (!result) return ctx.out.line(`No conflict markers in ${beads.paths.jsonlPath}`);
+    const verb = dryRun ? "Would resolve" : "Resolved";
+    ctx.out.line(
+      `${
+        ctx.out.paint("green", "✓")
+      } ${verb} ${result.conflicts} conflict(s) in ${beads.paths.jsonlPath} (${result.merged} record(s) merged field by field, ${result.records} records, from ${
+        result.source === "git-index" ? "git's three versions" : "the conflict markers"
+      })`,
+    );
+    if (!dryRun) ctx.out.line("Next: git add .beads/issues.jsonl && git commit");
+  },
+};
+
+export const dataCommands: Command[] = [exportCmd, importCmd, sync, merge, resolveConflicts];

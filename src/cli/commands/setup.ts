@@ -13,10 +13,13 @@ const init: Command = {
   maxArgs: 0,
   description: `Creates .beads/<prefix>.db (beads.db without --prefix; the prefix then comes from the
 directory name), .beads/issues.jsonl and .beads/.gitignore. If issues.jsonl already exists (a
-cloned repository), the database is rebuilt from it.`,
+cloned repository), the database is rebuilt from it. Inside a git repository it also makes bd
+git's merge driver for issues.jsonl (a line in .gitattributes, merge.beads.* in .git/config), so
+that plain 'git pull' and 'git merge' merge issues instead of leaving conflict markers.`,
   flags: {
     prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
     sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
+    "skip-merge-driver": { type: "boolean", help: "do not configure bd as git's merge driver for issues.jsonl" },
   },
   run(ctx, _args, flags) {
     const result = initWorkspace({
@@ -27,6 +30,7 @@ cloned repository), the database is rebuilt from it.`,
       sequential: flags.sequential === true,
       actor: ctx.globals.actor,
       autoFlush: !ctx.globals.noAutoFlush,
+      mergeDriver: flags["skip-merge-driver"] !== true,
     });
     result.beads.close();
     if (ctx.globals.json) {
@@ -35,6 +39,7 @@ cloned repository), the database is rebuilt from it.`,
         jsonl: result.paths.jsonlPath,
         prefix: result.prefix,
         imported: result.imported ?? null,
+        merge_driver: result.mergeDriver ?? null,
       });
     }
     ctx.out.line(`${ctx.out.paint("green", "✓")} Initialized bd in ${result.paths.beadsDir}`);
@@ -42,6 +47,11 @@ cloned repository), the database is rebuilt from it.`,
     ctx.out.line(`  Issue prefix: ${result.prefix}`);
     if (result.imported) {
       ctx.out.line(`  Rebuilt from issues.jsonl: ${result.imported.created} issues`);
+    }
+    if (result.mergeDriver?.length) {
+      ctx.out.line(
+        `  Merge driver: configured (${result.mergeDriver.join(", ")}); git merges issues.jsonl issue by issue`,
+      );
     }
     ctx.out.line(`Next: bd create "My first issue"   (or: bd quickstart)`);
   },
