@@ -15,6 +15,7 @@ import { configCommands } from "./commands/config.ts";
 import { dataCommands } from "./commands/data.ts";
 import { setupCommands } from "./commands/setup.ts";
 import { serverCommands } from "./commands/server.ts";
+import { memoryCommands } from "./commands/memories.ts";
 
 /** Every command, in `bd --help` order. */
 export const COMMANDS: Command[] = [
@@ -24,6 +25,7 @@ export const COMMANDS: Command[] = [
   ...labelCommands,
   ...dataCommands,
   ...configCommands,
+  ...memoryCommands,
   ...serverCommands,
   ...setupCommands,
 ];
@@ -98,6 +100,7 @@ export async function run(
           autoFlush: !g.noAutoFlush,
           autoImport: !g.noAutoImport,
         });
+        if (beads.paths.warning) out.note(`Warning: ${beads.paths.warning}`);
         return beads;
       },
       readStdin: () => readFileSync(0, "utf8"),

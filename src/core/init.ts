@@ -14,6 +14,8 @@ export interface InitOptions extends LocateOptions {
   autoFlush?: boolean;
   /** Configure bd as git's merge driver for the JSONL (default true; only inside git). */
   mergeDriver?: boolean;
+  /** Adopt a database that is already there (keeping every issue) instead of refusing. */
+  force?: boolean;
 }
 
 /** Returns the most common ID prefix in a JSONL text (how an adopted workspace names issues). */
@@ -30,10 +32,13 @@ export function initWorkspace(
   if (opts.prefix !== undefined) checkPrefix(opts.prefix);
   const paths = prepareWorkspace(opts);
   const existing = jsonlHasContent(paths.jsonlPath) ? readFileSync(paths.jsonlPath, "utf8") : undefined;
-  const prefix = opts.prefix ?? (existing ? prefixInJsonl(existing) : undefined) ?? prefixFromDir(opts.cwd);
   const db = Db.open(paths.dbPath);
+  // An adopted database (--force) keeps its prefix unless one is given.
+  const stored = meta.getKey(db, "config", "issue_prefix");
+  const prefix = opts.prefix ?? stored ?? (existing ? prefixInJsonl(existing) : undefined) ??
+    prefixFromDir(opts.cwd);
   db.write(() => {
-    meta.setKey(db, "config", "issue_prefix", prefix);
+    if (prefix !== stored) meta.setKey(db, "config", "issue_prefix", prefix);
     if (opts.sequential) meta.setKey(db, "config", "id_mode", "sequential");
   });
   const beads = new Beads(db, paths, { actor: opts.actor, env: opts.env, cwd: opts.cwd, autoFlush: opts.autoFlush });

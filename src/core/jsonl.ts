@@ -25,8 +25,13 @@ export function issueRecord(
   return inContractOrder(issue, relations);
 }
 
-/** A parsed JSONL line: a live issue or a tombstone. */
+/**
+ * A parsed JSONL line: a live issue, a tombstone, a memory (`{"_type":"memory","key","value"}`,
+ * written by `bd remember`), or a record of a kind bd does not know (kept verbatim).
+ */
 export type ImportRecord =
+  | { kind: "memory"; key: string; value: string }
+  | { kind: "other"; line: string; type: string }
   | {
     kind: "issue";
     issue: Issue;
@@ -45,6 +50,12 @@ export type ImportRecord =
   };
 
 const DEP_KNOWN = new Set(["issue_id", "depends_on_id", "type", "created_at", "created_by"]);
+
+/**
+ * Counts some bds write on export. bd derives them from the data when it prints them, so they are
+ * not stored: a stale count in a file can never cause churn or disagree with the edges.
+ */
+const DERIVED_KEYS = new Set(["dependency_count", "dependent_count", "comment_count"]);
 
 function fail(lineNo: number, reason: string): never {
   throw new BdError("VALIDATION", `line ${lineNo}: ${reason}`);
@@ -69,6 +80,17 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
     fail(lineNo, "expected a JSON object");
   }
   const o = value as Record<string, unknown>;
+  const type = o._type;
+  if (type === MEMORY_TYPE) {
+    const key = optString(o, "key", lineNo);
+    if (!key) fail(lineNo, 'memory record without "key"');
+    return { kind: "memory", key, value: optString(o, "value", lineNo) ?? "" };
+  }
+  // Newer bds mark issue lines with "_type":"issue"; other kinds (and headers with "_schema")
+  // are kept as they are and written back on export.
+  if ((type !== undefined && type !== "issue") || (type === undefined && "_schema" in o && !("id" in o))) {
+    return { kind: "other", line: JSON.stringify(o), type: typeof type === "string" ? type : "_schema" };
+  }
   const id = optString(o, "id", lineNo);
   if (!id) fail(lineNo, 'missing "id"');
   if (/[\s"\\]/.test(id)) fail(lineNo, `invalid id ${JSON.stringify(id)}`);
@@ -114,7 +136,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   }
   if (estimate !== undefined) issue.estimated_minutes = estimate;
   const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(o)) if (!KNOWN_ISSUE_KEYS.has(k)) extra[k] = v;
+  for (const [k, v] of Object.entries(o)) if (!KNOWN_ISSUE_KEYS.has(k) && !DERIVED_KEYS.has(k)) extra[k] = v;
 
   const labels: string[] = [];
   if (o.labels !== undefined && o.labels !== null) {
@@ -173,7 +195,19 @@ export function parseJsonl(text: string): ImportRecord[] {
   return out;
 }
 
-/** Returns the ID of a JSONL line cheaply (bd writes `{"id":"..."` first), or via a parse. */
+export const MEMORY_TYPE = "memory";
+
+/**
+ * Sort keys of the records that follow the issues in the file: memories by key, then records of
+ * other kinds by their text. U+FFFF sorts after every issue ID.
+ */
+export const memorySortKey = (key: string) => `\uffff1${key}`;
+export const otherSortKey = (line: string) => `\uffff2${line}`;
+
+/**
+ * Returns the sort key of a JSONL line: the issue ID (read cheaply when bd wrote `{"id":"...`
+ * first), else the memory or other-record key (see memorySortKey); undefined for a bad line.
+ */
 export function lineId(line: string): string | undefined {
   if (line.startsWith('{"id":"')) {
     const end = line.indexOf('"', 7);
@@ -181,10 +215,17 @@ export function lineId(line: string): string | undefined {
   }
   try {
     const o = JSON.parse(line);
-    return typeof o?.id === "string" ? o.id : undefined;
+    if (o?._type === MEMORY_TYPE && typeof o.key === "string") return memorySortKey(o.key);
+    if (typeof o?.id === "string" && (o._type === undefined || o._type === "issue")) return o.id;
+    return o && typeof o === "object" ? otherSortKey(JSON.stringify(o)) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Returns the JSONL line of a memory. */
+export function memoryLine(key: string, value: string): string {
+  return JSON.stringify({ _type: MEMORY_TYPE, key, value });
 }
 
 /** Byte-order comparison of IDs (the JSONL sort order). */

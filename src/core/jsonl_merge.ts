@@ -45,6 +45,7 @@ const OTHER = "2";
 /** Returns the identity of a record: kind digit + ID/key/text (so issues sort before memories). */
 function recordKey(obj: Obj, line: string, where: string): string {
   const type = obj._type;
+  if (type === undefined && "_schema" in obj && !("id" in obj)) return OTHER + line; // a header line
   if (type === undefined || type === "issue") {
     if (typeof obj.id !== "string" || obj.id === "") throw new BdError("VALIDATION", `${where}: missing "id"`);
     return ISSUE + obj.id;

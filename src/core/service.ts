@@ -660,7 +660,7 @@ export class Beads {
       this.event(id, "created", null, title, null, now);
       if (input.parent !== undefined) {
         const parent = this.resolveId(input.parent);
-        rel.upsertDependency(this.db, {
+        rel.insertDependency(this.db, {
           issue_id: id,
           depends_on_id: parent,
           type: "parent-child",
@@ -859,23 +859,36 @@ export class Beads {
       );
     }
     const dep: Dependency = { issue_id: from, depends_on_id: to, type, created_at: now, created_by: this.actor };
-    const existing = rel.getDependency(this.db, from, to);
-    if (existing && existing.type === type) return existing;
-    rel.upsertDependency(this.db, dep);
-    this.event(from, "dependency_added", existing?.type ?? null, `${to} (${type})`, null, now);
+    const existing = rel.getDependency(this.db, from, to, type);
+    if (existing) return existing;
+    rel.insertDependency(this.db, dep);
+    this.event(from, "dependency_added", null, `${to} (${type})`, null, now);
     this.touch([from], now);
     return dep;
   }
 
-  /** Removes the edge `from` → `to`; throws NOT_FOUND when there is none. */
-  removeDependency(fromInput: string, toInput: string): Dependency {
+  /**
+   * Removes the edge `from` → `to` (of `type`, needed when several edges of different types join
+   * the two); throws NOT_FOUND when there is none.
+   */
+  removeDependency(fromInput: string, toInput: string, type?: string): Dependency {
     return this.mutate(() => {
       const from = this.resolveId(fromInput);
       const to = this.dependencyTargetId(from, toInput);
-      const existing = rel.getDependency(this.db, from, to);
-      if (!existing) throw notFound(`${from} does not depend on ${to}`);
+      const edges = rel.edgesBetween(this.db, from, to).filter((d) => type === undefined || d.type === type);
+      if (edges.length === 0) {
+        throw notFound(`${from} does not depend on ${to}${type === undefined ? "" : ` with type ${type}`}`);
+      }
+      if (edges.length > 1) {
+        throw validation(
+          `${from} depends on ${to} through ${edges.length} edges (${
+            edges.map((d) => d.type).join(", ")
+          }): say which to remove with --type`,
+        );
+      }
+      const existing = edges[0];
       const now = nowIso();
-      rel.deleteDependency(this.db, from, to);
+      rel.deleteDependency(this.db, from, to, existing.type);
       this.event(from, "dependency_removed", `${to} (${existing.type})`, null, null, now);
       this.touch([from], now);
       return existing;

@@ -17,7 +17,16 @@ import {
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import type { Beads } from "./service.ts";
-import { compareIds, type ImportRecord, issueRecord, lineId, parseJsonl } from "./jsonl.ts";
+import {
+  compareIds,
+  type ImportRecord,
+  issueRecord,
+  lineId,
+  memoryLine,
+  memorySortKey,
+  otherSortKey,
+  parseJsonl,
+} from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
@@ -52,6 +61,11 @@ export function exportText(beads: Beads, filter?: IssueFilter): string {
   const lines = issueLines(beads, issues);
   if (!filter?.status?.length || filter.status.includes("tombstone")) {
     for (const t of meta.tombstones(beads.db)) if (!lines.has(t.id)) lines.set(t.id, t.data);
+  }
+  if (!filter?.status?.length) {
+    // After the issues: memories by key, then records of kinds bd does not know (see lineId).
+    for (const m of meta.allMemories(beads.db)) lines.set(memorySortKey(m.key), memoryLine(m.key, m.value));
+    for (const line of meta.otherRecords(beads.db)) lines.set(otherSortKey(line), line);
   }
   const ids = [...lines.keys()].sort(compareIds);
   return ids.map((id) => lines.get(id)!).join("\n") + (ids.length ? "\n" : "");
@@ -187,6 +201,20 @@ export function spliceLines(file: Uint8Array, changed: Map<string, string | null
 
 // ---------------------------------------------------------------- flush
 
+/** The line of a dirty memory or kept record (by its sort key), or undefined if it is gone. */
+function recordLine(beads: Beads, sortKey: string): string | undefined {
+  if (sortKey.startsWith(memorySortKey(""))) {
+    const key = sortKey.slice(memorySortKey("").length);
+    const value = meta.getMemory(beads.db, key);
+    return value === undefined ? undefined : memoryLine(key, value);
+  }
+  if (sortKey.startsWith(otherSortKey(""))) {
+    const line = sortKey.slice(otherSortKey("").length);
+    return meta.hasOtherRecord(beads.db, line) ? line : undefined;
+  }
+  return undefined;
+}
+
 /**
  * Brings `issues.jsonl` up to date with the database (true when it wrote the file). Holds the write lock while it writes, so
  * concurrent bd processes flush one after another and the file is always a complete snapshot.
@@ -209,7 +237,7 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
       const changed = new Map<string, string | null>();
       const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
       const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
-      for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? null);
+      for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
       data = spliceLines(readFileSync(path), changed);
     }
     removeStaleTempFiles(path);
@@ -228,7 +256,13 @@ export interface ImportSummary {
   unchanged: number;
   deleted: number;
   skipped: number;
+  /** Memory records stored or changed. */
+  memories: number;
+  /** Records of kinds bd does not know, kept verbatim for export. */
+  other_records: number;
   dry_run: boolean;
+  /** What the user should know (e.g. records kept that bd does not understand). */
+  notes?: string[];
 }
 
 class DryRunRollback extends Error {}
@@ -248,12 +282,31 @@ export function importRecords(
     unchanged: 0,
     deleted: 0,
     skipped: 0,
+    memories: 0,
+    other_records: 0,
     dry_run: !!opts.dryRun,
   };
+  const otherKinds = new Set<string>();
   const sequential = meta.getKey(beads.db, "config", "id_mode") === "sequential";
   const run = () => {
     const touched: string[] = [];
     for (const r of records) {
+      if (r.kind === "memory") {
+        // bd skips empty values too: a memory is text.
+        if (r.value !== "" && meta.setMemory(beads.db, r.key, r.value)) {
+          summary.memories++;
+          touched.push(memorySortKey(r.key));
+        }
+        continue;
+      }
+      if (r.kind === "other") {
+        otherKinds.add(r.type);
+        if (meta.keepOtherRecord(beads.db, r.line, r.type)) {
+          summary.other_records++;
+          touched.push(otherSortKey(r.line));
+        }
+        continue;
+      }
       if (r.kind === "tombstone") {
         const existing = issuesRepo.getIssue(beads.db, r.id);
         if (existing) {
@@ -314,15 +367,9 @@ export function importRecords(
         }
       }
       for (const label of r.labels) if (rel.insertLabel(beads.db, issue.id, label)) changed = true;
+      // Edges are identified by (issue, target, type): parallel edges of different types all stay.
       for (const { dep, extra } of r.dependencies) {
-        const had = rel.getDependency(beads.db, dep.issue_id, dep.depends_on_id);
-        if (!had) {
-          rel.upsertDependency(beads.db, dep, extra);
-          changed = true;
-        } else if (had.type !== dep.type && toMillis(issue.updated_at) > toMillis(existing?.updated_at ?? "")) {
-          rel.upsertDependency(beads.db, dep, extra);
-          changed = true;
-        }
+        if (rel.insertDependency(beads.db, dep, extra)) changed = true;
       }
       for (const c of r.comments) {
         const comment = { issue_id: issue.id, ...c };
@@ -344,6 +391,13 @@ export function importRecords(
     beads.mutate(run);
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;
+  }
+  if (otherKinds.size) {
+    summary.notes = [
+      `kept records of kinds bd does not know (${
+        [...otherKinds].sort().join(", ")
+      }) as they are; they are written back on export`,
+    ];
   }
   return summary;
 }

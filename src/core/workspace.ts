@@ -1,5 +1,5 @@
 /** Finding (contract §1) and creating a bd workspace: the `.beads/` dir, its database and JSONL. */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { BdError } from "../model/errors.ts";
 
@@ -12,6 +12,8 @@ export interface WorkspacePaths {
   dbPath: string;
   beadsDir: string;
   jsonlPath: string;
+  /** Something the user should know about how the database was chosen (printed on stderr). */
+  warning?: string;
 }
 
 export interface LocateOptions {
@@ -20,26 +22,53 @@ export interface LocateOptions {
   env: Record<string, string | undefined>;
 }
 
-/** Returns the single `*.db` in a `.beads` directory, or undefined (error if several). */
-function dbInDir(dir: string): string | undefined {
+/**
+ * Returns the database of a `.beads` directory, or undefined. Candidates are the `*.db` files
+ * other than backups (`*.backup*`). With several, the rule is: the one `metadata.json` names
+ * (as bd writes it), else `beads.db` (the mature bd's name), else the first by name — with a
+ * warning that names them all. A directory holding only a Dolt database (`dolt/`) is an error
+ * that says what to do.
+ */
+function dbInDir(dir: string): { path: string; warning?: string } | undefined {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".db")).sort();
+    names = readdirSync(dir).filter((n) => n.endsWith(".db") && !n.includes(".backup")).sort();
   } catch {
     return undefined;
   }
-  if (names.length > 1) {
-    throw new BdError(
-      "VALIDATION",
-      `${dir} holds several databases (${names.join(", ")}); a workspace holds one *.db: pass --db PATH`,
-    );
+  if (names.length === 0) {
+    if (isDir(join(dir, "dolt"))) {
+      throw new BdError(
+        "VALIDATION",
+        `${dir} holds a Dolt database (dolt/), which this bd cannot open (it uses SQLite). With the bd that wrote it, run 'bd export -o ${
+          join(dir, JSONL_NAME)
+        }'; then 'bd init' here rebuilds a SQLite database from that file`,
+      );
+    }
+    return undefined;
   }
-  return names.length ? join(dir, names[0]) : undefined;
+  if (names.length === 1) return { path: join(dir, names[0]) };
+  const named = metadataDatabase(dir);
+  const chosen = named && names.includes(named) ? named : names.includes("beads.db") ? "beads.db" : names[0];
+  return {
+    path: join(dir, chosen),
+    warning: `several databases in ${dir} (${names.join(", ")}); using ${chosen} (pass --db PATH to choose another)`,
+  };
 }
 
-function pathsFor(dbPath: string): WorkspacePaths {
+/** The database file name that `.beads/metadata.json` names, if any. */
+function metadataDatabase(dir: string): string | undefined {
+  try {
+    const meta = JSON.parse(readFileSync(join(dir, "metadata.json"), "utf8"));
+    return typeof meta?.database === "string" ? basename(meta.database) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function pathsFor(dbPath: string, warning?: string): WorkspacePaths {
   const beadsDir = dirname(dbPath);
-  return { dbPath, beadsDir, jsonlPath: join(beadsDir, JSONL_NAME) };
+  return { dbPath, beadsDir, jsonlPath: join(beadsDir, JSONL_NAME), ...(warning ? { warning } : {}) };
 }
 
 /** Returns the workspace paths following the discovery order of the contract, or throws NOT_FOUND. */
@@ -52,7 +81,7 @@ export function locateWorkspace(opts: LocateOptions): WorkspacePaths {
     if (!db) {
       throw new BdError("NOT_FOUND", `no bd database in BEADS_DIR=${beadsDirEnv}: run 'bd init' there first`);
     }
-    return pathsFor(db);
+    return pathsFor(db.path, db.warning);
   }
   if (opts.env.BEADS_DB) return pathsFor(resolve(opts.cwd, opts.env.BEADS_DB));
   let dir = resolve(opts.cwd);
@@ -60,7 +89,7 @@ export function locateWorkspace(opts: LocateOptions): WorkspacePaths {
     const candidate = join(dir, BEADS_DIR);
     if (isDir(candidate)) {
       const db = dbInDir(candidate);
-      if (db) return pathsFor(db);
+      if (db) return pathsFor(db.path, db.warning);
     }
     const parent = dirname(dir);
     if (parent === dir) break;
@@ -103,7 +132,7 @@ export function checkPrefix(prefix: string): string {
  * directory and its `.gitignore`; throws CONFLICT when a database is already there.
  */
 export function prepareWorkspace(
-  opts: LocateOptions & { prefix?: string },
+  opts: LocateOptions & { prefix?: string; force?: boolean },
 ): WorkspacePaths {
   let paths: WorkspacePaths;
   if (opts.db) paths = pathsFor(resolve(opts.cwd, opts.db));
@@ -111,12 +140,12 @@ export function prepareWorkspace(
   else {
     const dir = opts.env.BEADS_DIR ? resolve(opts.cwd, opts.env.BEADS_DIR) : join(resolve(opts.cwd), BEADS_DIR);
     const existing = dbInDir(dir);
-    paths = pathsFor(existing ?? join(dir, `${opts.prefix ?? "beads"}.db`));
+    paths = pathsFor(existing?.path ?? join(dir, `${opts.prefix ?? "beads"}.db`));
   }
-  if (existsSync(paths.dbPath)) {
+  if (existsSync(paths.dbPath) && !opts.force) {
     throw new BdError(
       "CONFLICT",
-      `bd is already initialized here (database ${paths.dbPath}); nothing was changed`,
+      `found existing database ${paths.dbPath}: this workspace is already initialized, and nothing was changed (bd init --force adopts it as it is, keeping every issue)`,
     );
   }
   mkdirSync(paths.beadsDir, { recursive: true });

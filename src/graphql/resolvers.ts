@@ -5,6 +5,7 @@
 import { BdError } from "../model/errors.ts";
 import { type Issue, ISSUE_FIELDS, type IssueEvent, type IssueFilter, KNOWN_ISSUE_KEYS } from "../model/types.ts";
 import type { CreateInput, UpdateInput } from "../core/service.ts";
+import { forget, memories, recall, remember } from "../core/memories.ts";
 import type { PageField } from "../store/query.ts";
 import { DateTimeScalar, JsonScalar } from "./scalars.ts";
 import { type GqlContext, MAX_PAGE } from "./context.ts";
@@ -152,8 +153,22 @@ export const coreResolvers: Record<string, any> = {
         })),
     cycles: (_: unknown, _args: Args, { beads }: GqlContext) => beads.cycles(),
     labels: (_: unknown, _args: Args, { beads }: GqlContext) => beads.allLabels(),
+    memories: (_: unknown, args: Args, { beads }: GqlContext) => memories(beads, args.search ?? undefined),
+    memory: (_: unknown, args: Args, { beads }: GqlContext) => {
+      const value = recall(beads, args.key);
+      return value === undefined ? null : { key: args.key, value };
+    },
   },
   Mutation: {
+    remember: (_: unknown, { input }: Args, { beads }: GqlContext) => {
+      const m = remember(beads, input.value, input.key ?? undefined);
+      return { clientMutationId: input.clientMutationId ?? null, memory: m, action: m.action.toUpperCase() };
+    },
+    forget: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      key: input.key,
+      forgotten: forget(beads, input.key) !== undefined,
+    }),
     createIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => {
       const create: CreateInput = {
         ...toFields(input),
@@ -187,7 +202,7 @@ export const coreResolvers: Record<string, any> = {
       return { clientMutationId: input.clientMutationId, dependency, issue: beads.issue(dependency.issue_id) };
     },
     removeDependency: (_: unknown, { input }: Args, { beads }: GqlContext) => {
-      const dependency = beads.removeDependency(input.issueId, input.dependsOnId);
+      const dependency = beads.removeDependency(input.issueId, input.dependsOnId, input.type ?? undefined);
       return { clientMutationId: input.clientMutationId, dependency, issue: beads.issue(dependency.issue_id) };
     },
     addLabel: (_: unknown, { input }: Args, { beads }: GqlContext) => {
@@ -262,6 +277,12 @@ export const coreResolvers: Record<string, any> = {
     dependsOnId: (d: Args) => d.depends_on_id,
     createdAt: (d: Args) => d.created_at,
     createdBy: (d: Args) => d.created_by ?? null,
+    // Fields an import brought that bd does not know (metadata, thread_id, ...).
+    extra: (d: Args) => {
+      const known = new Set(["issue_id", "depends_on_id", "type", "created_at", "created_by"]);
+      const extra = Object.fromEntries(Object.entries(d).filter(([k]) => !known.has(k)));
+      return Object.keys(extra).length ? extra : null;
+    },
     issue: (d: Args, _: Args, { loaders }: GqlContext) => loaders.issue.load(d.issue_id),
     dependsOn: (d: Args, _: Args, { loaders }: GqlContext) => loaders.issue.load(d.depends_on_id),
   },

@@ -40,9 +40,10 @@ export class Db {
     }
     const db = new Db(raw, timeoutMs);
     try {
+      // Migrate (or refuse) first: a database bd refuses is left byte for byte as it was.
+      migrate(db, path);
       if (!opts.readOnly) db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
-      migrate(db);
     } catch (e) {
       raw.close();
       throw mapSqliteError(e, `cannot use database ${path}`, timeoutMs);

@@ -1,10 +1,12 @@
 /** Issue rows: mapping between SQL rows and Issue objects, inserts, updates, lookups. */
 import type { Db, Param, Row } from "./db.ts";
 import { type Issue, ISSUE_FIELDS, type IssueField } from "../model/types.ts";
+import { rfc3339 } from "../model/time.ts";
 
 /** Columns that are written as '' rather than NULL when empty (bd's text columns). */
 const TEXT_DEFAULT_EMPTY = new Set(["description", "design", "acceptance_criteria", "notes"]);
 const ALWAYS = new Set(["id", "title", "status", "priority", "issue_type", "created_at", "updated_at"]);
+const TIMES = new Set(["created_at", "updated_at", "closed_at", "due_at", "defer_until"]);
 const COLUMN_LIST = [...ISSUE_FIELDS, "extra"].join(", ");
 
 /** Returns an Issue from a row: contract key order, empty fields omitted, extras appended. */
@@ -16,6 +18,7 @@ export function rowToIssue(row: Row): Issue {
     else if (v !== null && v !== undefined && v !== "") {
       issue[f] = f === "estimated_minutes" ? Number(v) : v;
     }
+    if (TIMES.has(f) && typeof issue[f] === "string") issue[f] = rfc3339(issue[f] as string);
   }
   if (typeof row.extra === "string" && row.extra) {
     try {

@@ -187,3 +187,51 @@ export function dataVersion(db: Db): number {
 export function schemaVersion(db: Db): number {
   return Number(db.get<{ schema_version: number }>("PRAGMA schema_version")?.schema_version ?? 0);
 }
+
+// ---- memories (bd remember): kept in config under kv.memory.<key>, as bd does
+
+const MEMORY_PREFIX = "kv.memory.";
+
+/** Returns every memory, sorted by key. */
+export function allMemories(db: Db): { key: string; value: string }[] {
+  return db.all<{ key: string; value: string }>(
+    "SELECT substr(key, ?) AS key, value FROM config WHERE key > ? AND key < ? ORDER BY key",
+    MEMORY_PREFIX.length + 1,
+    MEMORY_PREFIX,
+    MEMORY_PREFIX.slice(0, -1) + "/",
+  );
+}
+
+/** Returns one memory's value, or undefined. */
+export function getMemory(db: Db, key: string): string | undefined {
+  return getKey(db, "config", MEMORY_PREFIX + key);
+}
+
+/** Stores a memory; returns false when it already held this value. */
+export function setMemory(db: Db, key: string, value: string): boolean {
+  if (getMemory(db, key) === value) return false;
+  setKey(db, "config", MEMORY_PREFIX + key, value);
+  return true;
+}
+
+/** Deletes a memory; returns false when there was none. */
+export function deleteMemory(db: Db, key: string): boolean {
+  return deleteKey(db, "config", MEMORY_PREFIX + key);
+}
+
+// ---- JSONL records of kinds bd does not know
+
+/** Returns the kept records, as their JSONL lines. */
+export function otherRecords(db: Db): string[] {
+  return db.all<{ line: string }>("SELECT line FROM jsonl_records ORDER BY line").map((r) => r.line);
+}
+
+/** Keeps a record; returns false when it was already kept. */
+export function keepOtherRecord(db: Db, line: string, kind: string): boolean {
+  return db.run("INSERT INTO jsonl_records (line, kind) VALUES (?, ?) ON CONFLICT DO NOTHING", line, kind).changes > 0;
+}
+
+/** Returns true when this record is kept. */
+export function hasOtherRecord(db: Db, line: string): boolean {
+  return db.get("SELECT 1 AS x FROM jsonl_records WHERE line = ?", line) !== undefined;
+}

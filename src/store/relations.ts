@@ -1,6 +1,7 @@
 /** Dependencies, labels and comments rows. */
 import type { Db } from "./db.ts";
 import type { Comment, Dependency } from "../model/types.ts";
+import { rfc3339 } from "../model/time.ts";
 
 interface DepRow {
   issue_id: string;
@@ -16,7 +17,7 @@ function rowToDependency(r: DepRow): Dependency {
     issue_id: r.issue_id,
     depends_on_id: r.depends_on_id,
     type: r.type,
-    created_at: r.created_at,
+    created_at: rfc3339(String(r.created_at ?? "")),
   };
   if (r.created_by) dep.created_by = r.created_by;
   if (r.extra) {
@@ -29,34 +30,50 @@ function rowToDependency(r: DepRow): Dependency {
 
 const DEP_COLUMNS = "issue_id, depends_on_id, type, created_at, created_by, extra";
 
-/** Returns the edge A→B, if any. */
-export function getDependency(db: Db, issueId: string, dependsOnId: string): Dependency | undefined {
-  const r = db.get<DepRow>(
-    `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id = ? AND depends_on_id = ?`,
+/** Returns the edges A→B (several when they have different types), oldest type first by name. */
+export function edgesBetween(db: Db, issueId: string, dependsOnId: string): Dependency[] {
+  return db.all<DepRow>(
+    `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id = ? AND depends_on_id = ? ORDER BY type`,
     issueId,
     dependsOnId,
+  ).map(rowToDependency);
+}
+
+/** Returns the edge A→B of this type, if any. */
+export function getDependency(db: Db, issueId: string, dependsOnId: string, type: string): Dependency | undefined {
+  const r = db.get<DepRow>(
+    `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id = ? AND depends_on_id = ? AND type = ?`,
+    issueId,
+    dependsOnId,
+    type,
   );
   return r ? rowToDependency(r) : undefined;
 }
 
-/** Inserts an edge (replacing the type of an existing A→B edge). */
-export function upsertDependency(db: Db, dep: Dependency, extra?: Record<string, unknown>): void {
-  db.run(
-    `INSERT INTO dependencies (${DEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (issue_id, depends_on_id) DO UPDATE SET type = excluded.type`,
+/**
+ * Inserts an edge; an edge is identified by (issue, target, type), so an edge of another type
+ * between the same two issues is a second edge. Returns false when this one already existed.
+ */
+export function insertDependency(db: Db, dep: Dependency, extra?: Record<string, unknown>): boolean {
+  return db.run(
+    `INSERT INTO dependencies (${DEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     dep.issue_id,
     dep.depends_on_id,
     dep.type,
     dep.created_at,
     dep.created_by ?? null,
     extra && Object.keys(extra).length ? JSON.stringify(extra) : null,
-  );
+  ).changes > 0;
 }
 
-/** Deletes the edge A→B; returns true if it existed. */
-export function deleteDependency(db: Db, issueId: string, dependsOnId: string): boolean {
-  return db.run("DELETE FROM dependencies WHERE issue_id = ? AND depends_on_id = ?", issueId, dependsOnId)
-    .changes > 0;
+/** Deletes the edge A→B of this type; returns true if it existed. */
+export function deleteDependency(db: Db, issueId: string, dependsOnId: string, type: string): boolean {
+  return db.run(
+    "DELETE FROM dependencies WHERE issue_id = ? AND depends_on_id = ? AND type = ?",
+    issueId,
+    dependsOnId,
+    type,
+  ).changes > 0;
 }
 
 /** Deletes every edge pointing at an issue; returns the IDs of the issues that had them. */
@@ -74,7 +91,7 @@ export function dependenciesOf(db: Db, ids: readonly string[]): Map<string, Depe
   for (
     const r of db.all<DepRow>(
       `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id IN (SELECT value FROM json_each(?))
-       ORDER BY issue_id, depends_on_id`,
+       ORDER BY issue_id, depends_on_id, type`,
       JSON.stringify(ids),
     )
   ) {
@@ -92,7 +109,7 @@ export function dependentsOf(db: Db, ids: readonly string[]): Map<string, Depend
   for (
     const r of db.all<DepRow>(
       `SELECT ${DEP_COLUMNS} FROM dependencies WHERE depends_on_id IN (SELECT value FROM json_each(?))
-       ORDER BY depends_on_id, issue_id`,
+       ORDER BY depends_on_id, issue_id, type`,
       JSON.stringify(ids),
     )
   ) {
@@ -234,7 +251,7 @@ export function commentsOf(db: Db, ids: readonly string[]): Map<string, Comment[
     )
   ) {
     const list = out.get(r.issue_id) ?? [];
-    list.push({ ...r, id: Number(r.id) });
+    list.push({ ...r, id: Number(r.id), created_at: rfc3339(String(r.created_at)) });
     out.set(r.issue_id, list);
   }
   return out;

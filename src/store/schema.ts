@@ -5,6 +5,8 @@
  * up to 3.35 are used, so other clients can open the file.
  */
 import type { Db } from "./db.ts";
+import { DatabaseSync } from "node:sqlite";
+import { BdError } from "../model/errors.ts";
 
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
@@ -27,7 +29,10 @@ WITH RECURSIVE blocked(id) AS (
 )
 SELECT id FROM blocked`;
 
-const MIGRATIONS: string[] = [
+/** A schema step: DDL, or a function for steps that must look at what is there first. */
+type Migration = string | ((db: Db) => void);
+
+const MIGRATIONS: Migration[] = [
   // 1: the core schema.
   `
   CREATE TABLE IF NOT EXISTS issues (
@@ -67,7 +72,7 @@ const MIGRATIONS: string[] = [
     created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     created_by TEXT,
     extra TEXT,
-    PRIMARY KEY (issue_id, depends_on_id),
+    PRIMARY KEY (issue_id, depends_on_id, type),
     FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
   );
   CREATE INDEX IF NOT EXISTS idx_dependencies_depends_on ON dependencies(depends_on_id, type);
@@ -190,19 +195,275 @@ const MIGRATIONS: string[] = [
   CREATE INDEX IF NOT EXISTS idx_issues_active_priority ON issues(priority, julianday(created_at) DESC) WHERE status <> 'closed';
   CREATE INDEX IF NOT EXISTS idx_issues_active_priority_id ON issues(priority, id) WHERE status <> 'closed';
   `,
+  // 7: several edges between the same two issues with different types (blocks and supersedes,
+  // written by bd itself) are all kept: dependencies are identified by (issue, target, type).
+  (db) => keyDependenciesByType(db),
+  // 8: JSONL records of kinds bd does not know (a newer bd's), kept verbatim and written back.
+  `CREATE TABLE IF NOT EXISTS jsonl_records (line TEXT PRIMARY KEY, kind TEXT NOT NULL);`,
 ];
 
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the database up to SCHEMA_VERSION; each step runs in its own write transaction. */
-export function migrate(db: Db): void {
-  const current = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
-  if (current >= SCHEMA_VERSION) return;
+/** bd's views: recreated when a database another bd wrote is adopted (theirs had other rules). */
+const BD_VIEWS = ["blocked_issues", "ready_issues", "blocked_issue_ids"];
+
+/** Columns without which a table named like bd's cannot be bd's. */
+const REQUIRED_COLUMNS: Record<string, string[]> = {
+  issues: ["id", "title", "status", "priority", "created_at", "updated_at"],
+  dependencies: ["issue_id", "depends_on_id"],
+  labels: ["issue_id", "label"],
+  comments: ["issue_id", "text"],
+  events: ["issue_id", "event_type"],
+  config: ["key", "value"],
+  metadata: ["key", "value"],
+  dirty_issues: ["issue_id"],
+  tombstones: ["id"],
+  child_counters: ["parent_id", "last_child"],
+};
+
+interface ColumnInfo {
+  name: string;
+  type: string;
+  notnull: number;
+  dflt_value: string | null;
+  pk: number;
+}
+
+function userVersion(db: Db): number {
+  return Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
+}
+
+function tablesOf(db: Db): Set<string> {
+  return new Set(
+    db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").map((r) => r.name),
+  );
+}
+
+function columnsOf(db: Db, table: string): ColumnInfo[] {
+  // The table name comes from bd's own list or sqlite_master, never from input.
+  return db.all<ColumnInfo>(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`, table);
+}
+
+let expected: Map<string, ColumnInfo[]> | undefined;
+
+/** The columns of bd's tables as this build creates them (built once, in memory, when needed). */
+function expectedColumns(): Map<string, ColumnInfo[]> {
+  if (expected) return expected;
+  const mem = new DatabaseSync(":memory:");
+  for (const m of MIGRATIONS) if (typeof m === "string") mem.exec(m);
+  expected = new Map();
+  for (const t of Object.keys(REQUIRED_COLUMNS)) {
+    expected.set(
+      t,
+      mem.prepare(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`).all(
+        t,
+      ) as unknown as ColumnInfo[],
+    );
+  }
+  mem.close();
+  return expected;
+}
+
+/**
+ * Refuses, before anything is written, a database bd cannot safely adopt: one a newer bd wrote,
+ * or one with a table named like bd's that lacks the columns bd needs.
+ */
+function checkAdoptable(db: Db, path: string, version: number): void {
+  if (version > SCHEMA_VERSION) {
+    throw new BdError(
+      "VALIDATION",
+      `${path} was written by a newer bd (schema ${version}; this bd knows up to ${SCHEMA_VERSION}): upgrade bd to use it. Nothing was changed`,
+    );
+  }
+  const tables = tablesOf(db);
+  for (const [table, required] of Object.entries(REQUIRED_COLUMNS)) {
+    if (!tables.has(table)) continue;
+    const have = new Set(columnsOf(db, table).map((c) => c.name));
+    const missing = required.filter((c) => !have.has(c));
+    if (missing.length) {
+      throw new BdError(
+        "VALIDATION",
+        `${path} has a table "${table}" that is not bd's (it lacks ${
+          missing.join(", ")
+        }), so bd cannot use this database. Nothing was changed: rename that table, or point bd at another database with --db`,
+      );
+    }
+  }
+}
+
+/** Adds the columns bd needs that an older bd's tables lack; columns bd does not know stay. */
+function addMissingColumns(db: Db): void {
+  const tables = tablesOf(db);
+  for (const [table, cols] of expectedColumns()) {
+    if (!tables.has(table)) continue;
+    const have = new Set(columnsOf(db, table).map((c) => c.name));
+    for (const c of cols) {
+      if (have.has(c.name)) continue;
+      const constant = c.dflt_value !== null && !/^CURRENT_|\(/i.test(c.dflt_value);
+      // SQLite adds a NOT NULL column only with a constant default; others are added nullable
+      // and filled once.
+      const decl = constant
+        ? `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""} DEFAULT ${c.dflt_value}`
+        : `${c.name} ${c.type}`;
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${decl}`);
+      if (!constant && c.dflt_value !== null) db.exec(`UPDATE ${table} SET ${c.name} = ${c.dflt_value}`);
+    }
+  }
+}
+
+/**
+ * bd's bookkeeping tables that must outlive the issue they name: an event is written after an
+ * issue is deleted (its history stays readable), and a deleted issue is marked dirty so that its
+ * tombstone is flushed. Older bds declared foreign keys to issues on them, which refuse exactly
+ * that; adopting such a database rebuilds these tables without those keys (every row, column
+ * and index kept).
+ */
+const BOOKKEEPING_WITHOUT_FOREIGN_KEYS = ["events", "dirty_issues"];
+
+function dropForeignKeys(db: Db, table: string): void {
+  if (!tablesOf(db).has(table)) return;
+  if (db.all(`SELECT 1 AS x FROM pragma_foreign_key_list(?)`, table).length === 0) return;
+  const sql = db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table)!.sql;
+  const stripped = sql
+    .replace(/,\s*FOREIGN\s+KEY\s*\([^)]*\)\s*REFERENCES\s+[^\s(]+\s*\([^)]*\)(\s+ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION))*/gi, "")
+    .replace(/\s+REFERENCES\s+[^\s(]+\s*\([^)]*\)(\s+ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION))*/gi, "");
+  const newName = `bd_${table}_new`;
+  const create = stripped.replace(/^CREATE\s+TABLE\s+("[^"]+"|\S+)/i, `CREATE TABLE ${newName}`);
+  const indexes = db.all<{ sql: string }>(
+    "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL",
+    table,
+  );
+  const cols = columnsOf(db, table).map((c) => ident(c.name)).join(", ");
+  db.exec(create);
+  db.exec(`INSERT INTO ${newName} (${cols}) SELECT ${cols} FROM ${ident(table)}`);
+  db.exec(`DROP TABLE ${ident(table)}`);
+  db.exec("PRAGMA legacy_alter_table = ON");
+  try {
+    db.exec(`ALTER TABLE ${newName} RENAME TO ${ident(table)}`);
+  } finally {
+    db.exec("PRAGMA legacy_alter_table = OFF");
+  }
+  for (const i of indexes) db.exec(i.sql);
+  if (db.all(`SELECT 1 AS x FROM pragma_foreign_key_list(?)`, table).length) {
+    throw new BdError("INTERNAL", `could not remove the foreign keys of ${table} while adopting the database`);
+  }
+}
+
+/** Quotes an SQL identifier (names read from sqlite_master, never from input). */
+const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/**
+ * Migration 7: rebuilds `dependencies` with the key (issue_id, depends_on_id, type), copying every
+ * row and every column (ones bd does not know too), and the indexes and triggers applications
+ * put on it. Nothing references `dependencies` by foreign key in bd's schema; if an application
+ * table does, the table is left as it is (parallel edges of different types are then refused
+ * with a clear error rather than lost).
+ */
+function keyDependenciesByType(db: Db): void {
+  const cols = columnsOf(db, "dependencies");
+  const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name).join(",");
+  if (pk === "issue_id,depends_on_id,type") return;
+  const referenced = [...tablesOf(db)].some((t) =>
+    t !== "dependencies" &&
+    db.all<{ table: string }>(`SELECT "table" FROM pragma_foreign_key_list(?)`, t).some((fk) =>
+      fk.table === "dependencies"
+    )
+  );
+  if (referenced) return;
+  const ours = expectedColumns().get("dependencies")!;
+  const known = new Set(ours.map((c) => c.name));
+  const foreign = cols.filter((c) => !known.has(c.name));
+  const defs = [
+    ...ours.map((c) =>
+      `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ""}`
+    ),
+    ...foreign.map((c) => `${ident(c.name)} ${c.type}`),
+  ];
+  const copied = cols.map((c) => ident(c.name));
+  const values = cols.map((c) =>
+    c.name === "type"
+      ? "coalesce(type, 'blocks')"
+      : c.name === "created_at"
+      ? "coalesce(created_at, CURRENT_TIMESTAMP)"
+      : ident(c.name)
+  );
+  const appObjects = db.all<{ sql: string }>(
+    `SELECT sql FROM sqlite_master WHERE tbl_name = 'dependencies' AND type IN ('index', 'trigger')
+     AND sql IS NOT NULL AND name NOT LIKE 'bd\\_%' ESCAPE '\\' AND name NOT LIKE 'idx_dependencies_%'`,
+  );
+  for (const v of BD_VIEWS) db.exec(`DROP VIEW IF EXISTS ${v}`);
+  db.exec(`CREATE TABLE bd_dependencies_new (
+    ${defs.join(",\n    ")},
+    PRIMARY KEY (issue_id, depends_on_id, type),
+    FOREIGN KEY (issue_id) REFERENCES issues(id) ON DELETE CASCADE
+  )`);
+  db.exec(
+    `INSERT OR IGNORE INTO bd_dependencies_new (${copied.join(", ")}) SELECT ${values.join(", ")} FROM dependencies`,
+  );
+  db.exec("DROP TABLE dependencies");
+  // Application views that name `dependencies` must not stop the rename (they resolve again after it).
+  db.exec("PRAGMA legacy_alter_table = ON");
+  try {
+    db.exec("ALTER TABLE bd_dependencies_new RENAME TO dependencies");
+  } finally {
+    db.exec("PRAGMA legacy_alter_table = OFF");
+  }
+  db.exec("CREATE INDEX IF NOT EXISTS idx_dependencies_depends_on ON dependencies(depends_on_id, type)");
+  for (const o of appObjects) db.exec(o.sql);
+  // bd's triggers went with the old table, and its views were dropped above: recreate them.
+  db.exec(MIGRATIONS[2] as string);
+  db.exec(MIGRATIONS[3] as string);
+  db.exec(`CREATE VIEW IF NOT EXISTS blocked_issue_ids AS ${BLOCKED_IDS_SQL};`);
+  db.exec(viewsSql());
+}
+
+/** The ready/blocked views of migration 1 (recreated after a rebuild or an adoption). */
+function viewsSql(): string {
+  const m = MIGRATIONS[0] as string;
+  return m.slice(m.indexOf("CREATE VIEW IF NOT EXISTS ready_issues"));
+}
+
+/**
+ * Brings the database up to SCHEMA_VERSION. The check that decides "nothing to do" is one read
+ * of `PRAGMA user_version`. A database another bd wrote (version 0 with bd's tables in it, or an
+ * older version of ours) is checked first (refused untouched if bd cannot adopt it), copied once
+ * to `<file>.backup-<time>` beside it, then migrated in one transaction, additively: missing
+ * tables, columns, indexes, views and triggers are added; tables, columns and rows bd does not
+ * know are kept, and so are the applications' tables and their foreign keys.
+ */
+export function migrate(db: Db, path = "the database"): void {
+  const current = userVersion(db);
+  if (current === SCHEMA_VERSION) return;
+  checkAdoptable(db, path, current);
+  const adopting = current === 0 && tablesOf(db).has("issues");
+  if ((adopting || current > 0) && path !== ":memory:" && path !== "the database") backup(db, path);
   db.write(() => {
     // Re-read inside the lock: another process may have migrated meanwhile.
-    const now = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
-    for (let v = now; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    const now = userVersion(db);
+    if (now >= SCHEMA_VERSION) return;
+    if (now === 0) {
+      addMissingColumns(db);
+      for (const t of BOOKKEEPING_WITHOUT_FOREIGN_KEYS) dropForeignKeys(db, t);
+      for (const v of BD_VIEWS) db.exec(`DROP VIEW IF EXISTS ${v}`);
+    }
+    for (let v = now; v < SCHEMA_VERSION; v++) {
+      const step = MIGRATIONS[v];
+      if (typeof step === "string") db.exec(step);
+      else step(db);
+    }
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
   });
+}
+
+/** Copies the database beside itself before its first migration (a consistent snapshot). */
+function backup(db: Db, path: string): void {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const target = `${path}.backup-${stamp}-${userVersion(db)}`;
+  try {
+    db.exec(`VACUUM INTO '${target.replaceAll("'", "''")}'`);
+  } catch (e) {
+    if (/already exists|output file already/i.test(String(e))) return; // another process made it
+    throw new BdError("INTERNAL", `cannot back up ${path} before migrating it: ${(e as Error).message}`);
+  }
 }

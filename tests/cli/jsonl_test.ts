@@ -81,7 +81,16 @@ Deno.test("import upserts by ID with last-writer-wins, merges relations and keep
     ].map((o) => JSON.stringify(o)).join("\n") + "\n",
   );
   const r = await bdOk(dir, ["import", "-i", file, "--json"]);
-  assert.deepEqual(r.json(), { created: 2, updated: 0, unchanged: 0, deleted: 0, skipped: 0, dry_run: false });
+  assert.deepEqual(r.json(), {
+    created: 2,
+    updated: 0,
+    unchanged: 0,
+    deleted: 0,
+    skipped: 0,
+    memories: 0,
+    other_records: 0,
+    dry_run: false,
+  });
   const [one] = (await bdOk(dir, ["show", "test-1", "--json"])).json();
   assert.equal(one.status, "hooked");
   assert.equal(one.work_type, "x");

@@ -85,9 +85,12 @@ import is one transaction: a malformed line aborts with its line number and chan
       summary.dry_run ? "Dry run: would import " : "Imported: "
     }${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.deleted} deleted${
       summary.skipped ? `, ${summary.skipped} skipped` : ""
+    }${summary.memories ? `, ${summary.memories} memories` : ""}${
+      summary.other_records ? `, ${summary.other_records} other records kept` : ""
     }`;
     if (ctx.globals.json) ctx.out.data(summary);
     else ctx.out.note(line);
+    for (const note of summary.notes ?? []) ctx.out.note(`Note: ${note}`);
   },
 };
 

@@ -13,7 +13,8 @@ const add: Command = {
   minArgs: 2,
   maxArgs: 2,
   description: `Types: blocks (default), related, parent-child (ISSUE is the child), discovered-from.
-Self-dependencies and cycles are refused.`,
+Self-dependencies and cycles are refused. Two issues may be joined by several edges of different
+types (e.g. blocks and supersedes); adding an edge that exists changes nothing.`,
   flags: { type: { type: "string", short: "t", value: "TYPE", help: "dependency type (default blocks)" } },
   run(ctx, [a, b], flags) {
     const dep = ctx.beads().addDependency(a, b, str(flags, "type") ?? "blocks");
@@ -33,8 +34,10 @@ const remove: Command = {
   args: "ISSUE DEPENDS_ON",
   minArgs: 2,
   maxArgs: 2,
-  run(ctx, [a, b]) {
-    const dep = ctx.beads().removeDependency(a, b);
+  description: `When several edges of different types join the two issues, --type says which to remove.`,
+  flags: { type: { type: "string", short: "t", value: "TYPE", help: "the type of the edge to remove" } },
+  run(ctx, [a, b], flags) {
+    const dep = ctx.beads().removeDependency(a, b, str(flags, "type"));
     const out = { status: "removed", issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
     if (ctx.globals.json) return ctx.out.data(out);
     ctx.out.line(

@@ -2,6 +2,8 @@
 import { VERSION } from "../../version.ts";
 import { initWorkspace } from "../../core/init.ts";
 import type { Command } from "../command.ts";
+import { BdError } from "../../model/errors.ts";
+import { memories } from "../../core/memories.ts";
 import { str } from "./util.ts";
 
 const SECTION = "Setup and help";
@@ -20,6 +22,7 @@ that plain 'git pull' and 'git merge' merge issues instead of leaving conflict m
     prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
     sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
     "skip-merge-driver": { type: "boolean", help: "do not configure bd as git's merge driver for issues.jsonl" },
+    force: { type: "boolean", help: "adopt a database that is already there (nothing is deleted)" },
   },
   run(ctx, _args, flags) {
     const result = initWorkspace({
@@ -31,6 +34,7 @@ that plain 'git pull' and 'git merge' merge issues instead of leaving conflict m
       actor: ctx.globals.actor,
       autoFlush: !ctx.globals.noAutoFlush,
       mergeDriver: flags["skip-merge-driver"] !== true,
+      force: flags.force === true,
     });
     result.beads.close();
     if (ctx.globals.json) {
@@ -138,9 +142,20 @@ const prime: Command = {
   section: SECTION,
   summary: "Print the concise workflow primer for agents",
   maxArgs: 0,
+  description: `Prints the workflow an agent needs, then the workspace's memories (bd remember), if any.`,
   run(ctx) {
-    if (ctx.globals.json) return ctx.out.data({ text: PRIME });
+    let kept: { key: string; value: string }[] = [];
+    try {
+      kept = memories(ctx.beads());
+    } catch (e) {
+      if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the primer alone
+    }
+    if (ctx.globals.json) return ctx.out.data({ text: PRIME, memories: kept });
     ctx.out.line(PRIME);
+    if (kept.length) {
+      ctx.out.line(`\n## Memories (bd remember; bd forget KEY to drop one)\n`);
+      for (const m of kept) ctx.out.line(`- **${m.key}**: ${m.value}`);
+    }
   },
 };
 
