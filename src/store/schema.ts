@@ -321,13 +321,18 @@ function addMissingColumns(db: Db): void {
  */
 const BOOKKEEPING_WITHOUT_FOREIGN_KEYS = ["events", "dirty_issues"];
 
+const REFERENCES = String
+  .raw`REFERENCES\s+[^\s(]+\s*\([^)]*\)(\s+ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION))*`;
+/** `, FOREIGN KEY (...) REFERENCES t(...) [ON ...]` in a CREATE TABLE. */
+const TABLE_FOREIGN_KEY = new RegExp(String.raw`,\s*FOREIGN\s+KEY\s*\([^)]*\)\s*` + REFERENCES, "gi");
+/** A column's own `REFERENCES t(...) [ON ...]`. */
+const COLUMN_FOREIGN_KEY = new RegExp(String.raw`\s+` + REFERENCES, "gi");
+
 function dropForeignKeys(db: Db, table: string): void {
   if (!tablesOf(db).has(table)) return;
   if (db.all(`SELECT 1 AS x FROM pragma_foreign_key_list(?)`, table).length === 0) return;
   const sql = db.get<{ sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", table)!.sql;
-  const stripped = sql
-    .replace(/,\s*FOREIGN\s+KEY\s*\([^)]*\)\s*REFERENCES\s+[^\s(]+\s*\([^)]*\)(\s+ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION))*/gi, "")
-    .replace(/\s+REFERENCES\s+[^\s(]+\s*\([^)]*\)(\s+ON\s+(DELETE|UPDATE)\s+(CASCADE|SET\s+NULL|SET\s+DEFAULT|RESTRICT|NO\s+ACTION))*/gi, "");
+  const stripped = sql.replace(TABLE_FOREIGN_KEY, "").replace(COLUMN_FOREIGN_KEY, "");
   const newName = `bd_${table}_new`;
   const create = stripped.replace(/^CREATE\s+TABLE\s+("[^"]+"|\S+)/i, `CREATE TABLE ${newName}`);
   const indexes = db.all<{ sql: string }>(
