@@ -78,17 +78,18 @@ export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
   const flagSpecs = { ...GLOBAL_FLAGS, ...(command?.flags ?? {}) };
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: toOptions(flagSpecs), allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: negativeValuesJoined(argv, flagSpecs),
+      options: toOptions(flagSpecs),
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     if (command === undefined && words.length === 0 && argv.some((a) => a === "-h" || a === "--help")) {
       return { words, args: [], flags: {}, globals: globalsFrom({}), help: true };
     }
-    const message = e instanceof Error ? e.message.replace(/\. To specify a positional.*$/s, "") : String(e);
-    const where = command ? ` for 'bd ${command.path.join(" ")}'` : "";
-    throw new BdError(
-      "USAGE",
-      `${message}${where}; see 'bd ${command?.path.join(" ") ?? ""} --help'`.replace("bd  --help", "bd --help"),
-    );
+    const see = command ? `bd ${command.path.join(" ")} --help` : "bd --help";
+    throw new BdError("USAGE", `${flagError(e, flagSpecs)}\nRun '${see}' for usage.`);
   }
   const values = parsed.values as Values;
   // The command words are the first positionals.
@@ -103,6 +104,51 @@ export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
   };
 }
 
+/**
+ * Joins a value that starts with '-' to the flag that takes it (`--estimate -5` →
+ * `--estimate=-5`, `-p -1` → `--priority=-1`), as bd's flag parser does: a negative number after
+ * a flag is its value, so that the command's own validation answers, not the parser.
+ */
+function negativeValuesJoined(argv: string[], specs: Record<string, Flag>): string[] {
+  const byShort = new Map(Object.entries(specs).filter(([, f]) => f.short).map(([n, f]) => [f.short!, n]));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    if (a === "--") {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = a.startsWith("--") ? a.slice(2) : a.length === 2 && a[0] === "-" ? byShort.get(a[1]) : undefined;
+    if (name && specs[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** bd's wording for a flag the parser refused (never the parser's own internals). */
+function flagError(e: unknown, specs: Record<string, Flag>): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
+  if (unknown) {
+    return unknown[1] === "--"
+      ? `unknown flag: --${unknown[2]}`
+      : `unknown shorthand flag: '${unknown[2][0]}' in -${unknown[2]}`;
+  }
+  const missing = /Option '(?:-(\w), )?--([\w-]+)[^']*' argument missing/.exec(message);
+  if (missing) return `flag needs an argument: --${missing[2]}`;
+  const ambiguous = /Option '(?:-(\w), )?--([\w-]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous) {
+    return `flag needs an argument: --${ambiguous[2]} (a value that starts with '-' goes as --${ambiguous[2]}=VALUE)`;
+  }
+  const boolValue = /Option '(?:-(\w), )?--([\w-]+)' does not take an argument/.exec(message);
+  if (boolValue) return `flag --${boolValue[2]} takes no value`;
+  const known = Object.keys(specs).find((n) => message.includes(`--${n}`));
+  return known ? `invalid use of the flag --${known}` : "invalid arguments";
+}
+
 function globalsFrom(values: Values): Globals {
   const sandbox = values.sandbox === true;
   return {
@@ -115,51 +161,119 @@ function globalsFrom(values: Values): Globals {
   };
 }
 
-/** Returns the `--help` text of one command. */
-export function commandHelp(c: Command): string {
-  const lines = [`Usage: bd ${c.path.join(" ")}${c.args ? " " + c.args : ""} [flags]`, "", c.summary];
-  if (c.description) lines.push("", c.description.trim());
-  if (c.aliases?.length) lines.push("", `Aliases: ${c.aliases.map((a) => a.join(" ")).join(", ")}`);
-  const flagLines = (flags: Record<string, Flag>) =>
-    Object.entries(flags).map(([name, f]) => {
-      const short = f.short ? `-${f.short}, ` : "    ";
-      const value = f.type === "string" ? ` ${f.value ?? "VALUE"}` : "";
-      return [`  ${short}--${name}${value}`, f.help + (f.multiple ? " (repeatable)" : "")];
-    });
-  if (c.flags && Object.keys(c.flags).length) {
-    lines.push("", "Flags:", ...tableLines(flagLines(c.flags)));
+/** bd's group titles, in the order `bd --help` prints them. */
+const GROUP_ORDER = [
+  "Working With Issues",
+  "Views & Reports",
+  "Dependencies & Structure",
+  "Sync & Data",
+  "Setup & Configuration",
+  "Maintenance",
+  "Integrations & Advanced",
+  "Additional Commands",
+];
+
+/** Summaries of the words that group subcommands (`bd dep`, `bd label`, ...). */
+const GROUP_SUMMARIES: Record<string, string> = {
+  dep: "Manage dependencies",
+  label: "Manage issue labels",
+  comments: "View or manage comments on an issue",
+  config: "Manage configuration settings",
+  epic: "Epic management commands",
+  ext: "Extension tables in GraphQL (init, check)",
+  hooks: "Manage git hooks for bd",
+};
+
+/** Cobra's flag lines: `  -p, --priority VALUE   help` (long-only flags indented to line up). */
+function flagLines(flags: Record<string, Flag>, helpFor: string): string[] {
+  const rows: [string, string][] = [["  -h, --help", `help for ${helpFor}`]];
+  for (const [name, f] of Object.entries(flags)) {
+    if (name === "help") continue;
+    const short = f.short ? `-${f.short}, ` : "    ";
+    const value = f.type === "string" ? ` ${f.value ?? "string"}` : "";
+    rows.push([`  ${short}--${name}${value}`, f.help + (f.multiple ? " (repeatable)" : "")]);
   }
-  lines.push("", "Global flags:", ...tableLines(flagLines(GLOBAL_FLAGS)));
+  const width = Math.max(...rows.map((r) => r[0].length));
+  return rows.map(([a, b]) => `${a.padEnd(width)}   ${b}`);
+}
+
+const globalFlags = () => {
+  const { help: _help, ...rest } = GLOBAL_FLAGS;
+  return rest;
+};
+
+/** Splits a description into its text and its `Examples:` block (as cobra prints them apart). */
+function splitExamples(description: string | undefined): [string, string | undefined] {
+  if (!description) return ["", undefined];
+  const m = /(^|\n)Examples?:\n/.exec(description);
+  if (!m) return [description.trim(), undefined];
+  return [description.slice(0, m.index).trim(), description.slice(m.index + m[0].length).replace(/\s+$/, "")];
+}
+
+/** Returns the `--help` text of one command (cobra's layout, as bd prints it). */
+export function commandHelp(c: Command): string {
+  const [text, examples] = splitExamples(c.description);
+  const name = c.path.join(" ");
+  const lines = [c.summary];
+  if (text) lines.push("", text);
+  lines.push("", "Usage:", `  bd ${name}${c.args ? " " + c.args : ""} [flags]`);
+  if (c.aliases?.length) lines.push("", "Aliases:", `  ${[c.path, ...c.aliases].map((a) => a.join(" ")).join(", ")}`);
+  if (examples) lines.push("", "Examples:", examples);
+  lines.push("", "Flags:", ...flagLines(c.flags ?? {}, c.path[c.path.length - 1]));
+  lines.push("", "Global Flags:", ...flagLines(globalFlags(), "").slice(1));
   return lines.join("\n");
 }
 
-function tableLines(rows: string[][]): string[] {
-  const width = Math.max(...rows.map((r) => r[0].length));
-  return rows.map(([a, b]) => `${a.padEnd(width)}  ${b}`);
+/** Returns the help of a word that groups subcommands (`bd dep --help`). */
+export function groupHelp(group: string, commands: Command[]): string {
+  const subs = commands.filter((c) => c.path[0] === group && c.path.length > 1);
+  const width = Math.max(11, ...subs.map((c) => c.path.slice(1).join(" ").length));
+  return [
+    GROUP_SUMMARIES[group] ?? `bd ${group} commands`,
+    "",
+    "Usage:",
+    `  bd ${group} [command]`,
+    "",
+    "Available Commands:",
+    ...subs.map((c) => `  ${c.path.slice(1).join(" ").padEnd(width)} ${c.summary}`),
+    "",
+    "Flags:",
+    ...flagLines({}, group),
+    "",
+    "Global Flags:",
+    ...flagLines(globalFlags(), "").slice(1),
+    "",
+    `Use "bd ${group} [command] --help" for more information about a command.`,
+  ].join("\n");
 }
 
-/** Returns the top-level `bd --help` text. */
-export function mainHelp(commands: Command[], version: string): string {
-  const sections = new Map<string, Command[]>();
-  for (const c of commands) sections.set(c.section, [...(sections.get(c.section) ?? []), c]);
-  const lines = [
-    `bd ${version} — a dependency-aware issue tracker for agents (SQLite in .beads/, JSONL for git)`,
-    "",
-    "Usage: bd <command> [arguments] [flags]     bd <command> --help for details",
-  ];
-  for (const [section, list] of sections) {
-    lines.push("", `${section}:`);
-    lines.push(...tableLines(list.map((c) => [`  ${c.path.join(" ")}${c.args ? " " + c.args : ""}`, c.summary])));
+/** Returns the top-level `bd --help` text (cobra's layout, commands grouped under bd's titles). */
+export function mainHelp(commands: Command[], _version: string): string {
+  const entries = new Map<string, { summary: string; section: string }>();
+  for (const c of commands) {
+    const word = c.path[0];
+    if (entries.has(word)) continue;
+    const grouped = c.path.length > 1 || commands.some((o) => o.path[0] === word && o.path.length > 1);
+    entries.set(word, { summary: grouped ? GROUP_SUMMARIES[word] ?? c.summary : c.summary, section: c.section });
   }
-  lines.push("", "Global flags (anywhere on the line):");
-  lines.push(
-    ...tableLines(
-      Object.entries(GLOBAL_FLAGS).map(([n, f]) => [
-        `  ${f.short ? `-${f.short}, ` : ""}--${n}${f.type === "string" ? ` ${f.value}` : ""}`,
-        f.help,
-      ]),
-    ),
-  );
-  lines.push("", "Start with: bd init, then bd quickstart. Agents: bd prime.");
+  const lines = [
+    "Issues chained together like beads. A lightweight issue tracker with first-class dependency support.",
+    "",
+    "Usage:",
+    "  bd [flags]",
+    "  bd [command]",
+    "",
+    "Available Commands:",
+  ];
+  const sections = [...GROUP_ORDER, ...new Set([...entries.values()].map((e) => e.section))]
+    .filter((s, i, all) => all.indexOf(s) === i);
+  for (const section of sections) {
+    const words = [...entries].filter(([, e]) => e.section === section).map(([w]) => w).sort();
+    if (words.length === 0) continue;
+    lines.push("", `${section}:`);
+    for (const w of words) lines.push(`  ${w.padEnd(18)} ${entries.get(w)!.summary}`);
+  }
+  lines.push("", "Flags:", ...flagLines(globalFlags(), "bd"));
+  lines.push("", 'Use "bd [command] --help" for more information about a command.');
   return lines.join("\n");
 }

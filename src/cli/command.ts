@@ -45,6 +45,8 @@ export interface Command {
   flags?: Record<string, Flag>;
   minArgs?: number;
   maxArgs?: number;
+  /** bd's own message when arguments are missing (else cobra's "requires at least N arg(s)"). */
+  missingArgs?: string;
   /** Shown in `bd --help` under this heading. */
   section: string;
   /** Runs the command; returns the exit code (0 unless some items failed). */

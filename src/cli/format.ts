@@ -1,7 +1,10 @@
-/** Human-readable rendering of issues (bd's wording, which scripts grep for: contract §3b). */
+/**
+ * Human-readable rendering of issues in upstream bd's layouts (v0.50, see
+ * shared/reference/bd-text-interface.md): people and scripts grep these lines.
+ */
 import type { Issue } from "../model/types.ts";
 import type { IssueDetails } from "../core/service.ts";
-import { type Colour, type Output, table } from "./output.ts";
+import type { Colour, Output } from "./output.ts";
 
 const STATUS_COLOUR: Record<string, Colour> = {
   open: "green",
@@ -11,67 +14,125 @@ const STATUS_COLOUR: Record<string, Colour> = {
   closed: "gray",
 };
 
+/** bd's status icons: ○ open, ◐ in progress, ● blocked, ✓ closed, ❄ deferred. */
+const STATUS_ICON: Record<string, string> = {
+  open: "○",
+  in_progress: "◐",
+  blocked: "●",
+  closed: "✓",
+  deferred: "❄",
+};
+
+export function statusIcon(out: Output, s: string): string {
+  return out.paint(STATUS_COLOUR[s] ?? "magenta", STATUS_ICON[s] ?? "○");
+}
+
 export function status(out: Output, s: string): string {
   return out.paint(STATUS_COLOUR[s] ?? "magenta", s);
 }
 
-export function priority(out: Output, p: number): string {
-  return out.paint(p <= 1 ? "red" : p === 2 ? "yellow" : "gray", `P${p}`);
+/** `● P2` (bd marks priority with a dot; closed issues print plain `P2`). */
+export function priority(out: Output, p: number, closed = false): string {
+  const text = closed ? `P${p}` : `● P${p}`;
+  return out.paint(p <= 1 ? "red" : p === 2 ? "yellow" : "gray", text);
 }
 
-/** Returns aligned lines, one per issue: ID, priority, type, status, assignee, title. */
-export function issueTable(out: Output, issues: Issue[], extra?: (i: Issue) => string): string[] {
-  return table(
-    issues.map((i) => [
-      out.paint("cyan", i.id),
-      priority(out, i.priority),
-      i.issue_type,
-      status(out, i.status),
-      i.assignee ? `@${i.assignee}` : "",
-      i.title + (extra ? extra(i) : ""),
-    ]),
-  );
+const TYPE_TAG: Record<string, string> = { epic: "EPIC", bug: "BUG" };
+
+/** `YYYY-MM-DD` of a timestamp (Go's 2006-01-02). */
+function day(ts: string | undefined): string {
+  return ts ? ts.slice(0, 10) : "";
 }
 
-/** Returns the `show` text of one issue. */
+/** `YYYY-MM-DD HH:MM` of a timestamp (Go's 2006-01-02 15:04), in UTC. */
+export function minute(ts: string): string {
+  const t = Date.parse(ts);
+  return Number.isNaN(t) ? ts : new Date(t).toISOString().slice(0, 16).replace("T", " ");
+}
+
+/** One `bd list` line: `○ bd-a1 [● P2] [task] @alice [l1 l2] - Title`. */
+export function listLine(out: Output, i: Issue & { labels?: string[] }): string {
+  const closed = i.status === "closed";
+  const who = i.assignee ? ` @${i.assignee}` : "";
+  const labels = i.labels?.length ? ` [${i.labels.join(" ")}]` : "";
+  return `${statusIcon(out, i.status)} ${out.paint("cyan", i.id)} [${
+    priority(out, i.priority, closed)
+  }] [${i.issue_type}]${who}${labels} - ${i.title}`;
+}
+
+/** The section a related issue goes under in `show`, by edge direction and type. */
+function section(direction: "out" | "in", type: string): [string, string] {
+  if (direction === "out") {
+    if (type === "parent-child") return ["PARENT", "↑"];
+    if (type === "discovered-from") return ["DISCOVERED FROM", "◊"];
+    if (type === "related") return ["RELATED", "↔"];
+    return ["DEPENDS ON", "→"];
+  }
+  if (type === "parent-child") return ["CHILDREN", "↳"];
+  if (type === "discovered-from") return ["DISCOVERED", "◊"];
+  if (type === "related") return ["RELATED", "↔"];
+  return ["BLOCKS", "←"];
+}
+
+const SECTION_ORDER = ["PARENT", "DEPENDS ON", "DISCOVERED FROM", "CHILDREN", "BLOCKS", "DISCOVERED", "RELATED"];
+
+/** Returns the `show` text of one issue, in bd's layout. */
 export function issueDetailsText(out: Output, d: IssueDetails): string[] {
-  const lines = [`${out.paint("bold", d.id)}: ${d.title}`];
-  lines.push(`Status: ${status(out, d.status)}`);
-  lines.push(`Priority: P${d.priority}`);
-  lines.push(`Type: ${d.issue_type}`);
-  if (d.assignee) lines.push(`Assignee: ${d.assignee}`);
-  if (d.owner) lines.push(`Owner: ${d.owner}`);
-  if (d.estimated_minutes !== undefined) lines.push(`Estimate: ${d.estimated_minutes} minutes`);
-  lines.push(`Created: ${d.created_at}${d.created_by ? ` by ${d.created_by}` : ""}`);
-  lines.push(`Updated: ${d.updated_at}`);
-  if (d.closed_at) lines.push(`Closed: ${d.closed_at}${d.close_reason ? ` (${d.close_reason})` : ""}`);
-  if (d.due_at) lines.push(`Due: ${d.due_at}`);
+  const tag = TYPE_TAG[d.issue_type] ? ` [${TYPE_TAG[d.issue_type]}]` : "";
+  const lines = [
+    `${statusIcon(out, d.status)} ${out.paint("bold", d.id)}${tag} · ${d.title}   [${
+      priority(out, d.priority)
+    } · ${d.status.toUpperCase()}]`,
+  ];
+  const who = [
+    d.owner ? `Owner: ${d.owner}` : "",
+    d.assignee ? `Assignee: ${d.assignee}` : "",
+    `Type: ${d.issue_type}`,
+  ].filter(Boolean);
+  lines.push(who.join(" · "));
+  lines.push(`Created: ${day(d.created_at)} · Updated: ${day(d.updated_at)}`);
+  if (d.estimated_minutes !== undefined) lines.push(`Estimate: ${d.estimated_minutes} min`);
+  if (d.due_at) lines.push(`Due: ${day(d.due_at)}`);
   if (d.defer_until) lines.push(`Deferred until: ${d.defer_until}`);
-  if (d.external_ref) lines.push(`External ref: ${d.external_ref}`);
-  if (d.parent) lines.push(`Parent: ${d.parent}`);
+  if (d.close_reason) lines.push(`Close reason: ${d.close_reason}`);
+  if (d.external_ref) lines.push(`External: ${d.external_ref}`);
   for (
-    const [label, key] of [["Description", "description"], ["Design", "design"], [
-      "Acceptance Criteria",
-      "acceptance_criteria",
-    ], ["Notes", "notes"]] as const
+    const [title, key] of [
+      ["DESCRIPTION", "description"],
+      ["DESIGN", "design"],
+      ["NOTES", "notes"],
+      ["ACCEPTANCE CRITERIA", "acceptance_criteria"],
+    ] as const
   ) {
     const text = d[key];
-    if (text) lines.push("", `${label}:`, ...String(text).split("\n").map((l) => `  ${l}`));
+    if (text) lines.push("", title, ...String(text).split("\n").map((l) => `  ${l}`));
   }
-  if (d.labels.length) lines.push("", `Labels (${d.labels.length}): ${d.labels.join(", ")}`);
-  if (d.dependencies.length) {
-    lines.push("", `Depends on (${d.dependencies.length}):`);
-    for (const x of d.dependencies) lines.push(`  → ${x.id}: ${x.title} [${x.dependency_type}] (${x.status})`);
-  }
-  if (d.dependents.length) {
-    lines.push("", `Blocks / dependents (${d.dependents.length}):`);
-    for (const x of d.dependents) lines.push(`  ← ${x.id}: ${x.title} [${x.dependency_type}] (${x.status})`);
+  if (d.labels.length) lines.push("", `LABELS: ${d.labels.join(", ")}`);
+  const groups = new Map<string, string[]>();
+  const add = (dir: "out" | "in", x: Issue & { dependency_type: string }) => {
+    const [title, arrow] = section(dir, x.dependency_type);
+    const tagged = TYPE_TAG[x.issue_type] ? `(${TYPE_TAG[x.issue_type]}) ` : "";
+    const known = ["blocks", "parent-child", "discovered-from", "related"].includes(x.dependency_type);
+    const type = known ? "" : ` [${x.dependency_type}]`;
+    const line = `  ${arrow} ${statusIcon(out, x.status)} ${x.id}: ${tagged}${x.title} ${
+      priority(out, x.priority ?? 2)
+    }${type}`;
+    groups.set(title, [...(groups.get(title) ?? []), line]);
+  };
+  for (const x of d.dependencies) add("out", x);
+  for (const x of d.dependents) add("in", x);
+  for (const title of SECTION_ORDER) {
+    const group = groups.get(title);
+    if (group) lines.push("", title, ...group);
   }
   if (d.comments.length) {
-    lines.push("", `Comments (${d.comments.length}):`);
+    lines.push("", "COMMENTS");
     for (const c of d.comments) {
-      lines.push(`  [${c.author}] ${c.created_at}`, ...c.text.split("\n").map((l) => `    ${l}`));
+      lines.push(`  ${minute(c.created_at)} ${c.author}`, ...c.text.split("\n").map((l) => `    ${l}`));
     }
   }
   return lines;
 }
+
+/** The line between issues when `show` prints several. */
+export const SEPARATOR = "─".repeat(60);

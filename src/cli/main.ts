@@ -4,7 +4,7 @@ import process from "node:process";
 import { BdError } from "../model/errors.ts";
 import { Beads } from "../core/service.ts";
 import { VERSION } from "../version.ts";
-import { commandHelp, mainHelp, parseCommandLine } from "./args.ts";
+import { commandHelp, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { FD_SINK, Output, type Sink } from "./output.ts";
 import { issueCommands } from "./commands/issues.ts";
@@ -57,34 +57,27 @@ export async function run(
         return finish(out, 0);
       }
       if (GROUPS.has(parsed.words[0])) {
-        const subs = COMMANDS.filter((c) => c.path[0] === parsed.words[0]).map((c) => c.path.slice(1).join(" "));
         if (parsed.help) {
-          out.line(`bd ${parsed.words[0]} <${subs.join("|")}> — see 'bd ${parsed.words[0]} <subcommand> --help'`);
+          out.line(groupHelp(parsed.words[0], COMMANDS));
           return finish(out, 0);
         }
+        const subs = COMMANDS.filter((c) => c.path[0] === parsed.words[0] && c.path.length > 1)
+          .map((c) => c.path.slice(1).join(" "));
+        const unknown = parsed.words[1] ? `unknown command "${parsed.words[1]}" for "bd ${parsed.words[0]}"; ` : "";
         throw new BdError(
           "USAGE",
-          `'bd ${parsed.words[0]}' needs a subcommand: ${subs.join(", ")}`,
+          `${unknown}'bd ${parsed.words[0]}' needs a subcommand: ${subs.join(", ")}\nRun 'bd ${
+            parsed.words[0]
+          } --help' for usage.`,
         );
       }
-      throw new BdError("USAGE", `unknown command "${parsed.words[0]}"; run 'bd --help' for the list`);
+      throw new BdError("USAGE", `unknown command "${parsed.words[0]}" for "bd"\nRun 'bd --help' for usage.`);
     }
     if (parsed.help) {
       out.line(commandHelp(command));
       return finish(out, 0);
     }
-    const name = `bd ${command.path.join(" ")}`;
-    if (command.minArgs !== undefined && parsed.args.length < command.minArgs) {
-      throw new BdError("USAGE", `${name} needs ${command.args ?? "arguments"}; see '${name} --help'`);
-    }
-    if (command.maxArgs !== undefined && parsed.args.length > command.maxArgs) {
-      throw new BdError(
-        "USAGE",
-        `${name} takes ${command.maxArgs === 0 ? "no arguments" : `at most ${command.maxArgs}`}, got: ${
-          parsed.args.slice(command.maxArgs).map((a) => JSON.stringify(a)).join(" ")
-        }; see '${name} --help'`,
-      );
-    }
+    checkArgCount(command, parsed.args.length);
     const g = parsed.globals;
     const ctx: Context = {
       globals: g,
@@ -115,6 +108,27 @@ export async function run(
     return finish(out, err.code === "USAGE" ? 2 : 1);
   } finally {
     beads?.close();
+  }
+}
+
+/** bd's (cobra's) wording for a wrong number of arguments, with the usage line to follow. */
+function checkArgCount(command: Command, n: number): void {
+  const { minArgs: min, maxArgs: max } = command;
+  const name = `bd ${command.path.join(" ")}`;
+  const usage = `\nUsage: ${name}${command.args ? " " + command.args : ""} [flags]  (see '${name} --help')`;
+  if (min !== undefined && n < min) {
+    if (command.missingArgs) throw new BdError("USAGE", command.missingArgs + usage);
+    throw new BdError(
+      "USAGE",
+      (min === max ? `accepts ${min} arg(s), received ${n}` : `requires at least ${min} arg(s), only received ${n}`) +
+        usage,
+    );
+  }
+  if (max !== undefined && n > max) {
+    throw new BdError(
+      "USAGE",
+      (min === max ? `accepts ${max} arg(s), received ${n}` : `accepts at most ${max} arg(s), received ${n}`) + usage,
+    );
   }
 }
 

@@ -100,15 +100,3 @@ function writeAll(fd: number, text: string): void {
     }
   }
 }
-
-/** Returns rows formatted as aligned columns (ANSI codes do not count toward width). */
-export function table(rows: string[][]): string[] {
-  // deno-lint-ignore no-control-regex
-  const visible = (s: string) => [...s.replace(/\x1b\[[0-9;]*m/g, "")].length;
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
-  return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell + " ".repeat(widths[i] - visible(cell)))).join("  ")
-      .trimEnd()
-  );
-}

@@ -9,7 +9,7 @@ export function parsePriority(input: string | number): number {
   const text = String(input).trim();
   const m = /^[Pp]?([0-4])$/.exec(text);
   if (!m) {
-    throw validation(`invalid priority "${text}": use 0-4 or P0-P4 (0 is highest)`);
+    throw validation(`invalid priority "${text}" (expected 0-4 or P0-P4, not words like high/medium/low)`);
   }
   return Number(m[1]);
 }
@@ -52,7 +52,7 @@ export function checkDependencyType(type: string): string {
 export function checkEstimate(input: string | number): number {
   const n = Number(input);
   if (!Number.isInteger(n) || n < 0) {
-    throw validation(`invalid estimate "${input}": use a whole number of minutes (e.g. 90)`);
+    throw validation("estimate must be a non-negative number of minutes");
   }
   return n;
 }

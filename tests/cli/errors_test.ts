@@ -32,8 +32,8 @@ Deno.test("bad input gets the contract's codes, exit status and an empty stdout"
   await fails(dir, ["dep", "add", b, a], "CYCLE", 1, /cannot add dependency: would create a cycle/);
   await fails(dir, ["dep", "add", a, a], "VALIDATION", 1, /itself/);
   await fails(dir, ["list", "--frobnicate"], "USAGE", 2, /frobnicate/);
-  await fails(dir, ["create"], "USAGE", 2, /title is required/);
-  await fails(dir, ["show"], "USAGE", 2, /needs ID/);
+  await fails(dir, ["create"], "USAGE", 2, /title required/);
+  await fails(dir, ["show"], "USAGE", 2, /at least one issue ID is required/);
   await fails(dir, ["nosuchcommand"], "USAGE", 2, /unknown command "nosuchcommand"/);
   await fails(dir, ["dep"], "USAGE", 2, /needs a subcommand/);
   await fails(dir, ["list", "--limit", "many"], "USAGE", 2, /whole number/);

@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-regex-spaces -- bd's layouts align columns with runs of spaces
 import assert from "node:assert/strict";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
 
@@ -109,10 +110,15 @@ Deno.test("show prints an array even for one ID, with labels, dependencies, depe
   const both = (await bdOk(dir, ["show", a, b, "--json"])).json();
   assert.equal(both[1].dependents[0].id, a);
   const human = await bdOk(dir, ["show", a]);
-  assert.match(human.stdout, new RegExp(`^${a}: A\nStatus: open\nPriority: P2\n`));
-  assert.match(human.stdout, /Depends on \(1\):/);
-  assert.match(human.stdout, /Labels \(1\): x/);
-  assert.match(human.stdout, /Comments \(1\):/);
+  // bd's layout: icon, ID, title, [● priority · STATUS]; then sections without counts.
+  assert.match(
+    human.stdout,
+    new RegExp(`^○ ${a} · A   \\[● P2 · OPEN\\]\nType: task\nCreated: \\d{4}-\\d\\d-\\d\\d · Updated: `),
+  );
+  assert.match(human.stdout, new RegExp(`\nDEPENDS ON\n  → ○ ${b}: B ● P2\n`));
+  assert.match(human.stdout, /\nLABELS: x\n/);
+  assert.match(human.stdout, /\nCOMMENTS\n  \d{4}-\d\d-\d\d \d\d:\d\d tester\n    first note/);
+  assert.match((await bdOk(dir, ["show", a, b])).stdout, new RegExp(`\n${"─".repeat(60)}\n`));
   // One bad ID among good ones: the good ones print, the bad one is reported, exit 1.
   const mixed = await bd(dir, ["show", a, "nope", "--json"]);
   assert.equal(mixed.code, 1);
@@ -150,11 +156,11 @@ Deno.test("list hides closed issues, filters, sorts by priority then newest, and
   assert.equal((await bdOk(dir, ["list", "--tree=false", "--json"])).json().length, 2);
   const cut = await bdOk(dir, ["list", "--limit", "1", "--json"]);
   assert.equal(cut.json().length, 1);
-  assert.match(cut.stderr, /Showing 1 issues; more match/);
+  assert.match(cut.stderr, /Showing 1 issues \(use --limit 0 for all\)/);
   const empty = await bdOk(dir, ["list", "--label", "none", "--json"]);
   assert.equal(empty.stdout, "[]\n");
   const table = await bdOk(dir, ["list"]);
-  assert.match(table.stdout, new RegExp(`${high}\\s+P0\\s+task\\s+open\\s+@bob\\s+high`));
+  assert.match(table.stdout, new RegExp(`^○ ${high} \\[● P0\\] \\[task\\] @bob \\[ui\\] - high$`, "m"));
 });
 
 Deno.test("update changes fields, labels and claims; close and reopen print arrays", async () => {
@@ -195,8 +201,10 @@ Deno.test("delete previews without --force, then removes for good with a tombsto
   const b = await createIssue(dir, "dependent");
   await bdOk(dir, ["dep", "add", b, a]);
   const preview = await bdOk(dir, ["delete", a]);
-  assert.match(preview.stdout, /Would delete:/);
-  assert.match(preview.stdout, /--force/);
+  assert.match(preview.stdout, /DELETE PREVIEW/);
+  assert.match(preview.stdout, new RegExp(`Issue to delete:\n  ${a}: victim\n`));
+  assert.match(preview.stdout, new RegExp(`Dependency links to remove: 1\n  ${b} → ${a} \\(blocks\\)`));
+  assert.match(preview.stdout, new RegExp(`This operation cannot be undone!\nTo proceed, run: bd delete ${a} --force`));
   assert.equal((await bdOk(dir, ["show", a, "--json"])).json().length, 1);
   await bdOk(dir, ["delete", a, "--force"]);
   const gone = await bd(dir, ["show", a, "--json"]);

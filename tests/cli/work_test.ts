@@ -29,7 +29,7 @@ Deno.test("ready honours every flag of the contract", async () => {
   const bad = await bd(dir, ["ready", "--sort", "random"]);
   assert.equal(bad.code, 1);
   const human = await bdOk(dir, ["ready"]);
-  assert.match(human.stdout, /Ready work \(3\):/);
+  assert.match(human.stdout, /^\n📋 Ready work \(3 issues with no blockers\):\n\n1\. \[● P\d\] \[\w+\] \S+: /);
 });
 
 Deno.test("ready --claim claims the first ready issue atomically; [] when nothing is ready", async () => {

@@ -1,9 +1,8 @@
 /** config get|set|list|unset. */
 import { notFound } from "../../model/errors.ts";
 import type { Command } from "../command.ts";
-import { table } from "../output.ts";
 
-const SECTION = "Configuration";
+const SECTION = "Setup & Configuration";
 
 export const configCommands: Command[] = [
   {
@@ -15,6 +14,7 @@ export const configCommands: Command[] = [
     maxArgs: 1,
     run(ctx, [key]) {
       const value = ctx.beads().configGet(key);
+      if (value === undefined && !ctx.globals.json) return ctx.out.line(`${key} (not set)`);
       if (value === undefined) throw notFound(`config key "${key}" is not set`);
       if (ctx.globals.json) return ctx.out.data({ key, value });
       ctx.out.line(value);
@@ -30,7 +30,7 @@ export const configCommands: Command[] = [
     run(ctx, [key, value]) {
       ctx.beads().configSet(key, value);
       if (ctx.globals.json) return ctx.out.data({ key, value });
-      ctx.out.line(`${ctx.out.paint("green", "✓")} Set ${key} = ${value}`);
+      ctx.out.line(`Set ${key} = ${value}`);
     },
   },
   {
@@ -41,7 +41,10 @@ export const configCommands: Command[] = [
     run(ctx) {
       const all = ctx.beads().configList();
       if (ctx.globals.json) return ctx.out.data(all);
-      table(Object.entries(all).map(([k, v]) => [k, v])).forEach((l) => ctx.out.line(l));
+      const entries = Object.entries(all);
+      if (entries.length === 0) return ctx.out.line("No configuration set");
+      ctx.out.line("\nConfiguration:");
+      for (const [k, v] of entries) ctx.out.line(`  ${k} = ${v}`);
     },
   },
   {
@@ -54,7 +57,7 @@ export const configCommands: Command[] = [
     run(ctx, [key]) {
       if (!ctx.beads().configUnset(key)) throw notFound(`config key "${key}" is not set`);
       if (ctx.globals.json) return ctx.out.data({ key, status: "unset" });
-      ctx.out.line(`${ctx.out.paint("green", "✓")} Unset ${key}`);
+      ctx.out.line(`Unset ${key}`);
     },
   },
 ];

@@ -7,7 +7,7 @@ import { mergeJsonl } from "../../core/jsonl_merge.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
 
-const SECTION = "Sync";
+const SECTION = "Sync & Data";
 
 const exportCmd: Command = {
   path: ["export"],
@@ -163,7 +163,7 @@ Example:
 
 const resolveConflicts: Command = {
   path: ["resolve-conflicts"],
-  section: SECTION,
+  section: "Maintenance",
   summary: "Resolve git conflict markers in issues.jsonl by the merge rule",
   maxArgs: 0,
   description: `When a merge made outside bd (plain git without the merge driver, or an older bd) leaves

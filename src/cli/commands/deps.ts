@@ -3,7 +3,7 @@ import { BdError } from "../../model/errors.ts";
 import type { Command } from "../command.ts";
 import { int, str } from "./util.ts";
 
-const SECTION = "Dependencies";
+const SECTION = "Dependencies & Structure";
 
 const add: Command = {
   path: ["dep", "add"],
@@ -59,11 +59,36 @@ const listDeps: Command = {
   run(ctx, [id], flags) {
     const dir = str(flags, "direction") ?? "down";
     if (!["up", "down", "both"].includes(dir)) throw new BdError("USAGE", "--direction must be up, down or both");
-    const { dependencies, dependents } = ctx.beads().dependencies(id);
+    const beads = ctx.beads();
+    const { dependencies, dependents } = beads.dependencies(id);
     const edges = dir === "down" ? dependencies : dir === "up" ? dependents : [...dependencies, ...dependents];
     if (ctx.globals.json) return ctx.out.data(edges);
-    if (edges.length === 0) return ctx.out.line("No dependencies.");
-    for (const e of edges) ctx.out.line(`${e.issue_id} → ${e.depends_on_id} (${e.type})`);
+    const full = beads.resolveId(id);
+    const print = (list: typeof edges, other: (e: (typeof edges)[number]) => string) => {
+      const issues = new Map(beads.issuesById(list.map(other)).map((i) => [i.id, i]));
+      for (const e of list) {
+        const i = issues.get(other(e));
+        ctx.out.line(
+          `  ${other(e)}: ${i?.title ?? "(not in this database)"} [P${i?.priority ?? "?"}] (${
+            i?.status ?? "missing"
+          }) via ${e.type}`,
+        );
+      }
+    };
+    if (dir !== "up") {
+      if (dependencies.length === 0) ctx.out.line(`\n${full} has no dependencies`);
+      else {
+        ctx.out.line(`\n📋 ${full} depends on:\n`);
+        print(dependencies, (e) => e.depends_on_id);
+      }
+    }
+    if (dir !== "down") {
+      if (dependents.length === 0) ctx.out.line(`\nNo issues depend on ${full}`);
+      else {
+        ctx.out.line(`\n📋 Issues that depend on ${full}:\n`);
+        print(dependents, (e) => e.issue_id);
+      }
+    }
   },
 };
 
@@ -84,12 +109,24 @@ const tree: Command = {
     if (direction !== "up" && direction !== "down") throw new BdError("USAGE", "--direction must be up or down");
     const nodes = ctx.beads().dependencyTree(id, { direction, maxDepth: int(flags, "max-depth", 50) });
     if (ctx.globals.json) return ctx.out.data(nodes);
+    if (nodes.length) ctx.out.line(`\n🌲 Dependency tree for ${nodes[0].id}:\n`);
+    const shown = new Set<string>();
     for (const n of nodes) {
       const indent = n.depth === 0 ? "" : "  ".repeat(n.depth - 1) + (direction === "down" ? "└→ " : "└← ");
-      const type = n.dependency_type ? ctx.out.paint("gray", ` [${n.dependency_type}]`) : "";
+      if (shown.has(n.id)) {
+        ctx.out.line(`${indent}${n.id} (shown above)`);
+        continue;
+      }
+      shown.add(n.id);
+      const ready = n.depth === 0 && n.status === "open" && ctx.beads().readyAmong([n.id]).has(n.id) ? " [READY]" : "";
+      const type = n.depth > 0 && n.dependency_type && n.dependency_type !== "blocks"
+        ? ctx.out.paint("gray", ` via ${n.dependency_type}`)
+        : "";
       const more = n.truncated ? ctx.out.paint("gray", " …(deeper levels cut)") : "";
       ctx.out.line(
-        `${indent}${ctx.out.paint("cyan", n.id)}: ${n.title} (${n.status}, P${n.priority ?? "?"})${type}${more}`,
+        `${indent}${ctx.out.paint("cyan", n.id)}: ${n.title} [P${
+          n.priority ?? "?"
+        }] (${n.status})${ready}${type}${more}`,
       );
     }
   },
@@ -103,9 +140,10 @@ const cycles: Command = {
   run(ctx) {
     const found = ctx.beads().cycles();
     if (ctx.globals.json) return ctx.out.data(found);
-    if (found.length === 0) return ctx.out.line(`${ctx.out.paint("green", "✓")} No dependency cycles.`);
-    ctx.out.line(`Found ${found.length} cycle(s):`);
-    for (const c of found) ctx.out.line(`  ${[...c.map((i) => i.id), c[0].id].join(" → ")}`);
+    if (found.length === 0) return ctx.out.line(`\n${ctx.out.paint("green", "✓")} No dependency cycles detected\n`);
+    ctx.out.line(`\n${ctx.out.paint("yellow", "⚠")} Found ${found.length} dependency cycles:\n`);
+    found.forEach((c, n) => ctx.out.line(`${n + 1}. ${[...c.map((i) => i.id), c[0].id].join(" → ")}`));
+    ctx.out.line("");
   },
 };
 

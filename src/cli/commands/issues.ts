@@ -4,10 +4,10 @@ import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, UpdateInput } from "../../core/service.ts";
 import type { Command, Context, Values } from "../command.ts";
-import { issueDetailsText, issueTable } from "../format.ts";
+import { issueDetailsText, listLine, SEPARATOR } from "../format.ts";
 import { emitResults, FILTER_FLAGS, filterFrom, forEachId, int, list, RANGE_FLAGS, str, textOrFile } from "./util.ts";
 
-const SECTION = "Issues";
+const SECTION = "Working With Issues";
 
 /** Flags that set fields, shared by create and update. */
 const FIELD_FLAGS = {
@@ -93,7 +93,9 @@ Examples:
       throw new BdError("USAGE", "give the title once: as the argument or with --title, not both");
     }
     const title = titleArg ?? fields.title;
-    if (title === undefined) throw new BdError("USAGE", 'a title is required: bd create "TITLE" [flags]');
+    if (title === undefined) {
+      throw new BdError("USAGE", 'title required (give it as the argument or with --title: bd create "TITLE")');
+    }
     const input: CreateInput = {
       ...fields,
       title,
@@ -120,6 +122,7 @@ const show: Command = {
   summary: "Show issues with their dependencies, labels and comments",
   args: "ID [ID...]",
   minArgs: 1,
+  missingArgs: "at least one issue ID is required",
   description: "IDs may be partial (the hash without prefix, or a unique part). --json prints an array.",
   run(ctx, args) {
     const beads = ctx.beads();
@@ -136,7 +139,7 @@ const show: Command = {
     }
     if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
     else {found.forEach((d, i) => {
-        if (i) ctx.out.line("");
+        if (i) ctx.out.line(`\n${SEPARATOR}\n`);
         for (const l of issueDetailsText(ctx.out, d)) ctx.out.line(l);
       });}
     return failed ? 1 : 0;
@@ -169,18 +172,10 @@ const listCmd: Command = {
     const limit = int(flags, "limit", 50)!;
     const beads = ctx.beads();
     const { issues, truncated } = beads.list(filter, { sort, reverse: flags.reverse === true, limit });
-    if (truncated) {
-      ctx.out.note(`Showing ${limit} issues; more match (use --limit 0 for all, or narrow the filter)`);
-    }
+    if (truncated) ctx.out.note(`\nShowing ${limit} issues (use --limit 0 for all)`);
     if (ctx.globals.json) return ctx.out.data(beads.decorate(issues));
-    if (issues.length === 0) return ctx.out.line("No issues found.");
-    const labels = beads.decorate(issues);
-    issueTable(
-      ctx.out,
-      labels,
-      (i) => (i.labels as string[]).length ? ctx.out.paint("gray", ` [${(i.labels as string[]).join(", ")}]`) : "",
-    )
-      .forEach((l) => ctx.out.line(l));
+    // bd prints nothing at all for an empty list.
+    for (const i of beads.decorate(issues)) ctx.out.line(listLine(ctx.out, i));
   },
 };
 
@@ -240,7 +235,11 @@ const close: Command = {
     const reason = str(flags, "reason");
     const [issues, code] = forEachId(ctx, args, (id) => beads.closeIssue(id, reason));
     if (ctx.globals.json) emitResults(ctx, issues, code);
-    else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason}`);
+    else {
+      for (const i of issues) {
+        ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || reason || "Closed"}`);
+      }
+    }
     return code;
   },
 };
@@ -256,7 +255,9 @@ const reopen: Command = {
     const beads = ctx.beads();
     const [issues, code] = forEachId(ctx, args, (id) => beads.reopenIssue(id, str(flags, "reason")));
     if (ctx.globals.json) emitResults(ctx, issues, code);
-    else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Reopened ${i.id}`);
+    else {for (const i of issues) {
+        ctx.out.line(`↻ Reopened ${i.id}${str(flags, "reason") ? `: ${str(flags, "reason")}` : ""}`);
+      }}
     return code;
   },
 };
@@ -291,19 +292,24 @@ tombstones so other clones delete them on their next import.`,
       const preview = beads.deletePreview(ids);
       if (ctx.globals.json) {
         ctx.out.data({ preview: true, issues: preview.issues, dependents: preview.dependents });
-      } else {
-        ctx.out.line("Would delete:");
+      } else if (preview.issues.length) {
+        const many = preview.issues.length > 1;
+        ctx.out.line(`\n${ctx.out.paint("yellow", "⚠️  DELETE PREVIEW")}\n`);
+        ctx.out.line(many ? `Issues to delete (${preview.issues.length}):` : "Issue to delete:");
         for (const i of preview.issues) ctx.out.line(`  ${i.id}: ${i.title}`);
         if (preview.dependents.length) {
-          ctx.out.line(`and remove ${preview.dependents.length} dependency link(s) from other issues:`);
+          ctx.out.line(`\nDependency links to remove: ${preview.dependents.length}`);
           for (const d of preview.dependents) ctx.out.line(`  ${d.issue_id} → ${d.depends_on_id} (${d.type})`);
         }
-        ctx.out.line("Run again with --force to delete.");
+        if (many) ctx.out.line(`\nWould delete: ${preview.issues.length} issues`);
+        ctx.out.line("\nThis operation cannot be undone!");
+        ctx.out.line(`To proceed, run: bd delete ${preview.issues.map((i) => i.id).join(" ")} --force`);
       }
       return failed ? 1 : 0;
     }
     const [deleted, code] = forEachId(ctx, args, (id) => beads.delete(id, str(flags, "reason") ?? "deleted"));
     if (ctx.globals.json) emitResults(ctx, deleted.map((i) => ({ id: i.id, status: "deleted" })), code);
+    else if (deleted.length > 1) ctx.out.line(`${ctx.out.paint("green", "✓")} Deleted ${deleted.length} issue(s)`);
     else for (const i of deleted) ctx.out.line(`${ctx.out.paint("green", "✓")} Deleted ${i.id}`);
     return code;
   },

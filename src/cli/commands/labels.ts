@@ -1,10 +1,10 @@
 /** Label and comment commands. */
 import type { Command } from "../command.ts";
-import { table } from "../output.ts";
+import { minute } from "../format.ts";
 import { emitResults, forEachId, textOrFile } from "./util.ts";
 import { BdError } from "../../model/errors.ts";
 
-const SECTION = "Labels and comments";
+const SECTION = "Working With Issues";
 
 function labelChange(action: "add" | "remove"): Command {
   return {
@@ -24,15 +24,11 @@ function labelChange(action: "add" | "remove"): Command {
       if (ctx.globals.json) emitResults(ctx, results, code);
       else {
         for (const r of results) {
-          const verb = r.status === "added"
-            ? "Added"
-            : r.status === "removed"
-            ? "Removed"
-            : r.status === "exists"
-            ? "Already had"
-            : "Did not have";
+          // bd prints the same line whether or not the label was there already.
           ctx.out.line(
-            `${ctx.out.paint("green", "✓")} ${verb} label '${r.label}' ${action === "add" ? "on" : "on"} ${r.issue_id}`,
+            action === "add"
+              ? `${ctx.out.paint("green", "✓")} Added label '${r.label}' to ${r.issue_id}`
+              : `${ctx.out.paint("green", "✓")} Removed label '${r.label}' from ${r.issue_id}`,
           );
         }
       }
@@ -49,10 +45,13 @@ const labelList: Command = {
   minArgs: 1,
   maxArgs: 1,
   run(ctx, [id]) {
-    const labels = ctx.beads().labels(id);
+    const beads = ctx.beads();
+    const labels = beads.labels(id);
     if (ctx.globals.json) return ctx.out.data(labels);
-    if (labels.length === 0) return ctx.out.line("No labels.");
-    for (const l of labels) ctx.out.line(l);
+    const full = beads.resolveId(id);
+    if (labels.length === 0) return ctx.out.line(`\n${full} has no labels`);
+    ctx.out.line(`\n🏷 Labels for ${full}:`);
+    for (const l of labels) ctx.out.line(`  - ${l}`);
   },
 };
 
@@ -64,8 +63,10 @@ const labelListAll: Command = {
   run(ctx) {
     const labels = ctx.beads().allLabels();
     if (ctx.globals.json) return ctx.out.data(labels);
-    if (labels.length === 0) return ctx.out.line("No labels.");
-    table(labels.map((l) => [l.label, String(l.count)])).forEach((l) => ctx.out.line(l));
+    if (labels.length === 0) return ctx.out.line("\nNo labels found in database");
+    ctx.out.line(`\n🏷 All labels (${labels.length} unique):`);
+    const width = Math.max(...labels.map((l) => l.label.length));
+    for (const l of labels) ctx.out.line(`  ${l.label.padEnd(width)}  (${l.count} issues)`);
   },
 };
 
@@ -77,12 +78,16 @@ const comments: Command = {
   minArgs: 1,
   maxArgs: 1,
   run(ctx, [id]) {
-    const list = ctx.beads().comments(id);
+    const beads = ctx.beads();
+    const list = beads.comments(id);
     if (ctx.globals.json) return ctx.out.data(list);
-    if (list.length === 0) return ctx.out.line("No comments.");
+    const full = beads.resolveId(id);
+    if (list.length === 0) return ctx.out.line(`No comments on ${full}`);
+    ctx.out.line(`\nComments on ${full}:\n`);
     for (const c of list) {
-      ctx.out.line(`[${c.author}] ${c.created_at}`);
+      ctx.out.line(`[${c.author}] at ${minute(c.created_at)}`);
       for (const l of c.text.split("\n")) ctx.out.line(`  ${l}`);
+      ctx.out.line("");
     }
   },
 };
@@ -101,7 +106,7 @@ const commentAdd: Command = {
     if (body === undefined) throw new BdError("USAGE", 'comment text is required: bd comments add ID "TEXT"');
     const comment = ctx.beads().addComment(id, body);
     if (ctx.globals.json) return ctx.out.data(comment);
-    ctx.out.line(`${ctx.out.paint("green", "✓")} Added comment to ${comment.issue_id}`);
+    ctx.out.line(`Comment added to ${comment.issue_id}`);
   },
 };
 

@@ -4,7 +4,7 @@ import { forget, memories, recall, remember } from "../../core/memories.ts";
 import type { Command } from "../command.ts";
 import { str } from "./util.ts";
 
-const SECTION = "Memories";
+const SECTION = "Setup & Configuration";
 
 /** One line for display: newlines folded, cut at `max` characters. */
 function truncate(text: string, max: number): string {

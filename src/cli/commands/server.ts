@@ -2,7 +2,7 @@
 import type { Command } from "../command.ts";
 import { int, str } from "./util.ts";
 
-const SECTION = "GraphQL";
+const SECTION = "Integrations & Advanced";
 
 const serve: Command = {
   path: ["serve"],

@@ -6,7 +6,7 @@ import { BdError } from "../../model/errors.ts";
 import { memories } from "../../core/memories.ts";
 import { str } from "./util.ts";
 
-const SECTION = "Setup and help";
+const SECTION = "Setup & Configuration";
 
 const init: Command = {
   path: ["init"],
@@ -46,24 +46,25 @@ that plain 'git pull' and 'git merge' merge issues instead of leaving conflict m
         merge_driver: result.mergeDriver ?? null,
       });
     }
-    ctx.out.line(`${ctx.out.paint("green", "✓")} Initialized bd in ${result.paths.beadsDir}`);
+    if (ctx.globals.quiet) return; // bd init -q prints nothing on success
+    ctx.out.line(`\n${ctx.out.paint("green", "✓")} bd initialized successfully!\n`);
+    ctx.out.line(`  Backend: sqlite`);
     ctx.out.line(`  Database: ${result.paths.dbPath}`);
     ctx.out.line(`  Issue prefix: ${result.prefix}`);
-    if (result.imported) {
-      ctx.out.line(`  Rebuilt from issues.jsonl: ${result.imported.created} issues`);
-    }
+    ctx.out.line(`  Issues will be named: ${result.prefix}-<hash> (e.g., ${result.prefix}-a3f2dd)`);
+    if (result.imported) ctx.out.line(`  Rebuilt from issues.jsonl: ${result.imported.created} issues`);
     if (result.mergeDriver?.length) {
       ctx.out.line(
         `  Merge driver: configured (${result.mergeDriver.join(", ")}); git merges issues.jsonl issue by issue`,
       );
     }
-    ctx.out.line(`Next: bd create "My first issue"   (or: bd quickstart)`);
+    ctx.out.line(`\nRun bd quickstart to get started.\n`);
   },
 };
 
 const version: Command = {
   path: ["version"],
-  section: SECTION,
+  section: "Additional Commands",
   summary: "Print the version",
   maxArgs: 0,
   run(ctx) {
@@ -73,7 +74,10 @@ const version: Command = {
 };
 
 /** The walkthrough. Lines indented by five spaces are shell commands, run as written by a test. */
-export const QUICKSTART = `bd quickstart — a five-minute walkthrough (the indented lines run as written in a shell)
+export const QUICKSTART = `
+bd - Dependency-Aware Issue Tracker
+
+A five-minute walkthrough: the indented lines run as written in a shell.
 
 bd tracks issues and the dependencies between them, so that you (or an agent) can always ask
 "what can I work on now?". Data lives in .beads/: a SQLite database (a local cache) and
@@ -109,7 +113,9 @@ issues.jsonl (commit this one to git).
    a remote):
      bd sync --no-push
 
-More: bd --help, bd <command> --help, bd prime (the agent primer).`;
+More: bd --help, bd <command> --help, bd prime (the agent primer).
+
+Ready to start!`;
 
 const PRIME = `# bd workflow primer (for agents)
 

@@ -2,11 +2,11 @@
 import { BdError, validation } from "../../model/errors.ts";
 import type { ReadySort } from "../../model/types.ts";
 import type { Command } from "../command.ts";
-import { issueTable } from "../format.ts";
-import { table } from "../output.ts";
+import { priority } from "../format.ts";
 import { FILTER_FLAGS, filterFrom, int, RANGE_FLAGS, str } from "./util.ts";
 
-const SECTION = "Finding work";
+const SECTION = "Additional Commands";
+const REPORTS = "Views & Reports";
 const READY_SORTS: ReadySort[] = ["hybrid", "priority", "oldest"];
 
 const ready: Command = {
@@ -39,14 +39,26 @@ or while a parent (parent-child) is blocked. Default order 'hybrid': issues crea
     if (flags.claim) {
       const claimed = beads.claimNextReady({ ...filter, sort });
       if (ctx.globals.json) return ctx.out.data(claimed ? [claimed] : []);
-      if (!claimed) return ctx.out.line("No ready work to claim.");
+      if (!claimed) return ctx.out.line("\n✨ No ready work found to claim\n");
       return ctx.out.line(`${ctx.out.paint("green", "✓")} Claimed ${claimed.id}: ${claimed.title}`);
     }
     const issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
     if (ctx.globals.json) return ctx.out.data(issues);
-    if (issues.length === 0) return ctx.out.line("No ready work. (bd blocked shows what is waiting.)");
-    ctx.out.line(`Ready work (${issues.length}):`);
-    issueTable(ctx.out, issues).forEach((l) => ctx.out.line(`  ${l}`));
+    if (issues.length === 0) {
+      const open = beads.count({ status: ["open"] });
+      return ctx.out.line(
+        open ? "\n✨ No ready work found (all issues have blocking dependencies)\n" : "\n✨ No open issues\n",
+      );
+    }
+    ctx.out.line(`\n📋 Ready work (${issues.length} issues with no blockers):\n`);
+    issues.forEach((i, n) => {
+      ctx.out.line(
+        `${n + 1}. [${priority(ctx.out, i.priority)}] [${i.issue_type}] ${ctx.out.paint("cyan", i.id)}: ${i.title}`,
+      );
+      if (i.estimated_minutes !== undefined) ctx.out.line(`   Estimate: ${i.estimated_minutes} min`);
+      if (i.assignee) ctx.out.line(`   Assignee: ${i.assignee}`);
+    });
+    ctx.out.line("");
   },
 };
 
@@ -59,23 +71,26 @@ const blocked: Command = {
   run(ctx, _args, flags) {
     const issues = ctx.beads().blocked(filterFrom(flags));
     if (ctx.globals.json) return ctx.out.data(issues);
-    if (issues.length === 0) return ctx.out.line("No blocked issues.");
-    ctx.out.line(`Blocked issues (${issues.length}):`);
-    issueTable(
-      ctx.out,
-      issues,
-      (i) => ctx.out.paint("gray", `  ⟵ ${(i.blocked_by as string[]).join(", ") || "parent blocked"}`),
-    )
-      .forEach((l) => ctx.out.line(`  ${l}`));
+    if (issues.length === 0) return ctx.out.line("\n✨ No blocked issues\n");
+    ctx.out.line(`\n🚫 Blocked issues (${issues.length}):\n`);
+    for (const i of issues) {
+      ctx.out.line(`[${priority(ctx.out, i.priority)}] ${ctx.out.paint("cyan", i.id)}: ${i.title}`);
+      const by = i.blocked_by as string[];
+      ctx.out.line(
+        by.length ? `  Blocked by ${by.length} open dependencies: [${by.join(" ")}]` : "  Blocked through its parent",
+      );
+      ctx.out.line("");
+    }
   },
 };
 
 const search: Command = {
   path: ["search"],
-  section: SECTION,
+  section: "Working With Issues",
   summary: "Find issues whose ID, title, description or notes contain text",
   args: "QUERY",
   minArgs: 1,
+  missingArgs: "search query is required",
   description: "Case-insensitive substring search; closed issues are included unless --status says otherwise.",
   flags: {
     ...FILTER_FLAGS,
@@ -85,32 +100,43 @@ const search: Command = {
     const filter = filterFrom(flags);
     if (!filter.status) filter.includeClosed = true;
     const beads = ctx.beads();
-    const issues = beads.decorate(beads.search(args.join(" "), filter, int(flags, "limit", 50)!));
+    const query = args.join(" ");
+    const issues = beads.decorate(beads.search(query, filter, int(flags, "limit", 50)!));
     if (ctx.globals.json) return ctx.out.data(issues);
-    if (issues.length === 0) return ctx.out.line("No issues found.");
-    issueTable(ctx.out, issues).forEach((l) => ctx.out.line(l));
+    if (issues.length === 0) return ctx.out.line(`No issues found matching '${query}'`);
+    ctx.out.line(`Found ${issues.length} issues matching '${query}':`);
+    for (const i of issues) {
+      const who = i.assignee ? ` @${i.assignee}` : "";
+      const labels = i.labels.length ? ` [${i.labels.join(" ")}]` : "";
+      ctx.out.line(
+        `${ctx.out.paint("cyan", i.id)} [P${i.priority}] [${i.issue_type}] ${i.status}${who}${labels} - ${i.title}`,
+      );
+    }
   },
 };
 
 const stats: Command = {
   path: ["stats"],
-  section: SECTION,
+  section: REPORTS,
   summary: "Show counts: total, open, in progress, closed, blocked, ready, lead time",
   maxArgs: 0,
   run(ctx) {
     const s = ctx.beads().stats();
     if (ctx.globals.json) return ctx.out.data({ ...s, summary: s });
-    ctx.out.line("Issue statistics:");
-    table([
-      ["  Total:", String(s.total_issues)],
-      ["  Open:", String(s.open_issues)],
-      ["  In progress:", String(s.in_progress_issues)],
-      ["  Closed:", String(s.closed_issues)],
-      ["  Blocked:", String(s.blocked_issues)],
-      ["  Deferred:", String(s.deferred_issues)],
-      ["  Ready:", String(s.ready_issues)],
-      ["  Avg lead time:", `${s.average_lead_time_hours} hours`],
-    ]).forEach((l) => ctx.out.line(l));
+    // bd's layout: values start at column 27.
+    const row = (label: string, value: unknown) => ctx.out.line(`  ${label}:`.padEnd(26) + String(value));
+    ctx.out.line("\n📊 Issue Database Status\n");
+    ctx.out.line("Summary:");
+    row("Total Issues", s.total_issues);
+    row("Open", s.open_issues);
+    row("In Progress", s.in_progress_issues);
+    row("Blocked", s.blocked_issues);
+    row("Closed", s.closed_issues);
+    row("Ready to Work", s.ready_issues);
+    ctx.out.line("\nExtended:");
+    row("Deferred", s.deferred_issues);
+    row("Avg Lead Time", `${s.average_lead_time_hours} hours`);
+    ctx.out.line("\nFor more details, use 'bd list' to see individual issues.\n");
   },
 };
 
@@ -124,7 +150,7 @@ const GROUPS = {
 
 const count: Command = {
   path: ["count"],
-  section: SECTION,
+  section: REPORTS,
   summary: "Count issues matching filters (optionally grouped)",
   maxArgs: 0,
   description: 'Counts every status unless --status is given. --json: {"count":N}, or {"total":N,"groups":[...]}',
@@ -151,14 +177,14 @@ const count: Command = {
     }
     const groups = beads.countBy(filter, GROUPS[chosen[0]]).map((g) => ({ group: g.key, count: g.count }));
     if (ctx.globals.json) return ctx.out.data({ total, groups });
-    ctx.out.line(`Total: ${total}`);
-    table(groups.map((g) => [`  ${g.group || "(none)"}:`, String(g.count)])).forEach((l) => ctx.out.line(l));
+    ctx.out.line(`Total: ${total}\n`);
+    for (const g of groups) ctx.out.line(`${g.group || "(none)"}: ${g.count}`);
   },
 };
 
 const stale: Command = {
   path: ["stale"],
-  section: SECTION,
+  section: REPORTS,
   summary: "Show active issues not updated for N days",
   maxArgs: 0,
   flags: {
@@ -170,16 +196,20 @@ const stale: Command = {
     const days = int(flags, "days", 30)!;
     const issues = ctx.beads().stale(days, filterFrom(flags), int(flags, "limit", 50)!);
     if (ctx.globals.json) return ctx.out.data(issues);
-    if (issues.length === 0) return ctx.out.line(`No issues untouched for ${days} days.`);
-    issueTable(ctx.out, issues, (i) => ctx.out.paint("gray", `  (updated ${i.updated_at})`)).forEach((l) =>
-      ctx.out.line(l)
-    );
+    if (issues.length === 0) return ctx.out.line("\n✨ No stale issues found (all active)\n");
+    ctx.out.line(`\n⏰ Stale issues (${issues.length} not updated in ${days}+ days):\n`);
+    issues.forEach((i, n) => {
+      const ago = Math.floor((Date.now() - Date.parse(i.updated_at)) / 86_400_000);
+      ctx.out.line(`${n + 1}. [${priority(ctx.out, i.priority)}] ${ctx.out.paint("cyan", i.id)}: ${i.title}`);
+      ctx.out.line(`   Status: ${i.status}, Last updated: ${ago} days ago`);
+    });
+    ctx.out.line("");
   },
 };
 
 const epicStatus: Command = {
   path: ["epic", "status"],
-  section: SECTION,
+  section: "Dependencies & Structure",
   summary: "Show open epics with their children's progress",
   maxArgs: 0,
   flags: { "eligible-only": { type: "boolean", help: "only epics whose children are all closed" } },
@@ -187,13 +217,13 @@ const epicStatus: Command = {
     let rows = ctx.beads().epicStatus();
     if (flags["eligible-only"]) rows = rows.filter((r) => r.eligible_for_close);
     if (ctx.globals.json) return ctx.out.data(rows);
-    if (rows.length === 0) return ctx.out.line("No open epics.");
-    table(rows.map((r) => [
-      ctx.out.paint("cyan", r.epic.id),
-      `${r.closed_children}/${r.total_children} closed`,
-      r.eligible_for_close ? ctx.out.paint("green", "ready to close") : "",
-      r.epic.title,
-    ])).forEach((l) => ctx.out.line(l));
+    if (rows.length === 0) return ctx.out.line("No open epics found");
+    for (const r of rows) {
+      const pct = r.total_children ? Math.floor((r.closed_children * 100) / r.total_children) : 0;
+      ctx.out.line(`${r.eligible_for_close ? "✓" : "○"} ${ctx.out.paint("cyan", r.epic.id)} ${r.epic.title}`);
+      ctx.out.line(`   Progress: ${r.closed_children}/${r.total_children} children closed (${pct}%)`);
+      if (r.eligible_for_close) ctx.out.line(ctx.out.paint("green", "   Eligible for closure"));
+    }
   },
 };
 
