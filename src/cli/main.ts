@@ -16,6 +16,8 @@ import { dataCommands } from "./commands/data.ts";
 import { setupCommands } from "./commands/setup.ts";
 import { serverCommands } from "./commands/server.ts";
 import { memoryCommands } from "./commands/memories.ts";
+import { lifecycleCommands } from "./commands/lifecycle.ts";
+import { maintenanceCommands } from "./commands/maintenance.ts";
 
 /** Every command, in `bd --help` order. */
 export const COMMANDS: Command[] = [
@@ -26,6 +28,8 @@ export const COMMANDS: Command[] = [
   ...dataCommands,
   ...configCommands,
   ...memoryCommands,
+  ...lifecycleCommands,
+  ...maintenanceCommands,
   ...serverCommands,
   ...setupCommands,
 ];

@@ -39,6 +39,7 @@ import { findCycles } from "./graph.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, type WorkspacePaths } from "./workspace.ts";
 import { autoImport, flushJsonl } from "./sync.ts";
+import { wakeDueDeferred } from "./lifecycle.ts";
 
 /** Options for opening an existing workspace. */
 export interface OpenOptions {
@@ -375,6 +376,7 @@ export class Beads {
    * deferrals and the 48-hour window depend on the clock.
    */
   ready(opts: ReadyOptions = {}): Issue[] {
+    wakeDueDeferred(this); // deferred issues whose time has come are ready again
     const { sort = "hybrid", limit = 10, ...filter } = opts;
     const resolved = this.resolveFilter(filter);
     const key = JSON.stringify([resolved, sort, limit]);
@@ -852,7 +854,8 @@ export class Beads {
     checkDependencyType(type);
     const to = this.resolveId(toInput);
     if (from === to) throw validation(`cannot add dependency: ${from} cannot depend on itself`);
-    if (type !== "related" && rel.reaches(this.db, to, from)) {
+    // Only edges that order work can form a cycle; related/duplicates/supersedes just point.
+    if (!["related", "duplicates", "supersedes"].includes(type) && rel.reaches(this.db, to, from)) {
       throw new BdError(
         "CYCLE",
         `cannot add dependency: would create a cycle (${to} already depends on ${from}, directly or transitively)`,
@@ -899,6 +902,32 @@ export class Beads {
   private dependencyTargetId(from: string, toInput: string): string {
     const direct = (rel.dependenciesOf(this.db, [from]).get(from) ?? []).find((d) => d.depends_on_id === toInput);
     return direct ? direct.depends_on_id : this.resolveId(toInput);
+  }
+
+  /** Returns edges whose target this database does not know (and did not delete). */
+  danglingDependencies(): Dependency[] {
+    return rel.danglingDependencies(this.db);
+  }
+
+  /** Returns `PRAGMA integrity_check` ("ok" when the file is sound). */
+  integrityCheck(): string {
+    return meta.integrityCheck(this.db);
+  }
+
+  /** Where the workspace is and what it holds (`bd info`). */
+  info(): Record<string, unknown> {
+    return {
+      database: this.paths.dbPath,
+      jsonl: this.paths.jsonlPath,
+      beads_dir: this.paths.beadsDir,
+      prefix: this.prefix,
+      schema_version: meta.schemaVersionOf(this.db),
+      issues: this.count({ includeClosed: true }),
+      open: this.count({ status: ["open"] }),
+      closed: this.count({ status: ["closed"] }),
+      tombstones: meta.tombstoneCount(this.db),
+      memories: meta.allMemories(this.db).length,
+    };
   }
 
   /** Returns the outgoing and incoming edges of an issue. */

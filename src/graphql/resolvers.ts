@@ -6,6 +6,8 @@ import { BdError } from "../model/errors.ts";
 import { type Issue, ISSUE_FIELDS, type IssueEvent, type IssueFilter, KNOWN_ISSUE_KEYS } from "../model/types.ts";
 import type { CreateInput, UpdateInput } from "../core/service.ts";
 import { forget, memories, recall, remember } from "../core/memories.ts";
+import { closeEligibleEpics, closeInFavourOf, deferIssue, undeferIssue } from "../core/lifecycle.ts";
+import { lintIssues } from "../core/lint.ts";
 import type { PageField } from "../store/query.ts";
 import { DateTimeScalar, JsonScalar } from "./scalars.ts";
 import { type GqlContext, MAX_PAGE } from "./context.ts";
@@ -154,6 +156,7 @@ export const coreResolvers: Record<string, any> = {
     cycles: (_: unknown, _args: Args, { beads }: GqlContext) => beads.cycles(),
     labels: (_: unknown, _args: Args, { beads }: GqlContext) => beads.allLabels(),
     memories: (_: unknown, args: Args, { beads }: GqlContext) => memories(beads, args.search ?? undefined),
+    lint: (_: unknown, args: Args, { beads }: GqlContext) => lintIssues(beads, args.ids ?? []).warnings,
     memory: (_: unknown, args: Args, { beads }: GqlContext) => {
       const value = recall(beads, args.key);
       return value === undefined ? null : { key: args.key, value };
@@ -164,6 +167,24 @@ export const coreResolvers: Record<string, any> = {
       const m = remember(beads, input.value, input.key ?? undefined);
       return { clientMutationId: input.clientMutationId ?? null, memory: m, action: m.action.toUpperCase() };
     },
+    deferIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      issue: deferIssue(beads, input.id, input.until ?? undefined),
+    }),
+    undeferIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      issue: undeferIssue(beads, input.id),
+    }),
+    markDuplicate: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      issue: closeInFavourOf(beads, input.id, input.of, "duplicates").issue,
+    }),
+    markSuperseded: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+      clientMutationId: input.clientMutationId ?? null,
+      issue: closeInFavourOf(beads, input.id, input.with, "supersedes").issue,
+    }),
+    closeEligibleEpics: (_: unknown, args: Args, { beads }: GqlContext) =>
+      closeEligibleEpics(beads, args.dryRun === true),
     forget: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
       clientMutationId: input.clientMutationId ?? null,
       key: input.key,

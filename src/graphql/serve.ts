@@ -1,6 +1,7 @@
 /**
- * `bd serve` and `bd schema`: the GraphQL server on node:http (portable across Deno, Bun and
- * Node, and measured faster than Deno.serve for yoga), with auth, limits and graceful shutdown.
+ * The GraphQL server on node:http (portable across Deno, Bun and Node, and measured faster than
+ * Deno.serve for yoga), with auth, limits and graceful shutdown. The `bd serve` and `bd schema`
+ * commands (src/cli/commands/server.ts) call it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -8,10 +9,16 @@ import { Buffer } from "node:buffer";
 import process from "node:process";
 import { printSchema } from "graphql";
 import { BdError } from "../model/errors.ts";
-import type { Context } from "../cli/command.ts";
+import type { Beads } from "../core/service.ts";
 import { createBdServer } from "./server.ts";
 
 export interface ServeOptions {
+  /** The workspace (opened by the caller). */
+  beads: Beads;
+  /** Environment (BD_SERVE_MAX_BODY, BD_SERVE_TIMEOUT_MS). */
+  env: Record<string, string | undefined>;
+  /** Announce the address as one JSON line (else a sentence). */
+  json: boolean;
   host: string;
   port: number;
   token?: string;
@@ -57,7 +64,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 }
 
 /** Runs the server until SIGINT/SIGTERM; resolves with the exit code. */
-export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<number> {
+export async function runServer(opts: ServeOptions): Promise<number> {
   const token = opts.token || undefined;
   if (!LOOPBACK.test(opts.host) && !token) {
     throw new BdError(
@@ -68,9 +75,9 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
     throw new BdError("USAGE", `invalid --port ${opts.port}: use 0-65535`);
   }
-  const beads = ctx.beads();
-  const maxBody = opts.maxBodyBytes ?? Number(ctx.env.BD_SERVE_MAX_BODY ?? 1024 * 1024);
-  const timeoutMs = opts.timeoutMs ?? Number(ctx.env.BD_SERVE_TIMEOUT_MS ?? 15_000);
+  const beads = opts.beads;
+  const maxBody = opts.maxBodyBytes ?? Number(opts.env.BD_SERVE_MAX_BODY ?? 1024 * 1024);
+  const timeoutMs = opts.timeoutMs ?? Number(opts.env.BD_SERVE_TIMEOUT_MS ?? 15_000);
   const { yoga, feed } = createBdServer(beads, {
     extensionsPath: opts.extensions,
     cors: opts.cors,
@@ -195,7 +202,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
           server.closeAllConnections?.();
           process.off("SIGINT", stop);
           process.off("SIGTERM", stop);
-          if (!ctx.globals.json) process.stderr.write("bd serve: stopped\n");
+          if (!opts.json) process.stderr.write("bd serve: stopped\n");
           resolve(0);
         } else setTimeout(wait, 20);
       };
@@ -208,7 +215,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   const port = typeof address === "object" && address ? address.port : opts.port;
   const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
   const url = `http://${host}:${port}/graphql`;
-  if (ctx.globals.json) process.stdout.write(JSON.stringify({ url, port, database: beads.paths.dbPath }) + "\n");
+  if (opts.json) process.stdout.write(JSON.stringify({ url, port, database: beads.paths.dbPath }) + "\n");
   else {process.stdout.write(
       `bd serve: listening on ${url} (database ${beads.paths.dbPath}; GraphiQL at GET /graphql)\n`,
     );}
@@ -216,12 +223,11 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   return await stopped;
 }
 
-/** Prints the effective SDL (core schema merged with the extension tables). */
-export function schemaCommand(ctx: Context, extensions?: string): number {
-  const { schemas } = createBdServer(ctx.beads(), { extensionsPath: extensions });
-  const sdl = printSchema(schemas.get());
-  if (ctx.globals.json) ctx.out.data({ sdl });
-  else ctx.out.line(sdl);
-  for (const p of schemas.build?.problems ?? []) ctx.out.note(`${p.level}: ${p.message}`);
-  return 0;
+/** Returns the effective SDL (core schema merged with the extension tables) and its problems. */
+export function effectiveSchema(
+  beads: Beads,
+  extensions?: string,
+): { sdl: string; problems: { level: string; message: string }[] } {
+  const { schemas } = createBdServer(beads, { extensionsPath: extensions });
+  return { sdl: printSchema(schemas.get()), problems: schemas.build?.problems ?? [] };
 }

@@ -2,7 +2,15 @@
 
 export const STATUSES = ["open", "in_progress", "blocked", "deferred", "closed"] as const;
 export const ISSUE_TYPES = ["bug", "feature", "task", "epic", "chore"] as const;
-export const DEPENDENCY_TYPES = ["blocks", "related", "parent-child", "discovered-from"] as const;
+/** Known edge types; only `blocks` (and a blocked parent) blocks. `duplicates`/`supersedes` close one issue in favour of another. */
+export const DEPENDENCY_TYPES = [
+  "blocks",
+  "related",
+  "parent-child",
+  "discovered-from",
+  "duplicates",
+  "supersedes",
+] as const;
 
 /** An issue as bd stores and prints it; imported fields bd does not know ride along as extra keys. */
 export interface Issue {

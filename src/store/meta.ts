@@ -235,3 +235,18 @@ export function keepOtherRecord(db: Db, line: string, kind: string): boolean {
 export function hasOtherRecord(db: Db, line: string): boolean {
   return db.get("SELECT 1 AS x FROM jsonl_records WHERE line = ?", line) !== undefined;
 }
+
+/** Returns `PRAGMA integrity_check` as one line ("ok" when the file is sound). */
+export function integrityCheck(db: Db): string {
+  return db.all<{ integrity_check: string }>("PRAGMA integrity_check").map((r) => r.integrity_check).join("; ");
+}
+
+/** Returns the number of tombstones (deleted issues remembered for other clones). */
+export function tombstoneCount(db: Db): number {
+  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM tombstones")?.n ?? 0);
+}
+
+/** Returns bd's schema version of this database (`PRAGMA user_version`). */
+export function schemaVersionOf(db: Db): number {
+  return Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
+}

@@ -374,3 +374,13 @@ export function listIssuesPage(
     ...params,
   ).map((row) => ({ issue: rowToIssue(row), key: row.sort_key as string | number }));
 }
+
+/** IDs of deferred issues whose `defer_until` has passed (a walk of a small partial index). */
+export function dueDeferredIds(db: Db, now: string): string[] {
+  return db.all<{ id: string }>(
+    `SELECT id FROM issues INDEXED BY idx_issues_deferred_until
+     WHERE status = 'deferred' AND defer_until IS NOT NULL AND defer_until <> ''
+       AND julianday(defer_until) <= julianday(?) ORDER BY id`,
+    now,
+  ).map((r) => r.id);
+}

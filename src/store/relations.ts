@@ -256,3 +256,13 @@ export function commentsOf(db: Db, ids: readonly string[]): Map<string, Comment[
   }
   return out;
 }
+
+/** Returns edges whose target is neither an issue here nor a deleted one (a tombstone). */
+export function danglingDependencies(db: Db): Dependency[] {
+  return db.all<DepRow>(
+    `SELECT ${DEP_COLUMNS.split(", ").map((c) => `d.${c}`).join(", ")} FROM dependencies d
+     WHERE NOT EXISTS (SELECT 1 FROM issues i WHERE i.id = d.depends_on_id)
+       AND NOT EXISTS (SELECT 1 FROM tombstones t WHERE t.id = d.depends_on_id)
+     ORDER BY d.issue_id, d.depends_on_id, d.type`,
+  ).map(rowToDependency);
+}

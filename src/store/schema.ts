@@ -200,6 +200,8 @@ const MIGRATIONS: Migration[] = [
   (db) => keyDependenciesByType(db),
   // 8: JSONL records of kinds bd does not know (a newer bd's), kept verbatim and written back.
   `CREATE TABLE IF NOT EXISTS jsonl_records (line TEXT PRIMARY KEY, kind TEXT NOT NULL);`,
+  // 9: deferred issues whose time has come are found without a scan (bd defer --until).
+  `CREATE INDEX IF NOT EXISTS idx_issues_deferred_until ON issues(defer_until) WHERE status = 'deferred';`,
 ];
 
 /** The schema version this build writes. */

@@ -163,8 +163,9 @@ const listCmd: Command = {
     sort: { type: "string", value: "KEY", help: `order by ${SORTS.join(", ")} (default priority)` },
     reverse: { type: "boolean", short: "r", help: "reverse the order" },
     tree: { type: "string", value: "BOOL", help: "accepted for compatibility (flat output)" },
+    format: { type: "string", value: "FMT", help: "text (default), or dot / mermaid: the listed issues as a graph" },
   },
-  run(ctx, _args, flags) {
+  async run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "priority") as ListSort;
     if (!SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use one of ${SORTS.join(", ")}`);
     const filter = filterFrom(flags);
@@ -173,6 +174,12 @@ const listCmd: Command = {
     const beads = ctx.beads();
     const { issues, truncated } = beads.list(filter, { sort, reverse: flags.reverse === true, limit });
     if (truncated) ctx.out.note(`\nShowing ${limit} issues (use --limit 0 for all)`);
+    const format = str(flags, "format") ?? "text";
+    if (format === "dot" || format === "mermaid") {
+      const { collectGraph, renderGraph } = await import("../../core/graph_render.ts");
+      return ctx.out.line(renderGraph(collectGraph(beads, { issues }), format));
+    }
+    if (format !== "text") throw new BdError("USAGE", `invalid --format "${format}": use text, dot or mermaid`);
     if (ctx.globals.json) return ctx.out.data(beads.decorate(issues));
     // bd prints nothing at all for an empty list.
     for (const i of beads.decorate(issues)) ctx.out.line(listLine(ctx.out, i));

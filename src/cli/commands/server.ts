@@ -20,8 +20,11 @@ requires a bearer token (--token or $BD_SERVE_TOKEN). Extension tables are expos
     cors: { type: "string", value: "ORIGIN", help: "allow cross-origin requests from ORIGIN", multiple: true },
   },
   async run(ctx, _args, flags) {
-    const { serveCommand } = await import("../../graphql/serve.ts");
-    return await serveCommand(ctx, {
+    const { runServer } = await import("../../graphql/serve.ts");
+    return await runServer({
+      beads: ctx.beads(),
+      env: ctx.env,
+      json: ctx.globals.json,
       host: str(flags, "host") ?? "127.0.0.1",
       port: int(flags, "port", 4000)!,
       token: str(flags, "token") ?? ctx.env.BD_SERVE_TOKEN,
@@ -38,8 +41,11 @@ const schema: Command = {
   maxArgs: 0,
   flags: { extensions: serve.flags!.extensions },
   async run(ctx, _args, flags) {
-    const { schemaCommand } = await import("../../graphql/serve.ts");
-    return schemaCommand(ctx, str(flags, "extensions"));
+    const { effectiveSchema } = await import("../../graphql/serve.ts");
+    const { sdl, problems } = effectiveSchema(ctx.beads(), str(flags, "extensions"));
+    if (ctx.globals.json) ctx.out.data({ sdl });
+    else ctx.out.line(sdl);
+    for (const p of problems) ctx.out.note(`${p.level}: ${p.message}`);
   },
 };
 
@@ -55,7 +61,7 @@ const extInit: Command = {
     force: { type: "boolean", help: "replace an existing config entry for this prefix" },
   },
   async run(ctx, [prefix], flags) {
-    const { extInitCommand } = await import("../../graphql/ext_commands.ts");
+    const { extInitCommand } = await import("./ext.ts");
     return extInitCommand(ctx, prefix, str(flags, "extensions"), flags.force === true);
   },
 };
@@ -67,7 +73,7 @@ const extCheck: Command = {
   maxArgs: 0,
   flags: { extensions: serve.flags!.extensions },
   async run(ctx, _args, flags) {
-    const { extCheckCommand } = await import("../../graphql/ext_commands.ts");
+    const { extCheckCommand } = await import("./ext.ts");
     return extCheckCommand(ctx, str(flags, "extensions"));
   },
 };

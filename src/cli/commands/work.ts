@@ -117,6 +117,7 @@ const search: Command = {
 
 const stats: Command = {
   path: ["stats"],
+  aliases: [["status"]],
   section: REPORTS,
   summary: "Show counts: total, open, in progress, closed, blocked, ready, lead time",
   maxArgs: 0,

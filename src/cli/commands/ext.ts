@@ -1,10 +1,13 @@
-/** `bd ext init PREFIX` and `bd ext check`: write and validate the extension config. */
+/**
+ * The glue of `bd ext init PREFIX` and `bd ext check`: write and validate the extension config
+ * (the rules live in src/graphql/extensions/). Loaded only when those commands run.
+ */
 import { existsSync, readFileSync } from "node:fs";
-import { BdError } from "../model/errors.ts";
-import type { Context } from "../cli/command.ts";
-import { writeFileAtomic } from "../core/sync.ts";
-import { configPath, type ExtensionConfig, loadConfig } from "./extensions/config.ts";
-import { CORE_TABLES, planExtensions } from "./extensions/plan.ts";
+import { BdError } from "../../model/errors.ts";
+import type { Context } from "../command.ts";
+import { writeFileAtomic } from "../../core/sync.ts";
+import { configPath, type ExtensionConfig, loadConfig } from "../../graphql/extensions/config.ts";
+import { CORE_TABLES, planExtensions } from "../../graphql/extensions/plan.ts";
 
 /** Writes (or adds to) the config an entry exposing tables that start with PREFIX. */
 export function extInitCommand(ctx: Context, prefix: string, explicit: string | undefined, force: boolean): number {

@@ -1,0 +1,118 @@
+/**
+ * `bd doctor`: health checks of a workspace, and with `fix` the repairs bd can make safely
+ * (rewrite a drifted JSONL, configure the merge driver, remove temp files of killed writers).
+ */
+import { readdirSync, readFileSync, unlinkSync } from "node:fs";
+import { basename, join } from "node:path";
+import { SCHEMA_VERSION } from "../store/schema.ts";
+import type { Beads } from "./service.ts";
+import { exportText, flushJsonl } from "./sync.ts";
+import { installMergeDriver, mergeDriverState } from "./merge_driver.ts";
+
+export interface Check {
+  name: string;
+  status: "ok" | "warning" | "error";
+  message: string;
+  /** What `--fix` did about it. */
+  fixed?: string;
+}
+
+/** Runs every check (repairing what it can when `fix`); returns them in order. */
+export function doctor(beads: Beads, fix: boolean): Check[] {
+  const checks: Check[] = [];
+  const add = (c: Check) => checks.push(c);
+  const integrity = beads.integrityCheck();
+  add({
+    name: "schema",
+    status: "ok",
+    message: `schema version ${SCHEMA_VERSION} (${beads.paths.dbPath})`,
+  });
+  add({
+    name: "integrity",
+    status: integrity === "ok" ? "ok" : "error",
+    message: integrity === "ok" ? "PRAGMA integrity_check: ok" : `PRAGMA integrity_check: ${integrity}`,
+  });
+
+  const path = beads.paths.jsonlPath;
+  // Before any repair that flushes (a flush also removes these files).
+  const prefix = `.${basename(path)}.`;
+  const stale = readdirSync(beads.paths.beadsDir).filter((n) => n.startsWith(prefix) && n.endsWith(".tmp"));
+  const staleCheck: Check = {
+    name: "stale-files",
+    status: stale.length ? "warning" : "ok",
+    message: stale.length
+      ? `${stale.length} temp file(s) left by a killed writer (${stale.join(", ")})`
+      : "no files left by killed writers",
+  };
+  if (stale.length && fix) {
+    for (const n of stale) unlinkSync(join(beads.paths.beadsDir, n));
+    staleCheck.fixed = `removed ${stale.length} temp file(s)`;
+  }
+  add(staleCheck);
+  if (beads.importProblem) {
+    add({
+      name: "jsonl",
+      status: "error",
+      message: `${beads.importProblem.message}`,
+    });
+  } else {
+    let file: string | undefined;
+    try {
+      file = readFileSync(path, "utf8");
+    } catch { /* missing */ }
+    const expected = exportText(beads);
+    if (file === expected) add({ name: "jsonl", status: "ok", message: `${basename(path)} matches the database` });
+    else {
+      const c: Check = {
+        name: "jsonl",
+        status: "warning",
+        message: file === undefined
+          ? `${basename(path)} is missing`
+          : `${basename(path)} differs from the database (an edit outside bd, or --no-auto-flush)`,
+      };
+      if (fix) {
+        flushJsonl(beads, { full: true });
+        c.fixed = `rewrote ${basename(path)} from the database`;
+      }
+      add(c);
+    }
+  }
+
+  const dangling = beads.danglingDependencies();
+  add({
+    name: "dependencies",
+    status: dangling.length ? "warning" : "ok",
+    message: dangling.length
+      ? `${dangling.length} dependencies point at issues this database does not have (e.g. ${
+        dangling.slice(0, 3).map((d) => `${d.issue_id} → ${d.depends_on_id}`).join(", ")
+      }); they resolve when those issues arrive, or remove them with 'bd dep remove'`
+      : "every dependency points at a known issue",
+  });
+
+  const cycles = beads.cycles();
+  add({
+    name: "cycles",
+    status: cycles.length ? "error" : "ok",
+    message: cycles.length
+      ? `${cycles.length} dependency cycle(s), e.g. ${
+        cycles[0].map((i) => i.id).join(" → ")
+      }: remove one edge with 'bd dep remove'`
+      : "no dependency cycles",
+  });
+
+  const driver = mergeDriverState(beads.paths.beadsDir, path);
+  if (driver.root) {
+    const ok = driver.attributes && driver.driver;
+    const c: Check = {
+      name: "merge-driver",
+      status: ok ? "ok" : "warning",
+      message: ok
+        ? "git merges issues.jsonl with 'bd merge'"
+        : "git is not set up to merge issues.jsonl with 'bd merge' (plain git pulls can leave conflict markers)",
+    };
+    if (!ok && fix) c.fixed = `configured ${installMergeDriver(beads.paths.beadsDir, path)!.join(", ")}`;
+    add(c);
+  }
+
+  return checks;
+}
