@@ -2,7 +2,6 @@
  * The service layer: every bd operation and rule, used by the CLI, the GraphQL server and
  * library users alike. SQL stays in `store/`; output formatting stays in the front ends.
  */
-import { Buffer } from "node:buffer";
 import { statSync } from "node:fs";
 import { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
@@ -11,35 +10,17 @@ import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
 import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
 import { BdError, notFound, validation } from "../model/errors.ts";
-import { generateHashId } from "../model/hash_id.ts";
-import { nowIso } from "../model/time.ts";
-import {
-  checkDependencyType,
-  checkEstimate,
-  checkIssueType,
-  checkLabel,
-  checkStatus,
-  checkTitle,
-  parsePriority,
-  stripControl,
-} from "../model/validate.ts";
 import { inContractOrder } from "../model/key_order.ts";
-import type {
-  Comment,
-  Dependency,
-  Issue,
-  IssueEvent,
-  IssueField,
-  IssueFilter,
-  ListSort,
-  ReadySort,
-} from "../model/types.ts";
-import { statusChange } from "./status.ts";
-import { findCycles } from "./graph.ts";
+import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, type WorkspacePaths } from "./workspace.ts";
 import { autoImport, flushJsonl } from "./sync.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
+import * as issue_changes from "./issue_changes.ts";
+import * as dependencies from "./dependencies.ts";
+import * as work from "./work.ts";
+import * as labels_comments from "./labels_comments.ts";
+import * as workspace_config from "./workspace_config.ts";
 
 /** Options for opening an existing workspace. */
 export interface OpenOptions {
@@ -128,23 +109,6 @@ export interface TreeNode extends Issue {
 /** How long a `ready` answer may be reused when nothing was committed meanwhile. */
 const READY_MEMO_MS = 1000;
 
-const EDITABLE: IssueField[] = [
-  "title",
-  "description",
-  "design",
-  "acceptance_criteria",
-  "notes",
-  "priority",
-  "issue_type",
-  "status",
-  "assignee",
-  "owner",
-  "estimated_minutes",
-  "external_ref",
-  "due_at",
-  "defer_until",
-];
-
 /** A bd workspace opened for use: the entry point of the service layer. */
 export class Beads {
   readonly db: Db;
@@ -227,6 +191,11 @@ export class Beads {
       this.prefixCache = meta.getKey(this.db, "config", "issue_prefix") ?? "bd";
     }
     return this.prefixCache;
+  }
+
+  /** Forgets the cached prefix (after `issue_prefix` changes). */
+  clearPrefixCache(): void {
+    this.prefixCache = undefined;
   }
 
   /** Runs `fn` as one write transaction; the JSONL is flushed after the outermost commit. */
@@ -347,18 +316,12 @@ export class Beads {
     filter: IssueFilter,
     opts: { sort?: ListSort; reverse?: boolean; limit?: number; offset?: number } = {},
   ): { issues: Issue[]; truncated: boolean } {
-    const limit = opts.limit ?? 50;
-    const rows = query.listIssues(this.db, this.resolveFilter(filter), {
-      ...opts,
-      limit: limit > 0 ? limit + 1 : 0,
-    });
-    const truncated = limit > 0 && rows.length > limit;
-    return { issues: truncated ? rows.slice(0, limit) : rows, truncated };
+    return work.list(this, filter, opts);
   }
 
   /** Returns the number of issues matching a filter. */
   count(filter: IssueFilter): number {
-    return query.countIssues(this.db, this.resolveFilter(filter));
+    return work.count(this, filter);
   }
 
   /** Returns counts grouped by status, priority, type, assignee or label. */
@@ -366,7 +329,7 @@ export class Beads {
     filter: IssueFilter,
     by: "status" | "priority" | "issue_type" | "assignee" | "label",
   ): { key: string; count: number }[] {
-    return query.countGrouped(this.db, this.resolveFilter(filter), by);
+    return work.countBy(this, filter, by);
   }
 
   /**
@@ -391,11 +354,7 @@ export class Beads {
 
   /** Returns blocked active issues with the IDs of their open blockers. */
   blocked(filter: IssueFilter = {}): (Issue & { blocked_by_count: number; blocked_by: string[] })[] {
-    return query.blockedIssues(this.db, this.resolveFilter(filter)).map(({ issue, blockedBy }) => ({
-      ...issue,
-      blocked_by_count: blockedBy.length,
-      blocked_by: blockedBy,
-    }));
+    return work.blocked(this, filter);
   }
 
   /** Returns one page of issues in a stable keyset order, with opaque cursors. */
@@ -405,29 +364,7 @@ export class Beads {
     first: number,
     after?: string,
   ): { issues: Issue[]; cursors: string[]; hasNextPage: boolean; totalCount: number } {
-    const resolved = this.resolveFilter(filter);
-    const desc = order.desc ?? false;
-    let position: { key: string | number; id: string } | undefined;
-    if (after) {
-      let decoded: unknown;
-      try {
-        decoded = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
-      } catch { /* reported below */ }
-      if (!Array.isArray(decoded) || decoded.length !== 4 || decoded[0] !== order.field || decoded[1] !== desc) {
-        throw validation("invalid cursor: pass an endCursor from the same query and ordering");
-      }
-      position = { key: decoded[2], id: decoded[3] };
-    }
-    const rows = query.listIssuesPage(this.db, resolved, { field: order.field, desc }, position, first + 1);
-    const page = rows.slice(0, first);
-    return {
-      issues: page.map((r) => r.issue),
-      cursors: page.map((r) =>
-        Buffer.from(JSON.stringify([order.field, desc, r.key, r.issue.id])).toString("base64url")
-      ),
-      hasNextPage: rows.length > first,
-      totalCount: query.countIssues(this.db, resolved),
-    };
+    return work.issuesPage(this, filter, order, first, after);
   }
 
   /** Returns the labels of each issue (batch access for the GraphQL loaders). */
@@ -530,43 +467,22 @@ export class Beads {
 
   /** Returns issues whose text contains `text` (case-insensitive). */
   search(text: string, filter: IssueFilter = {}, limit = 50): Issue[] {
-    if (!text.trim()) throw validation("a search query is required");
-    return query.searchIssues(this.db, text.trim(), this.resolveFilter(filter), limit);
+    return work.search(this, text, filter, limit);
   }
 
   /** Returns active issues not updated in the last `days` days, oldest first. */
   stale(days: number, filter: IssueFilter = {}, limit = 50): Issue[] {
-    if (!Number.isFinite(days) || days < 0) throw validation(`invalid --days "${days}": use a number ≥ 0`);
-    const before = new Date(Date.now() - days * 86400e3).toISOString();
-    return query.staleIssues(this.db, before, this.resolveFilter(filter), limit);
+    return work.stale(this, days, filter, limit);
   }
 
   /** Returns the workspace counters (contract §3 `stats`). */
   stats(): Record<string, number> {
-    const counters = query.statsCounters(this.db);
-    counters.ready_issues = query.countReady(this.db);
-    return {
-      total_issues: counters.total_issues,
-      open_issues: counters.open_issues,
-      in_progress_issues: counters.in_progress_issues,
-      closed_issues: counters.closed_issues,
-      blocked_issues: counters.blocked_issues,
-      deferred_issues: counters.deferred_issues,
-      ready_issues: counters.ready_issues,
-      average_lead_time_hours: counters.average_lead_time_hours,
-    };
+    return work.stats(this);
   }
 
   /** Returns open epics with their children's progress. */
   epicStatus(): { epic: Issue; total_children: number; closed_children: number; eligible_for_close: boolean }[] {
-    const rows = query.epicChildCounts(this.db);
-    const epics = new Map(issuesRepo.getIssues(this.db, rows.map((r) => r.id)).map((i) => [i.id, i]));
-    return rows.map((r) => ({
-      epic: epics.get(r.id)!,
-      total_children: r.total,
-      closed_children: r.closed,
-      eligible_for_close: r.total > 0 && r.total === r.closed,
-    }));
+    return work.epicStatus(this);
   }
 
   /** Returns the issue's events, oldest first. */
@@ -576,14 +492,16 @@ export class Beads {
   }
 
   /** Resolves partial IDs inside a filter (parent). */
-  private resolveFilter(filter: IssueFilter): IssueFilter {
+  /** Resolves the partial IDs in a filter (for the service modules). */
+  resolveFilter(filter: IssueFilter): IssueFilter {
     if (filter.parent === undefined) return filter;
     return { ...filter, parent: this.resolveId(filter.parent) };
   }
 
   // ---------------------------------------------------------------- writes
 
-  private event(id: string, type: string, oldValue: unknown, newValue: unknown, comment: string | null, now: string) {
+  /** Records an event in the audit trail (for the service modules). */
+  event(id: string, type: string, oldValue: unknown, newValue: unknown, comment: string | null, now: string) {
     meta.insertEvent(this.db, {
       issue_id: id,
       event_type: type,
@@ -596,166 +514,30 @@ export class Beads {
   }
 
   /** Bumps `updated_at` and marks issues for the next flush. */
-  private touch(ids: readonly string[], now: string) {
+  /** Bumps updated_at of issues and marks them for the next flush (for the service modules). */
+  touch(ids: readonly string[], now: string) {
     for (const id of ids) issuesRepo.updateIssueColumns(this.db, id, { updated_at: now });
     meta.markDirty(this.db, ids, now);
   }
 
-  private newId(input: CreateInput, now: string, title: string, description: string): string {
-    if (input.id) {
-      const id = input.id.trim();
-      if (!id.startsWith(`${this.prefix}-`) || /[\s"\\,]/.test(id)) {
-        throw validation(`invalid ID "${id}": it must start with the prefix "${this.prefix}-" and contain no spaces`);
-      }
-      if (issuesRepo.issueExists(this.db, id)) throw new BdError("CONFLICT", `issue ${id} already exists`);
-      return id;
-    }
-    if (input.parent !== undefined) {
-      const parent = this.resolveId(input.parent);
-      if ((parent.match(/\./g) ?? []).length >= 3) {
-        throw validation(`cannot create a child of ${parent}: hierarchies are at most 3 levels deep`);
-      }
-      for (;;) {
-        const n = meta.nextChildNumber(this.db, parent, meta.maxExistingChild(this.db, parent));
-        const id = `${parent}.${n}`;
-        if (!issuesRepo.issueExists(this.db, id)) return id;
-      }
-    }
-    if (meta.getKey(this.db, "config", "id_mode") === "sequential") {
-      for (;;) {
-        const n = Number(meta.getKey(this.db, "metadata", "next_seq") ?? "1");
-        meta.setKey(this.db, "metadata", "next_seq", String(n + 1));
-        const id = `${this.prefix}-${n}`;
-        if (!issuesRepo.issueExists(this.db, id)) return id;
-      }
-    }
-    return generateHashId(
-      this.prefix,
-      { title, description, actor: this.actor, createdAt: now },
-      issuesRepo.countTopLevelIssues(this.db),
-      (id) => issuesRepo.issueExists(this.db, id) || meta.tombstones(this.db, [id]).length > 0,
-    );
-  }
-
   /** Creates an issue (with labels, parent and dependencies) and returns it. */
   create(input: CreateInput): Issue {
-    const title = checkTitle(stripControl(input.title ?? ""));
-    const fields = this.normaliseFields(input);
-    return this.mutate(() => {
-      const now = nowIso();
-      const description = fields.description as string ?? "";
-      const id = this.newId(input, now, title, description);
-      const issue: Issue = {
-        id,
-        title,
-        status: "open",
-        priority: 2,
-        issue_type: "task",
-        created_at: now,
-        created_by: this.actor,
-        updated_at: now,
-      };
-      for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined && k !== "title") issue[k] = v;
-      if (issue.status === "closed") Object.assign(issue, statusChange({ ...issue, status: "open" }, "closed", now));
-      issuesRepo.insertIssue(this.db, issue);
-      for (const label of input.labels ?? []) rel.insertLabel(this.db, id, checkLabel(label));
-      this.event(id, "created", null, title, null, now);
-      if (input.parent !== undefined) {
-        const parent = this.resolveId(input.parent);
-        rel.insertDependency(this.db, {
-          issue_id: id,
-          depends_on_id: parent,
-          type: "parent-child",
-          created_at: now,
-          created_by: this.actor,
-        });
-      }
-      for (const dep of input.deps ?? []) this.linkDependency(id, dep.id, dep.type ?? "blocks", now);
-      meta.markDirty(this.db, [id], now);
-      return this.issue(id);
-    });
-  }
-
-  /** Validates and normalises editable fields; returns column values (null clears). */
-  private normaliseFields(input: UpdateInput): Partial<Record<IssueField, unknown>> {
-    const out: Partial<Record<IssueField, unknown>> = {};
-    for (const key of EDITABLE) {
-      const v = (input as Record<string, unknown>)[key];
-      if (v === undefined) continue;
-      switch (key) {
-        case "title":
-          out.title = checkTitle(stripControl(String(v)));
-          break;
-        case "priority":
-          out.priority = parsePriority(v as string | number);
-          break;
-        case "issue_type":
-          out.issue_type = checkIssueType(String(v));
-          break;
-        case "status":
-          out.status = checkStatus(String(v));
-          break;
-        case "estimated_minutes":
-          out.estimated_minutes = v === null || v === "" ? null : checkEstimate(v as string | number);
-          break;
-        default:
-          out[key] = v === null ? null : stripControl(String(v));
-      }
-    }
-    return out;
+    return issue_changes.create(this, input);
   }
 
   /** Updates fields of an issue; a status change follows the closed_at rule. Returns the issue. */
   update(idInput: string, patch: UpdateInput): Issue {
-    const fields = this.normaliseFields(patch);
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const before = issuesRepo.getIssue(this.db, id)!;
-      const now = nowIso();
-      const changes: Partial<Record<IssueField, unknown>> = {};
-      for (const [k, v] of Object.entries(fields)) {
-        if ((before[k] ?? null) !== (v === "" ? null : v)) changes[k as IssueField] = v;
-      }
-      if (changes.status !== undefined) {
-        Object.assign(changes, statusChange(before, changes.status as string, now, patch.close_reason));
-        const type = changes.status === "closed"
-          ? "closed"
-          : before.status === "closed"
-          ? "reopened"
-          : "status_changed";
-        this.event(id, type, before.status, changes.status, patch.close_reason ?? null, now);
-      }
-      const other = Object.keys(changes).filter((k) => !["status", "closed_at", "close_reason"].includes(k));
-      if (other.length) {
-        const delta = Object.fromEntries(other.map((k) => [k, changes[k as IssueField]]));
-        const old = Object.fromEntries(other.map((k) => [k, before[k] ?? null]));
-        this.event(id, "updated", JSON.stringify(old), JSON.stringify(delta), null, now);
-      }
-      if (Object.keys(changes).length) {
-        issuesRepo.updateIssueColumns(this.db, id, { ...changes, updated_at: now });
-        meta.markDirty(this.db, [id], now);
-      }
-      return this.issue(id);
-    });
+    return issue_changes.update(this, idInput, patch);
   }
 
   /** Closes an issue with a reason (default `Closed`). */
   closeIssue(idInput: string, reason?: string): Issue {
-    return this.update(idInput, { status: "closed", close_reason: reason?.trim() || undefined });
+    return issue_changes.closeIssue(this, idInput, reason);
   }
 
   /** Reopens a closed issue (clears closed_at and close_reason). */
   reopenIssue(idInput: string, reason?: string): Issue {
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const before = issuesRepo.getIssue(this.db, id)!;
-      if (before.status !== "closed") throw validation(`issue ${id} is not closed (status: ${before.status})`);
-      const now = nowIso();
-      issuesRepo.updateIssueColumns(this.db, id, { ...statusChange(before, "open", now), updated_at: now });
-      this.event(id, "reopened", before.status, "open", reason ?? null, now);
-      meta.markDirty(this.db, [id], now);
-      return this.issue(id);
-    });
+    return issue_changes.reopenIssue(this, idInput, reason);
   }
 
   /**
@@ -763,40 +545,17 @@ export class Beads {
    * UPDATE. Throws CONFLICT if someone else holds it or it is closed.
    */
   claim(idInput: string): Issue {
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const before = issuesRepo.getIssue(this.db, id)!;
-      if (before.status === "closed") throw new BdError("CONFLICT", `cannot claim ${id}: it is closed`);
-      if (before.assignee && before.assignee !== this.actor) {
-        throw new BdError("CONFLICT", `cannot claim ${id}: already claimed by ${before.assignee}`);
-      }
-      const now = nowIso();
-      issuesRepo.updateIssueColumns(this.db, id, { assignee: this.actor, status: "in_progress", updated_at: now });
-      this.event(id, "claimed", before.assignee ?? null, this.actor, null, now);
-      if (before.status !== "in_progress") this.event(id, "status_changed", before.status, "in_progress", null, now);
-      meta.markDirty(this.db, [id], now);
-      return this.issue(id);
-    });
+    return issue_changes.claim(this, idInput);
   }
 
   /** Claims the first ready issue (by the ready order); returns null when nothing is ready. */
   claimNextReady(opts: ReadyOptions = {}): Issue | null {
-    return this.mutate(() => {
-      // The write lock is held (BEGIN IMMEDIATE), so no other process can claim in between.
-      const candidates = this.ready({ ...opts, limit: 25 });
-      for (const c of candidates) {
-        if (c.assignee && c.assignee !== this.actor) continue;
-        return this.claim(c.id);
-      }
-      return null;
-    });
+    return issue_changes.claimNextReady(this, opts);
   }
 
   /** Returns what `delete` would remove: the issues and the edges that point at them. */
   deletePreview(idInputs: readonly string[]): { issues: Issue[]; dependents: Dependency[] } {
-    const ids = idInputs.map((i) => this.resolveId(i));
-    const dependents = rel.dependentsOf(this.db, ids);
-    return { issues: this.issuesById(ids), dependents: ids.flatMap((id) => dependents.get(id) ?? []) };
+    return issue_changes.deletePreview(this, idInputs);
   }
 
   /**
@@ -804,70 +563,19 @@ export class Beads {
    * tombstone tells other clones to delete it too. Returns the deleted issue.
    */
   delete(idInput: string, reason = "deleted"): Issue {
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const issue = issuesRepo.getIssue(this.db, id)!;
-      const now = nowIso();
-      const affected = rel.deleteEdgesTo(this.db, id).filter((x) => x !== id);
-      issuesRepo.deleteIssueRow(this.db, id);
-      this.recordTombstone(issue, now, this.actor, reason);
-      this.event(id, "deleted", issue.title, null, reason, now);
-      this.touch([...new Set(affected)], now);
-      meta.markDirty(this.db, [id], now);
-      return issue;
-    });
+    return issue_changes.deleteIssue(this, idInput, reason);
   }
 
   /** Stores the tombstone line of a deleted issue. */
   recordTombstone(issue: Issue, deletedAt: string, deletedBy: string, reason: string): void {
-    const line = {
-      ...Object.fromEntries(Object.entries(issue).filter(([k]) => !["labels", "dependencies", "comments"].includes(k))),
-      status: "tombstone",
-      updated_at: deletedAt,
-      deleted_at: deletedAt,
-      deleted_by: deletedBy,
-      delete_reason: reason,
-    };
-    meta.upsertTombstone(this.db, {
-      id: issue.id,
-      deleted_at: deletedAt,
-      deleted_by: deletedBy,
-      delete_reason: reason,
-      data: JSON.stringify(line),
-    });
+    return issue_changes.recordTombstone(this, issue, deletedAt, deletedBy, reason);
   }
 
   // ---------------------------------------------------------------- dependencies
 
   /** Adds (or retypes) the edge: `from` depends on `to`. Refuses self-edges and cycles. */
   addDependency(fromInput: string, toInput: string, type = "blocks"): Dependency {
-    return this.mutate(() => {
-      const from = this.resolveId(fromInput);
-      const to = this.resolveId(toInput);
-      const now = nowIso();
-      const dep = this.linkDependency(from, to, type, now);
-      return dep;
-    });
-  }
-
-  private linkDependency(from: string, toInput: string, type: string, now: string): Dependency {
-    checkDependencyType(type);
-    const to = this.resolveId(toInput);
-    if (from === to) throw validation(`cannot add dependency: ${from} cannot depend on itself`);
-    // Only edges that order work can form a cycle; related/duplicates/supersedes just point.
-    if (!["related", "duplicates", "supersedes"].includes(type) && rel.reaches(this.db, to, from)) {
-      throw new BdError(
-        "CYCLE",
-        `cannot add dependency: would create a cycle (${to} already depends on ${from}, directly or transitively)`,
-      );
-    }
-    const dep: Dependency = { issue_id: from, depends_on_id: to, type, created_at: now, created_by: this.actor };
-    const existing = rel.getDependency(this.db, from, to, type);
-    if (existing) return existing;
-    rel.insertDependency(this.db, dep);
-    this.event(from, "dependency_added", null, `${to} (${type})`, null, now);
-    this.touch([from], now);
-    return dep;
+    return dependencies.addDependency(this, fromInput, toInput, type);
   }
 
   /**
@@ -875,220 +583,97 @@ export class Beads {
    * the two); throws NOT_FOUND when there is none.
    */
   removeDependency(fromInput: string, toInput: string, type?: string): Dependency {
-    return this.mutate(() => {
-      const from = this.resolveId(fromInput);
-      const to = this.dependencyTargetId(from, toInput);
-      const edges = rel.edgesBetween(this.db, from, to).filter((d) => type === undefined || d.type === type);
-      if (edges.length === 0) {
-        throw notFound(`${from} does not depend on ${to}${type === undefined ? "" : ` with type ${type}`}`);
-      }
-      if (edges.length > 1) {
-        throw validation(
-          `${from} depends on ${to} through ${edges.length} edges (${
-            edges.map((d) => d.type).join(", ")
-          }): say which to remove with --type`,
-        );
-      }
-      const existing = edges[0];
-      const now = nowIso();
-      rel.deleteDependency(this.db, from, to, existing.type);
-      this.event(from, "dependency_removed", `${to} (${existing.type})`, null, null, now);
-      this.touch([from], now);
-      return existing;
-    });
-  }
-
-  /** Resolves the target of an existing edge, allowing targets that no longer exist. */
-  private dependencyTargetId(from: string, toInput: string): string {
-    const direct = (rel.dependenciesOf(this.db, [from]).get(from) ?? []).find((d) => d.depends_on_id === toInput);
-    return direct ? direct.depends_on_id : this.resolveId(toInput);
+    return dependencies.removeDependency(this, fromInput, toInput, type);
   }
 
   /** Returns edges whose target this database does not know (and did not delete). */
   danglingDependencies(): Dependency[] {
-    return rel.danglingDependencies(this.db);
+    return dependencies.danglingDependencies(this);
   }
 
   /** Returns `PRAGMA integrity_check` ("ok" when the file is sound). */
   integrityCheck(): string {
-    return meta.integrityCheck(this.db);
+    return workspace_config.integrityCheck(this);
   }
 
   /** Where the workspace is and what it holds (`bd info`). */
   info(): Record<string, unknown> {
-    return {
-      database: this.paths.dbPath,
-      jsonl: this.paths.jsonlPath,
-      beads_dir: this.paths.beadsDir,
-      prefix: this.prefix,
-      schema_version: meta.schemaVersionOf(this.db),
-      issues: this.count({ includeClosed: true }),
-      open: this.count({ status: ["open"] }),
-      closed: this.count({ status: ["closed"] }),
-      tombstones: meta.tombstoneCount(this.db),
-      memories: meta.allMemories(this.db).length,
-    };
+    return workspace_config.info(this);
   }
 
   /** Returns the outgoing and incoming edges of an issue. */
   dependencies(idInput: string): { dependencies: Dependency[]; dependents: Dependency[] } {
-    const id = this.resolveId(idInput);
-    return {
-      dependencies: rel.dependenciesOf(this.db, [id]).get(id) ?? [],
-      dependents: rel.dependentsOf(this.db, [id]).get(id) ?? [],
-    };
+    return dependencies.dependencies(this, idInput);
   }
 
   /** Returns the dependency tree: `down` = what it depends on, `up` = what depends on it. */
   dependencyTree(idInput: string, opts: { direction?: "up" | "down"; maxDepth?: number } = {}): TreeNode[] {
-    const root = this.resolveId(idInput);
-    const direction = opts.direction ?? "down";
-    const maxDepth = opts.maxDepth ?? 50;
-    if (!Number.isInteger(maxDepth) || maxDepth < 1) throw validation("--max-depth must be a whole number ≥ 1");
-    const nodes: { id: string; depth: number; parent: string | null; type?: string; truncated: boolean }[] = [];
-    const seen = new Set<string>([root]);
-    let frontier = [root];
-    nodes.push({ id: root, depth: 0, parent: null, truncated: false });
-    for (let depth = 1; frontier.length; depth++) {
-      const edges = direction === "down" ? rel.dependenciesOf(this.db, frontier) : rel.dependentsOf(this.db, frontier);
-      const next: string[] = [];
-      for (const parent of frontier) {
-        for (const e of edges.get(parent) ?? []) {
-          const child = direction === "down" ? e.depends_on_id : e.issue_id;
-          if (seen.has(child)) continue;
-          if (depth > maxDepth) {
-            nodes.find((n) => n.id === parent)!.truncated = true;
-            continue;
-          }
-          seen.add(child);
-          nodes.push({ id: child, depth, parent, type: e.type, truncated: false });
-          next.push(child);
-        }
-      }
-      frontier = next;
-    }
-    const issues = new Map(issuesRepo.getIssues(this.db, nodes.map((n) => n.id)).map((i) => [i.id, i]));
-    // Depth-first order so that each node follows its parent, as a tree prints.
-    const children = new Map<string | null, typeof nodes>();
-    for (const n of nodes) children.set(n.parent, [...(children.get(n.parent) ?? []), n]);
-    const ordered: TreeNode[] = [];
-    const visit = (n: typeof nodes[number]) => {
-      const issue = issues.get(n.id) ?? ({ id: n.id, title: "", status: "missing" } as Issue);
-      const node: TreeNode = { ...issue, depth: n.depth, parent_id: n.parent, truncated: n.truncated };
-      if (n.type) node.dependency_type = n.type;
-      ordered.push(node);
-      for (const c of children.get(n.id) ?? []) visit(c);
-    };
-    visit(nodes[0]);
-    return ordered;
+    return dependencies.dependencyTree(this, idInput, opts);
   }
 
   /** Returns every dependency cycle (ignoring `related` edges) as lists of issues. */
   cycles(): Issue[][] {
-    const cycles = findCycles(rel.allEdges(this.db).filter((e) => e.type !== "related"));
-    const issues = new Map(issuesRepo.getIssues(this.db, cycles.flat()).map((i) => [i.id, i]));
-    return cycles.map((c) => c.map((id) => issues.get(id) ?? ({ id, title: "", status: "missing" } as Issue)));
+    return dependencies.cycles(this);
   }
 
   // ---------------------------------------------------------------- labels
 
   /** Adds a label; returns `added` or `exists`. */
   addLabel(idInput: string, labelInput: string): { issue_id: string; label: string; status: string } {
-    const label = checkLabel(labelInput);
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      if (!rel.insertLabel(this.db, id, label)) return { issue_id: id, label, status: "exists" };
-      const now = nowIso();
-      this.event(id, "label_added", null, label, null, now);
-      this.touch([id], now);
-      return { issue_id: id, label, status: "added" };
-    });
+    return labels_comments.addLabel(this, idInput, labelInput);
   }
 
   /** Removes a label; returns `removed` or `not_found`. */
   removeLabel(idInput: string, labelInput: string): { issue_id: string; label: string; status: string } {
-    const label = labelInput.trim();
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      if (!rel.deleteLabel(this.db, id, label)) return { issue_id: id, label, status: "not_found" };
-      const now = nowIso();
-      this.event(id, "label_removed", label, null, null, now);
-      this.touch([id], now);
-      return { issue_id: id, label, status: "removed" };
-    });
+    return labels_comments.removeLabel(this, idInput, labelInput);
   }
 
   /** Replaces an issue's labels with exactly these. */
   setLabels(idInput: string, labels: string[]): string[] {
-    const wanted = [...new Set(labels.map(checkLabel))];
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const current = this.labels(id);
-      for (const l of current) if (!wanted.includes(l)) this.removeLabel(id, l);
-      for (const l of wanted) if (!current.includes(l)) this.addLabel(id, l);
-      return this.labels(id);
-    });
+    return labels_comments.setLabels(this, idInput, labels);
   }
 
   /** Returns an issue's labels, sorted. */
   labels(idInput: string): string[] {
-    const id = this.resolveId(idInput);
-    return rel.labelsOf(this.db, [id]).get(id) ?? [];
+    return labels_comments.labels(this, idInput);
   }
 
   /** Returns every label in use with its issue count. */
   allLabels(): { label: string; count: number }[] {
-    return rel.labelCounts(this.db);
+    return labels_comments.allLabels(this);
   }
 
   // ---------------------------------------------------------------- comments
 
   /** Returns an issue's comments, oldest first. */
   comments(idInput: string): Comment[] {
-    const id = this.resolveId(idInput);
-    return rel.commentsOf(this.db, [id]).get(id) ?? [];
+    return labels_comments.comments(this, idInput);
   }
 
   /** Adds a comment by the actor and returns it. */
   addComment(idInput: string, text: string): Comment {
-    const body = stripControl(text ?? "").trim();
-    if (!body) throw validation("comment text cannot be empty");
-    return this.mutate(() => {
-      const id = this.resolveId(idInput);
-      const now = nowIso();
-      const comment = rel.insertComment(this.db, { issue_id: id, author: this.actor, text: body, created_at: now });
-      this.event(id, "commented", null, null, body, now);
-      this.touch([id], now);
-      return comment;
-    });
+    return labels_comments.addComment(this, idInput, text);
   }
 
   // ---------------------------------------------------------------- config
 
   /** Returns a config value, or undefined. */
   configGet(key: string): string | undefined {
-    return meta.getKey(this.db, "config", key);
+    return workspace_config.configGet(this, key);
   }
 
   /** Sets a config value. `issue_prefix` must be a valid prefix. */
   configSet(key: string, value: string): void {
-    if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw validation(`invalid config key "${key}"`);
-    if (key === "issue_prefix" && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(value)) {
-      throw validation(`invalid prefix "${value}"`);
-    }
-    this.mutate(() => meta.setKey(this.db, "config", key, value));
-    this.prefixCache = undefined;
+    return workspace_config.configSet(this, key, value);
   }
 
   /** Removes a config key; returns false when it was not set. */
   configUnset(key: string): boolean {
-    const removed = this.mutate(() => meta.deleteKey(this.db, "config", key));
-    this.prefixCache = undefined;
-    return removed;
+    return workspace_config.configUnset(this, key);
   }
 
   /** Returns all config entries. */
   configList(): Record<string, string> {
-    return Object.fromEntries(meta.listConfig(this.db).map((r) => [r.key, r.value]));
+    return workspace_config.configList(this);
   }
 }

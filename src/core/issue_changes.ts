@@ -1,0 +1,266 @@
+/** Changing issues: create (IDs, parents, deps), update with the status rule, close, reopen, claim, delete with tombstones. */
+import * as issuesRepo from "../store/issues.ts";
+import * as rel from "../store/relations.ts";
+import * as meta from "../store/meta.ts";
+import { BdError, validation } from "../model/errors.ts";
+import { generateHashId } from "../model/hash_id.ts";
+import { nowIso } from "../model/time.ts";
+import { checkEstimate, checkIssueType, checkLabel, checkStatus, checkTitle, parsePriority, stripControl } from "../model/validate.ts";
+import type { Dependency, Issue, IssueField } from "../model/types.ts";
+import { statusChange } from "./status.ts";
+import type { Beads, CreateInput, ReadyOptions, UpdateInput } from "./service.ts";
+import { linkDependency } from "./dependencies.ts";
+
+/** The fields `update` may change. */
+const EDITABLE: IssueField[] = [
+  "title",
+  "description",
+  "design",
+  "acceptance_criteria",
+  "notes",
+  "priority",
+  "issue_type",
+  "status",
+  "assignee",
+  "owner",
+  "estimated_minutes",
+  "external_ref",
+  "due_at",
+  "defer_until",
+];
+
+/** Creates an issue (with labels, parent and dependencies) and returns it. */
+export function create(beads: Beads, input: CreateInput): Issue {
+  const title = checkTitle(stripControl(input.title ?? ""));
+  const fields = normaliseFields(beads, input);
+  return beads.mutate(() => {
+    const now = nowIso();
+    const description = fields.description as string ?? "";
+    const id = newId(beads, input, now, title, description);
+    const issue: Issue = {
+      id,
+      title,
+      status: "open",
+      priority: 2,
+      issue_type: "task",
+      created_at: now,
+      created_by: beads.actor,
+      updated_at: now,
+    };
+    for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined && k !== "title") issue[k] = v;
+    if (issue.status === "closed") Object.assign(issue, statusChange({ ...issue, status: "open" }, "closed", now));
+    issuesRepo.insertIssue(beads.db, issue);
+    for (const label of input.labels ?? []) rel.insertLabel(beads.db, id, checkLabel(label));
+    beads.event(id, "created", null, title, null, now);
+    if (input.parent !== undefined) {
+      const parent = beads.resolveId(input.parent);
+      rel.insertDependency(beads.db, {
+        issue_id: id,
+        depends_on_id: parent,
+        type: "parent-child",
+        created_at: now,
+        created_by: beads.actor,
+      });
+    }
+    for (const dep of input.deps ?? []) linkDependency(beads, id, dep.id, dep.type ?? "blocks", now);
+    meta.markDirty(beads.db, [id], now);
+    return beads.issue(id);
+  });
+}
+
+function newId(beads: Beads, input: CreateInput, now: string, title: string, description: string): string {
+  if (input.id) {
+    const id = input.id.trim();
+    if (!id.startsWith(`${beads.prefix}-`) || /[\s"\\,]/.test(id)) {
+      throw validation(`invalid ID "${id}": it must start with the prefix "${beads.prefix}-" and contain no spaces`);
+    }
+    if (issuesRepo.issueExists(beads.db, id)) throw new BdError("CONFLICT", `issue ${id} already exists`);
+    return id;
+  }
+  if (input.parent !== undefined) {
+    const parent = beads.resolveId(input.parent);
+    if ((parent.match(/\./g) ?? []).length >= 3) {
+      throw validation(`cannot create a child of ${parent}: hierarchies are at most 3 levels deep`);
+    }
+    for (;;) {
+      const n = meta.nextChildNumber(beads.db, parent, meta.maxExistingChild(beads.db, parent));
+      const id = `${parent}.${n}`;
+      if (!issuesRepo.issueExists(beads.db, id)) return id;
+    }
+  }
+  if (meta.getKey(beads.db, "config", "id_mode") === "sequential") {
+    for (;;) {
+      const n = Number(meta.getKey(beads.db, "metadata", "next_seq") ?? "1");
+      meta.setKey(beads.db, "metadata", "next_seq", String(n + 1));
+      const id = `${beads.prefix}-${n}`;
+      if (!issuesRepo.issueExists(beads.db, id)) return id;
+    }
+  }
+  return generateHashId(
+    beads.prefix,
+    { title, description, actor: beads.actor, createdAt: now },
+    issuesRepo.countTopLevelIssues(beads.db),
+    (id) => issuesRepo.issueExists(beads.db, id) || meta.tombstones(beads.db, [id]).length > 0,
+  );
+}
+
+/** Validates and normalises editable fields; returns column values (null clears). */
+function normaliseFields(beads: Beads, input: UpdateInput): Partial<Record<IssueField, unknown>> {
+  const out: Partial<Record<IssueField, unknown>> = {};
+  for (const key of EDITABLE) {
+    const v = (input as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    switch (key) {
+      case "title":
+        out.title = checkTitle(stripControl(String(v)));
+        break;
+      case "priority":
+        out.priority = parsePriority(v as string | number);
+        break;
+      case "issue_type":
+        out.issue_type = checkIssueType(String(v));
+        break;
+      case "status":
+        out.status = checkStatus(String(v));
+        break;
+      case "estimated_minutes":
+        out.estimated_minutes = v === null || v === "" ? null : checkEstimate(v as string | number);
+        break;
+      default:
+        out[key] = v === null ? null : stripControl(String(v));
+    }
+  }
+  return out;
+}
+
+/** Updates fields of an issue; a status change follows the closed_at rule. Returns the issue. */
+export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue {
+  const fields = normaliseFields(beads, patch);
+  return beads.mutate(() => {
+    const id = beads.resolveId(idInput);
+    const before = issuesRepo.getIssue(beads.db, id)!;
+    const now = nowIso();
+    const changes: Partial<Record<IssueField, unknown>> = {};
+    for (const [k, v] of Object.entries(fields)) {
+      if ((before[k] ?? null) !== (v === "" ? null : v)) changes[k as IssueField] = v;
+    }
+    if (changes.status !== undefined) {
+      Object.assign(changes, statusChange(before, changes.status as string, now, patch.close_reason));
+      const type = changes.status === "closed"
+        ? "closed"
+        : before.status === "closed"
+        ? "reopened"
+        : "status_changed";
+      beads.event(id, type, before.status, changes.status, patch.close_reason ?? null, now);
+    }
+    const other = Object.keys(changes).filter((k) => !["status", "closed_at", "close_reason"].includes(k));
+    if (other.length) {
+      const delta = Object.fromEntries(other.map((k) => [k, changes[k as IssueField]]));
+      const old = Object.fromEntries(other.map((k) => [k, before[k] ?? null]));
+      beads.event(id, "updated", JSON.stringify(old), JSON.stringify(delta), null, now);
+    }
+    if (Object.keys(changes).length) {
+      issuesRepo.updateIssueColumns(beads.db, id, { ...changes, updated_at: now });
+      meta.markDirty(beads.db, [id], now);
+    }
+    return beads.issue(id);
+  });
+}
+
+/** Closes an issue with a reason (default `Closed`). */
+export function closeIssue(beads: Beads, idInput: string, reason?: string): Issue {
+  return beads.update(idInput, { status: "closed", close_reason: reason?.trim() || undefined });
+}
+
+/** Reopens a closed issue (clears closed_at and close_reason). */
+export function reopenIssue(beads: Beads, idInput: string, reason?: string): Issue {
+  return beads.mutate(() => {
+    const id = beads.resolveId(idInput);
+    const before = issuesRepo.getIssue(beads.db, id)!;
+    if (before.status !== "closed") throw validation(`issue ${id} is not closed (status: ${before.status})`);
+    const now = nowIso();
+    issuesRepo.updateIssueColumns(beads.db, id, { ...statusChange(before, "open", now), updated_at: now });
+    beads.event(id, "reopened", before.status, "open", reason ?? null, now);
+    meta.markDirty(beads.db, [id], now);
+    return beads.issue(id);
+  });
+}
+
+/**
+ * Claims an issue for the actor: assignee = actor, status = in_progress, in one conditional
+ * UPDATE. Throws CONFLICT if someone else holds it or it is closed.
+ */
+export function claim(beads: Beads, idInput: string): Issue {
+  return beads.mutate(() => {
+    const id = beads.resolveId(idInput);
+    const before = issuesRepo.getIssue(beads.db, id)!;
+    if (before.status === "closed") throw new BdError("CONFLICT", `cannot claim ${id}: it is closed`);
+    if (before.assignee && before.assignee !== beads.actor) {
+      throw new BdError("CONFLICT", `cannot claim ${id}: already claimed by ${before.assignee}`);
+    }
+    const now = nowIso();
+    issuesRepo.updateIssueColumns(beads.db, id, { assignee: beads.actor, status: "in_progress", updated_at: now });
+    beads.event(id, "claimed", before.assignee ?? null, beads.actor, null, now);
+    if (before.status !== "in_progress") beads.event(id, "status_changed", before.status, "in_progress", null, now);
+    meta.markDirty(beads.db, [id], now);
+    return beads.issue(id);
+  });
+}
+
+/** Claims the first ready issue (by the ready order); returns null when nothing is ready. */
+export function claimNextReady(beads: Beads, opts: ReadyOptions = {}): Issue | null {
+  return beads.mutate(() => {
+    // The write lock is held (BEGIN IMMEDIATE), so no other process can claim in between.
+    const candidates = beads.ready({ ...opts, limit: 25 });
+    for (const c of candidates) {
+      if (c.assignee && c.assignee !== beads.actor) continue;
+      return beads.claim(c.id);
+    }
+    return null;
+  });
+}
+
+/** Returns what `delete` would remove: the issues and the edges that point at them. */
+export function deletePreview(beads: Beads, idInputs: readonly string[]): { issues: Issue[]; dependents: Dependency[] } {
+  const ids = idInputs.map((i) => beads.resolveId(i));
+  const dependents = rel.dependentsOf(beads.db, ids);
+  return { issues: beads.issuesById(ids), dependents: ids.flatMap((id) => dependents.get(id) ?? []) };
+}
+
+/**
+ * Deletes an issue for good: its labels, comments, edges and extension rows go with it; a
+ * tombstone tells other clones to delete it too. Returns the deleted issue.
+ */
+export function deleteIssue(beads: Beads, idInput: string, reason = "deleted"): Issue {
+  return beads.mutate(() => {
+    const id = beads.resolveId(idInput);
+    const issue = issuesRepo.getIssue(beads.db, id)!;
+    const now = nowIso();
+    const affected = rel.deleteEdgesTo(beads.db, id).filter((x) => x !== id);
+    issuesRepo.deleteIssueRow(beads.db, id);
+    beads.recordTombstone(issue, now, beads.actor, reason);
+    beads.event(id, "deleted", issue.title, null, reason, now);
+    beads.touch([...new Set(affected)], now);
+    meta.markDirty(beads.db, [id], now);
+    return issue;
+  });
+}
+
+/** Stores the tombstone line of a deleted issue. */
+export function recordTombstone(beads: Beads, issue: Issue, deletedAt: string, deletedBy: string, reason: string): void {
+  const line = {
+    ...Object.fromEntries(Object.entries(issue).filter(([k]) => !["labels", "dependencies", "comments"].includes(k))),
+    status: "tombstone",
+    updated_at: deletedAt,
+    deleted_at: deletedAt,
+    deleted_by: deletedBy,
+    delete_reason: reason,
+  };
+  meta.upsertTombstone(beads.db, {
+    id: issue.id,
+    deleted_at: deletedAt,
+    deleted_by: deletedBy,
+    delete_reason: reason,
+    data: JSON.stringify(line),
+  });
+}

@@ -1,0 +1,122 @@
+/** Reading the work: lists, counts, pages, blocked work, search, stale issues, stats and epic progress. */
+import { Buffer } from "node:buffer";
+import * as issuesRepo from "../store/issues.ts";
+import * as query from "../store/query.ts";
+import { validation } from "../model/errors.ts";
+import type { Issue, IssueFilter, ListSort } from "../model/types.ts";
+import type { Beads } from "./service.ts";
+
+/** Returns issues matching a filter (`limit` 0 = all) and whether more matched. */
+export function list(
+  beads: Beads,
+  filter: IssueFilter,
+  opts: { sort?: ListSort; reverse?: boolean; limit?: number; offset?: number } = {},
+): { issues: Issue[]; truncated: boolean } {
+  const limit = opts.limit ?? 50;
+  const rows = query.listIssues(beads.db, beads.resolveFilter(filter), {
+    ...opts,
+    limit: limit > 0 ? limit + 1 : 0,
+  });
+  const truncated = limit > 0 && rows.length > limit;
+  return { issues: truncated ? rows.slice(0, limit) : rows, truncated };
+}
+
+/** Returns the number of issues matching a filter. */
+export function count(beads: Beads, filter: IssueFilter): number {
+  return query.countIssues(beads.db, beads.resolveFilter(filter));
+}
+
+/** Returns counts grouped by status, priority, type, assignee or label. */
+export function countBy(
+  beads: Beads,
+  filter: IssueFilter,
+  by: "status" | "priority" | "issue_type" | "assignee" | "label",
+): { key: string; count: number }[] {
+  return query.countGrouped(beads.db, beads.resolveFilter(filter), by);
+}
+
+/** Returns blocked active issues with the IDs of their open blockers. */
+export function blocked(
+  beads: Beads,
+  filter: IssueFilter = {},
+): (Issue & { blocked_by_count: number; blocked_by: string[] })[] {
+  return query.blockedIssues(beads.db, beads.resolveFilter(filter)).map(({ issue, blockedBy }) => ({
+    ...issue,
+    blocked_by_count: blockedBy.length,
+    blocked_by: blockedBy,
+  }));
+}
+
+/** Returns one page of issues in a stable keyset order, with opaque cursors. */
+export function issuesPage(
+  beads: Beads,
+  filter: IssueFilter,
+  order: { field: query.PageField; desc?: boolean },
+  first: number,
+  after?: string,
+): { issues: Issue[]; cursors: string[]; hasNextPage: boolean; totalCount: number } {
+  const resolved = beads.resolveFilter(filter);
+  const desc = order.desc ?? false;
+  let position: { key: string | number; id: string } | undefined;
+  if (after) {
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+    } catch { /* reported below */ }
+    if (!Array.isArray(decoded) || decoded.length !== 4 || decoded[0] !== order.field || decoded[1] !== desc) {
+      throw validation("invalid cursor: pass an endCursor from the same query and ordering");
+    }
+    position = { key: decoded[2], id: decoded[3] };
+  }
+  const rows = query.listIssuesPage(beads.db, resolved, { field: order.field, desc }, position, first + 1);
+  const page = rows.slice(0, first);
+  return {
+    issues: page.map((r) => r.issue),
+    cursors: page.map((r) => Buffer.from(JSON.stringify([order.field, desc, r.key, r.issue.id])).toString("base64url")),
+    hasNextPage: rows.length > first,
+    totalCount: query.countIssues(beads.db, resolved),
+  };
+}
+
+/** Returns issues whose text contains `text` (case-insensitive). */
+export function search(beads: Beads, text: string, filter: IssueFilter = {}, limit = 50): Issue[] {
+  if (!text.trim()) throw validation("a search query is required");
+  return query.searchIssues(beads.db, text.trim(), beads.resolveFilter(filter), limit);
+}
+
+/** Returns active issues not updated in the last `days` days, oldest first. */
+export function stale(beads: Beads, days: number, filter: IssueFilter = {}, limit = 50): Issue[] {
+  if (!Number.isFinite(days) || days < 0) throw validation(`invalid --days "${days}": use a number ≥ 0`);
+  const before = new Date(Date.now() - days * 86400e3).toISOString();
+  return query.staleIssues(beads.db, before, beads.resolveFilter(filter), limit);
+}
+
+/** Returns the workspace counters (contract §3 `stats`). */
+export function stats(beads: Beads): Record<string, number> {
+  const counters = query.statsCounters(beads.db);
+  counters.ready_issues = query.countReady(beads.db);
+  return {
+    total_issues: counters.total_issues,
+    open_issues: counters.open_issues,
+    in_progress_issues: counters.in_progress_issues,
+    closed_issues: counters.closed_issues,
+    blocked_issues: counters.blocked_issues,
+    deferred_issues: counters.deferred_issues,
+    ready_issues: counters.ready_issues,
+    average_lead_time_hours: counters.average_lead_time_hours,
+  };
+}
+
+/** Returns open epics with their children's progress. */
+export function epicStatus(
+  beads: Beads,
+): { epic: Issue; total_children: number; closed_children: number; eligible_for_close: boolean }[] {
+  const rows = query.epicChildCounts(beads.db);
+  const epics = new Map(issuesRepo.getIssues(beads.db, rows.map((r) => r.id)).map((i) => [i.id, i]));
+  return rows.map((r) => ({
+    epic: epics.get(r.id)!,
+    total_children: r.total,
+    closed_children: r.closed,
+    eligible_for_close: r.total > 0 && r.total === r.closed,
+  }));
+}

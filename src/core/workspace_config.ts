@@ -1,0 +1,52 @@
+/** The workspace: user config, integrity and what `bd info` reports. */
+import * as meta from "../store/meta.ts";
+import { validation } from "../model/errors.ts";
+import type { Beads } from "./service.ts";
+
+/** Returns a config value, or undefined. */
+export function configGet(beads: Beads, key: string): string | undefined {
+  return meta.getKey(beads.db, "config", key);
+}
+
+/** Sets a config value. `issue_prefix` must be a valid prefix. */
+export function configSet(beads: Beads, key: string, value: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw validation(`invalid config key "${key}"`);
+  if (key === "issue_prefix" && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(value)) {
+    throw validation(`invalid prefix "${value}"`);
+  }
+  beads.mutate(() => meta.setKey(beads.db, "config", key, value));
+  beads.clearPrefixCache();
+}
+
+/** Removes a config key; returns false when it was not set. */
+export function configUnset(beads: Beads, key: string): boolean {
+  const removed = beads.mutate(() => meta.deleteKey(beads.db, "config", key));
+  beads.clearPrefixCache();
+  return removed;
+}
+
+/** Returns all config entries. */
+export function configList(beads: Beads): Record<string, string> {
+  return Object.fromEntries(meta.listConfig(beads.db).map((r) => [r.key, r.value]));
+}
+
+/** Returns `PRAGMA integrity_check` ("ok" when the file is sound). */
+export function integrityCheck(beads: Beads): string {
+  return meta.integrityCheck(beads.db);
+}
+
+/** Where the workspace is and what it holds (`bd info`). */
+export function info(beads: Beads): Record<string, unknown> {
+  return {
+    database: beads.paths.dbPath,
+    jsonl: beads.paths.jsonlPath,
+    beads_dir: beads.paths.beadsDir,
+    prefix: beads.prefix,
+    schema_version: meta.schemaVersionOf(beads.db),
+    issues: beads.count({ includeClosed: true }),
+    open: beads.count({ status: ["open"] }),
+    closed: beads.count({ status: ["closed"] }),
+    tombstones: meta.tombstoneCount(beads.db),
+    memories: meta.allMemories(beads.db).length,
+  };
+}
