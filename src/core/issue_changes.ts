@@ -5,7 +5,15 @@ import * as meta from "../store/meta.ts";
 import { BdError, validation } from "../model/errors.ts";
 import { generateHashId } from "../model/hash_id.ts";
 import { nowIso } from "../model/time.ts";
-import { checkEstimate, checkIssueType, checkLabel, checkStatus, checkTitle, parsePriority, stripControl } from "../model/validate.ts";
+import {
+  checkEstimate,
+  checkIssueType,
+  checkLabel,
+  checkStatus,
+  checkTitle,
+  parsePriority,
+  stripControl,
+} from "../model/validate.ts";
 import type { Dependency, Issue, IssueField } from "../model/types.ts";
 import { statusChange } from "./status.ts";
 import type { Beads, CreateInput, ReadyOptions, UpdateInput } from "./service.ts";
@@ -146,11 +154,7 @@ export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue
     }
     if (changes.status !== undefined) {
       Object.assign(changes, statusChange(before, changes.status as string, now, patch.close_reason));
-      const type = changes.status === "closed"
-        ? "closed"
-        : before.status === "closed"
-        ? "reopened"
-        : "status_changed";
+      const type = changes.status === "closed" ? "closed" : before.status === "closed" ? "reopened" : "status_changed";
       beads.event(id, type, before.status, changes.status, patch.close_reason ?? null, now);
     }
     const other = Object.keys(changes).filter((k) => !["status", "closed_at", "close_reason"].includes(k));
@@ -221,7 +225,10 @@ export function claimNextReady(beads: Beads, opts: ReadyOptions = {}): Issue | n
 }
 
 /** Returns what `delete` would remove: the issues and the edges that point at them. */
-export function deletePreview(beads: Beads, idInputs: readonly string[]): { issues: Issue[]; dependents: Dependency[] } {
+export function deletePreview(
+  beads: Beads,
+  idInputs: readonly string[],
+): { issues: Issue[]; dependents: Dependency[] } {
   const ids = idInputs.map((i) => beads.resolveId(i));
   const dependents = rel.dependentsOf(beads.db, ids);
   return { issues: beads.issuesById(ids), dependents: ids.flatMap((id) => dependents.get(id) ?? []) };
@@ -247,7 +254,13 @@ export function deleteIssue(beads: Beads, idInput: string, reason = "deleted"): 
 }
 
 /** Stores the tombstone line of a deleted issue. */
-export function recordTombstone(beads: Beads, issue: Issue, deletedAt: string, deletedBy: string, reason: string): void {
+export function recordTombstone(
+  beads: Beads,
+  issue: Issue,
+  deletedAt: string,
+  deletedBy: string,
+  reason: string,
+): void {
   const line = {
     ...Object.fromEntries(Object.entries(issue).filter(([k]) => !["labels", "dependencies", "comments"].includes(k))),
     status: "tombstone",
