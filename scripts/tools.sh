@@ -17,12 +17,14 @@ install_tools() {
 # Prints the path of a deno binary of the pinned version.
 deno_bin() {
   if [ -n "${BD_DENO:-}" ]; then echo "$BD_DENO"; return; fi
+  # Call the real binary, not the npm wrapper: the wrapper costs ~70 ms per call. The pinned copy
+  # in .tools/ comes first: asking a deno on PATH for its version costs tens of ms on every call.
+  local bin="$TOOLS/node_modules/@deno/linux-x64-glibc/deno"
+  if [ -x "$bin" ]; then echo "$bin"; return; fi
   if command -v deno >/dev/null 2>&1 && deno --version 2>/dev/null | grep -q "^deno $DENO_VERSION "; then
     command -v deno; return
   fi
-  # Call the real binary, not the npm wrapper: the wrapper costs ~70 ms per call.
-  local bin="$TOOLS/node_modules/@deno/linux-x64-glibc/deno"
-  [ -x "$bin" ] || install_tools
+  install_tools
   echo "$bin"
 }
 

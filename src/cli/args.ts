@@ -1,7 +1,7 @@
 /** Argument handling: global flags anywhere on the line, command words, per-command flags. */
-import { parseArgs } from "node:util";
 import { BdError } from "../model/errors.ts";
 import type { Command, Flag, Globals, Values } from "./command.ts";
+import { FlagError, parseFlags } from "./parse_flags.ts";
 
 /** Flags every command accepts, before or after the command words (contract §2). */
 export const GLOBAL_FLAGS: Record<string, Flag> = {
@@ -37,14 +37,6 @@ function matchCommand(commands: Command[], words: string[]): { command?: Command
   return best;
 }
 
-function toOptions(flags: Record<string, Flag>) {
-  const out: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {};
-  for (const [name, f] of Object.entries(flags)) {
-    out[name] = { type: f.type, ...(f.short ? { short: f.short } : {}), ...(f.multiple ? { multiple: true } : {}) };
-  }
-  return out;
-}
-
 /** Parses argv into the command, its arguments and flags, and the global flags. */
 export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
   // First pass: find the command words (positionals before any `--`) with every flag known to
@@ -78,18 +70,14 @@ export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
   const flagSpecs = { ...GLOBAL_FLAGS, ...(command?.flags ?? {}) };
   let parsed;
   try {
-    parsed = parseArgs({
-      args: negativeValuesJoined(argv, flagSpecs),
-      options: toOptions(flagSpecs),
-      allowPositionals: true,
-      strict: true,
-    });
+    parsed = parseFlags(argv, flagSpecs);
   } catch (e) {
     if (command === undefined && words.length === 0 && argv.some((a) => a === "-h" || a === "--help")) {
       return { words, args: [], flags: {}, globals: globalsFrom({}), help: true };
     }
     const see = command ? `bd ${command.path.join(" ")} --help` : "bd --help";
-    throw new BdError("USAGE", `${flagError(e, flagSpecs)}\nRun '${see}' for usage.`);
+    if (!(e instanceof FlagError)) throw e;
+    throw new BdError("USAGE", `${e.message}\nRun '${see}' for usage.`);
   }
   const values = parsed.values as Values;
   // The command words are the first positionals.
@@ -102,51 +90,6 @@ export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
     globals: globalsFrom(values),
     help: values.help === true,
   };
-}
-
-/**
- * Joins a value that starts with '-' to the flag that takes it (`--estimate -5` →
- * `--estimate=-5`, `-p -1` → `--priority=-1`), as bd's flag parser does: a negative number after
- * a flag is its value, so that the command's own validation answers, not the parser.
- */
-function negativeValuesJoined(argv: string[], specs: Record<string, Flag>): string[] {
-  const byShort = new Map(Object.entries(specs).filter(([, f]) => f.short).map(([n, f]) => [f.short!, n]));
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const next = argv[i + 1];
-    if (a === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const name = a.startsWith("--") ? a.slice(2) : a.length === 2 && a[0] === "-" ? byShort.get(a[1]) : undefined;
-    if (name && specs[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
-      out.push(`--${name}=${next}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
-
-/** bd's wording for a flag the parser refused (never the parser's own internals). */
-function flagError(e: unknown, specs: Record<string, Flag>): string {
-  const message = e instanceof Error ? e.message : String(e);
-  const unknown = /Unknown option '(-{1,2})([^']*)'/.exec(message);
-  if (unknown) {
-    return unknown[1] === "--"
-      ? `unknown flag: --${unknown[2]}`
-      : `unknown shorthand flag: '${unknown[2][0]}' in -${unknown[2]}`;
-  }
-  const missing = /Option '(?:-(\w), )?--([\w-]+)[^']*' argument missing/.exec(message);
-  if (missing) return `flag needs an argument: --${missing[2]}`;
-  const ambiguous = /Option '(?:-(\w), )?--([\w-]+)[^']*' argument is ambiguous/.exec(message);
-  if (ambiguous) {
-    return `flag needs an argument: --${ambiguous[2]} (a value that starts with '-' goes as --${ambiguous[2]}=VALUE)`;
-  }
-  const boolValue = /Option '(?:-(\w), )?--([\w-]+)' does not take an argument/.exec(message);
-  if (boolValue) return `flag --${boolValue[2]} takes no value`;
-  const known = Object.keys(specs).find((n) => message.includes(`--${n}`));
-  return known ? `invalid use of the flag --${known}` : "invalid arguments";
 }
 
 function globalsFrom(values: Values): Globals {

@@ -1,9 +1,11 @@
 /** Running git: every call in one place, with output limits chosen for real sizes. */
-import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
 import { BdError } from "../model/errors.ts";
+
+// Loaded on first use: init pulls this module in, and node:child_process costs start-up time.
+const childProcess = () => process.getBuiltinModule("node:child_process") as typeof import("node:child_process");
 
 /**
  * The most output bd accepts from one git call. The largest thing bd reads from git is one
@@ -26,7 +28,7 @@ export function git(
   args: string[],
   opts: { allowFail?: boolean; env?: Record<string, string>; trim?: boolean } = {},
 ): GitResult {
-  const r = spawnSync("git", args, {
+  const r = childProcess().spawnSync("git", args, {
     cwd,
     encoding: "utf8",
     maxBuffer: GIT_MAX_OUTPUT,

@@ -21,13 +21,13 @@ import {
   compareIds,
   type ImportRecord,
   issueRecord,
-  lineId,
   memoryLine,
   memorySortKey,
   otherSortKey,
   parseJsonl,
 } from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
+import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
@@ -137,68 +137,6 @@ function recordJsonlState(beads: Beads, text?: string): void {
   meta.setKey(beads.db, "metadata", "jsonl_stat", st ? `${st.size}:${st.mtime}` : "");
 }
 
-const NEWLINE = 10;
-const ID_PREFIX = new TextEncoder().encode('{"id":"');
-
-/** Returns the ID of the line buf[start, end), reading bd's `{"id":"` prefix from the bytes. */
-function idOfLine(buf: Uint8Array, start: number, end: number): string | undefined {
-  let fast = end - start > ID_PREFIX.length;
-  for (let k = 0; fast && k < ID_PREFIX.length; k++) fast = buf[start + k] === ID_PREFIX[k];
-  if (fast) {
-    let id = "";
-    for (let i = start + ID_PREFIX.length; i < end; i++) {
-      const c = buf[i];
-      if (c === 34) return id; // closing quote
-      if (c === 92 || c > 126) break; // escapes or non-ASCII: take the slow path
-      id += String.fromCharCode(c);
-    }
-  }
-  return lineId(new TextDecoder().decode(buf.subarray(start, end)));
-}
-
-/**
- * Returns the JSONL, as byte parts to write in order, with the changed lines replaced, inserted
- * (in ID order) or removed (null). The file is one bd wrote (its stat matched the one recorded),
- * so it is sorted by ID: each change is placed by binary search over byte offsets, and untouched
- * lines are passed through as slices of the original bytes — no decoding, re-encoding or copying
- * of the other 99.9% (0.35 s -> a few ms at 100k issues).
- */
-export function spliceLines(file: Uint8Array, changed: Map<string, string | null>): Uint8Array[] {
-  // A plain Uint8Array view: Buffer's own indexOf is much slower than the typed array's.
-  const buf = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-  const nextLine = (at: number) => buf.indexOf(NEWLINE, at) + 1 || buf.length;
-  const idAt = (ls: number) => {
-    const le = nextLine(ls);
-    return idOfLine(buf, ls, buf[le - 1] === NEWLINE ? le - 1 : le) ?? "";
-  };
-  /** Start of the first line at or after `from` whose ID is >= id (buf.length if none). */
-  const lowerBound = (from: number, id: string) => {
-    let lo = from, hi = buf.length;
-    while (lo < hi) {
-      const mid = lo + ((hi - lo) >> 1);
-      const ls = buf.lastIndexOf(NEWLINE, mid - 1) + 1; // start of the line holding mid (>= lo)
-      if (compareIds(idAt(Math.max(ls, lo)), id) < 0) lo = nextLine(Math.max(ls, lo));
-      else hi = Math.max(ls, lo);
-    }
-    return lo;
-  };
-  const enc = new TextEncoder();
-  const parts: Uint8Array[] = [];
-  let next = 0; // first byte not yet passed through
-  for (const id of [...changed.keys()].sort(compareIds)) {
-    const at = lowerBound(next, id);
-    if (at > next) parts.push(buf.subarray(next, at));
-    next = at < buf.length && idAt(at) === id ? nextLine(at) : at; // the old line is replaced
-    const line = changed.get(id);
-    if (line) parts.push(enc.encode(line + "\n"));
-  }
-  if (next < buf.length) {
-    parts.push(buf.subarray(next));
-    if (buf[buf.length - 1] !== NEWLINE) parts.push(enc.encode("\n"));
-  }
-  return parts;
-}
-
 // ---------------------------------------------------------------- flush
 
 /** The line of a dirty memory or kept record (by its sort key), or undefined if it is gone. */
@@ -230,18 +168,19 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
     const recorded = meta.getKey(beads.db, "metadata", "jsonl_stat");
     const unchangedFile = st !== undefined && recorded === `${st.size}:${st.mtime}`;
     if (!opts.full && dirty.length === 0 && unchangedFile) return false;
-    let data: Uint8Array[];
-    if (opts.full || !unchangedFile) {
-      data = [new TextEncoder().encode(exportText(beads))];
+    removeStaleTempFiles(path);
+    // A patch that a killed writer left half done: the file is not trusted, rewrite it whole.
+    const torn = patchInterrupted(path);
+    if (opts.full || !unchangedFile || torn) {
+      writeFileAtomic(path, exportText(beads));
+      clearPatchMarker(path);
     } else {
       const changed = new Map<string, string | null>();
       const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
       const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
       for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
-      data = spliceLines(readFileSync(path), changed);
+      patchSortedFile(path, changed);
     }
-    removeStaleTempFiles(path);
-    writeFileAtomic(path, data);
     recordJsonlState(beads);
     meta.clearDirty(beads.db);
     return true;
@@ -422,6 +361,13 @@ export function autoImport(beads: Beads): ImportSummary | undefined {
   if (meta.getKey(beads.db, "metadata", "jsonl_stat") === `${st.size}:${st.mtime}`) return undefined;
   return beads.db.write(() => {
     const now = fileState(path);
+    if (patchInterrupted(path)) {
+      // A writer died while patching the file: the database holds the truth, write it out whole.
+      writeFileAtomic(path, exportText(beads));
+      clearPatchMarker(path);
+      recordJsonlState(beads);
+      return undefined;
+    }
     if (!now || meta.getKey(beads.db, "metadata", "jsonl_stat") === `${now.size}:${now.mtime}`) return undefined;
     const text = readFileSync(path, "utf8");
     let summary: ImportSummary | undefined;

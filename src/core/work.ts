@@ -1,5 +1,5 @@
 /** Reading the work: lists, counts, pages, blocked work, search, stale issues, stats and epic progress. */
-import { Buffer } from "node:buffer";
+import { fromBase64Url, toBase64Url } from "../model/base64url.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import { validation } from "../model/errors.ts";
@@ -61,7 +61,7 @@ export function issuesPage(
   if (after) {
     let decoded: unknown;
     try {
-      decoded = JSON.parse(Buffer.from(after, "base64url").toString("utf8"));
+      decoded = JSON.parse(fromBase64Url(after));
     } catch { /* reported below */ }
     if (!Array.isArray(decoded) || decoded.length !== 4 || decoded[0] !== order.field || decoded[1] !== desc) {
       throw validation("invalid cursor: pass an endCursor from the same query and ordering");
@@ -72,7 +72,7 @@ export function issuesPage(
   const page = rows.slice(0, first);
   return {
     issues: page.map((r) => r.issue),
-    cursors: page.map((r) => Buffer.from(JSON.stringify([order.field, desc, r.key, r.issue.id])).toString("base64url")),
+    cursors: page.map((r) => toBase64Url(JSON.stringify([order.field, desc, r.key, r.issue.id]))),
     hasNextPage: rows.length > first,
     totalCount: query.countIssues(beads.db, resolved),
   };

@@ -30,16 +30,104 @@ function blockedSource(db: Db): string {
   return fresh ? "SELECT issue_id AS id FROM blocked_cache" : BLOCKED_IDS_SQL;
 }
 
-/** Recomputes the cached blocked set if the graph changed since; call inside a write transaction. */
-export function refreshBlockedCache(db: Db): void {
+/** Beyond this many seeds a full recompute is cheaper than walking their descendants. */
+const INCREMENTAL_SEED_LIMIT = 2000;
+
+/**
+ * Brings the cached blocked set up to date if the graph changed since it was computed; call
+ * inside a write transaction. Incremental when it can be: the triggers record in blocked_seeds
+ * every issue whose blocked state a change may alter, so only those and their descendants are
+ * recomputed (blockedAmongAffected); a rename, a never-built cache or a very large change (an
+ * import) recomputes the whole set with the rule (BLOCKED_IDS_SQL), which stays the fallback and
+ * the tests' oracle.
+ */
+export function refreshBlockedCache(db: Db, opts: { full?: boolean } = {}): void {
   const row = db.get<{ g: string; c: string }>(
     `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') AS g,
             (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS c`,
   );
-  if (!row || row.g === row.c) return;
-  db.run("DELETE FROM blocked_cache");
-  db.run(`INSERT INTO blocked_cache (issue_id) ${BLOCKED_IDS_SQL}`);
+  if (!row || (row.g === row.c && !opts.full)) return;
+  const seeds = Number(db.get<{ n: number }>("SELECT count(*) AS n FROM blocked_seeds")?.n ?? 0);
+  if (opts.full || row.c === "-1" || row.c === "0" || seeds > INCREMENTAL_SEED_LIMIT) {
+    db.run("DELETE FROM blocked_cache");
+    db.run(`INSERT INTO blocked_cache (issue_id) ${BLOCKED_IDS_SQL}`);
+  } else if (seeds > 0) refreshAffected(db);
+  db.run("DELETE FROM blocked_seeds");
   db.run("UPDATE metadata SET value = ? WHERE key = 'blocked_cache_version'", row.g);
+}
+
+/**
+ * Recomputes the blocked state of the seeds and their descendants (children by parent-child
+ * edge or by hierarchical ID): only they can have changed. Issues outside that set keep their
+ * cached state, which is what their descendants inside it read.
+ */
+function refreshAffected(db: Db): void {
+  const affected = db.all<{ id: string }>(
+    `WITH RECURSIVE affected(id) AS (
+       SELECT issue_id FROM blocked_seeds
+       UNION
+       SELECT d.issue_id FROM affected a CROSS JOIN dependencies d ON d.depends_on_id = a.id AND d.type = 'parent-child'
+       UNION
+       SELECT c.id FROM affected a CROSS JOIN issues c ON c.id > a.id || '.' AND c.id < a.id || '/'
+     ) SELECT id FROM affected`,
+  ).map((r) => r.id);
+  db.run("DELETE FROM blocked_cache WHERE issue_id IN (SELECT value FROM json_each(?))", JSON.stringify(affected));
+  // Seeds may name issues that are gone (deleted): only existing issues can be blocked.
+  const existing = db.all<{ id: string }>(
+    "SELECT id FROM issues WHERE id IN (SELECT value FROM json_each(?))",
+    JSON.stringify(affected),
+  ).map((r) => r.id);
+  affected.length = 0;
+  affected.push(...existing);
+  const ids = JSON.stringify(affected);
+  const direct = new Set(
+    db.all<{ id: string }>(
+      `SELECT DISTINCT d.issue_id AS id FROM json_each(?) a
+       CROSS JOIN dependencies d ON d.issue_id = a.value AND d.type = 'blocks'
+       JOIN issues b ON b.id = d.depends_on_id AND b.status <> 'closed'`,
+      ids,
+    ).map((r) => r.id),
+  );
+  // Parents of each affected issue: by parent-child edge, and every hierarchical prefix (P of P.n).
+  const parents = new Map<string, string[]>();
+  for (const id of affected) {
+    const list: string[] = [];
+    for (let i = id.indexOf("."); i > 0; i = id.indexOf(".", i + 1)) list.push(id.slice(0, i));
+    parents.set(id, list);
+  }
+  for (
+    const r of db.all<{ issue_id: string; depends_on_id: string }>(
+      `SELECT d.issue_id, d.depends_on_id FROM json_each(?) a
+       CROSS JOIN dependencies d ON d.issue_id = a.value AND d.type = 'parent-child'`,
+      ids,
+    )
+  ) parents.get(r.issue_id)!.push(r.depends_on_id);
+  const inside = new Set(affected);
+  const outside = [...new Set([...parents.values()].flat().filter((p) => !inside.has(p)))];
+  const blockedOutside = new Set(
+    db.all<{ id: string }>(
+      "SELECT issue_id AS id FROM blocked_cache WHERE issue_id IN (SELECT value FROM json_each(?))",
+      JSON.stringify(outside),
+    ).map((r) => r.id),
+  );
+  // Least fixed point over the affected set (parents inside it may be computed in any order).
+  const blocked = new Set<string>(direct);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const id of affected) {
+      if (blocked.has(id)) continue;
+      if (parents.get(id)!.some((p) => blocked.has(p) || blockedOutside.has(p))) {
+        blocked.add(id);
+        changed = true;
+      }
+    }
+  }
+  if (blocked.size) {
+    db.run(
+      "INSERT OR IGNORE INTO blocked_cache (issue_id) SELECT value FROM json_each(?)",
+      JSON.stringify([...blocked]),
+    );
+  }
 }
 
 /** Returns a WHERE clause (without the keyword) and its parameters for a filter on alias `i`. */

@@ -202,6 +202,59 @@ const MIGRATIONS: Migration[] = [
   `CREATE TABLE IF NOT EXISTS jsonl_records (line TEXT PRIMARY KEY, kind TEXT NOT NULL);`,
   // 9: deferred issues whose time has come are found without a scan (bd defer --until).
   `CREATE INDEX IF NOT EXISTS idx_issues_deferred_until ON issues(defer_until) WHERE status = 'deferred';`,
+  // 10: the blocked set is kept up to date incrementally. The triggers also record the issues
+  // whose blocked state a change may alter (blocked_seeds); a refresh recomputes only them and
+  // their descendants. Renames, and the first refresh after this migration, recompute it all.
+  `
+  CREATE TABLE IF NOT EXISTS blocked_seeds (issue_id TEXT PRIMARY KEY) WITHOUT ROWID;
+  DROP TRIGGER IF EXISTS bd_graph_issue_insert;
+  CREATE TRIGGER bd_graph_issue_insert AFTER INSERT ON issues
+  WHEN instr(NEW.id, '.') > 0 OR EXISTS (SELECT 1 FROM dependencies WHERE depends_on_id = NEW.id) BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id;
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_issue_delete;
+  CREATE TRIGGER bd_graph_issue_delete AFTER DELETE ON issues BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = OLD.id;
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT id FROM issues WHERE id > OLD.id || '.' AND id < OLD.id || '/';
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_issue_status;
+  CREATE TRIGGER bd_graph_issue_status AFTER UPDATE OF status, id ON issues
+  WHEN (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.id IS NOT NEW.id BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id)
+      SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id AND type = 'blocks';
+    UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version' AND OLD.id IS NOT NEW.id;
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_insert;
+  CREATE TRIGGER bd_graph_dep_insert AFTER INSERT ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_delete;
+  CREATE TRIGGER bd_graph_dep_delete AFTER DELETE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_update;
+  CREATE TRIGGER bd_graph_dep_update AFTER UPDATE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
+  END;
+  UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';
+  `,
+  // 11: ready orders by time then ID; with the ID in the index too, issues that share a creation
+  // time (bulk imports) come out in order and ready stops at its limit instead of sorting them all.
+  `
+  DROP INDEX IF EXISTS idx_issues_open_created;
+  CREATE INDEX idx_issues_open_created ON issues(julianday(created_at), id) WHERE status = 'open';
+  DROP INDEX IF EXISTS idx_issues_open_priority;
+  CREATE INDEX idx_issues_open_priority ON issues(priority, julianday(created_at), id) WHERE status = 'open';
+  `,
 ];
 
 /** The schema version this build writes. */

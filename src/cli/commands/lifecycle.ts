@@ -1,8 +1,7 @@
 /** Everyday commands around an issue's life: defer, undefer, q, edit, children, duplicate, supersede, relate. */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import process from "node:process";
 import { BdError } from "../../model/errors.ts";
 import type { UpdateInput } from "../../core/service.ts";
 import {
@@ -124,12 +123,15 @@ Examples:
     const beads = ctx.beads();
     const issue = beads.issue(id);
     const before = String(issue[field] ?? "");
-    const dir = mkdtempSync(join(tmpdir(), "bd-edit-"));
+    // Loaded here only: node:os and node:child_process cost every other command start-up time.
+    const os = process.getBuiltinModule("node:os") as typeof import("node:os");
+    const cp = process.getBuiltinModule("node:child_process") as typeof import("node:child_process");
+    const dir = mkdtempSync(join(os.tmpdir(), "bd-edit-"));
     const file = join(dir, `${issue.id}-${field}.md`);
     try {
       writeFileSync(file, before);
       // Through the shell, so that EDITOR may carry arguments ("code --wait").
-      const r = spawnSync("sh", ["-c", `${editor} "$1"`, "sh", file], { stdio: "inherit", env: ctx.env });
+      const r = cp.spawnSync("sh", ["-c", `${editor} "$1"`, "sh", file], { stdio: "inherit", env: ctx.env });
       if (r.error || r.status !== 0) {
         throw new BdError(
           "VALIDATION",
