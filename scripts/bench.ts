@@ -1,13 +1,15 @@
 /**
- * Benchmarks: whole-process CLI timings (median of several runs) from source (`deno run
- * main.ts`) and from the single binary (`dist/bd`), beside the empty-script floor measured in the
- * same run; GraphQL throughput and latency from a separate load-generator process on 127.0.0.1;
- * `serve` memory. Writes BENCHMARKS.md.
+ * Benchmarks: whole-process timings of the single binary (`dist/bd`), each measured alternately
+ * with an empty program built with the same Bun flags (the floor, built here) and reported as a
+ * multiple of it with a verdict per target; a dataset where every issue shares one creation time;
+ * GraphQL throughput and latency from a separate load-generator process on 127.0.0.1; `serve`
+ * memory. Writes BENCHMARKS.md.
  *
- * Usage: deno task bench [--sizes 10000,100000] [--runs 7] [--out BENCHMARKS.md]
+ * Usage: deno task build && deno task bench [--sizes 10000,100000] [--runs 7] [--out BENCHMARKS.md]
+ *        [--skip-graphql]
  * Data comes from scripts/gen_data.ts (deterministic), cached under bench-data/.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { generate } from "./gen_data.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -18,7 +20,7 @@ const flag = (name: string, d: string) => {
 };
 const SIZES = flag("--sizes", "10000,100000").split(",").map(Number);
 const RUNS = Number(flag("--runs", "7"));
-const OUT = join(ROOT, flag("--out", "BENCHMARKS.md"));
+const OUT = resolve(ROOT, flag("--out", "BENCHMARKS.md"));
 const BIN = join(ROOT, "dist", "bd");
 const haveBin = (() => {
   try {
@@ -123,64 +125,135 @@ async function dataset(n: number): Promise<{ dir: string; jsonl: string; ids: st
   return { dir, jsonl, ids };
 }
 
-interface Row {
-  what: string;
-  source: number;
-  binary?: number;
+/** An empty program built with the same Bun flags as dist/bd: the floor every figure is divided by. */
+async function floorBinary(): Promise<string> {
+  const dir = join(ROOT, "bench-data");
+  await Deno.mkdir(dir, { recursive: true });
+  const src = join(dir, "floor.ts");
+  const bin = join(dir, "floor");
+  await Deno.writeTextFile(src, "export {};\n");
+  const bun = join(ROOT, ".tools", "node_modules", "bun", "bin", "bun.exe");
+  const r = await new Deno.Command(bun, {
+    args: ["build", "--compile", "--minify", "--bytecode", src, "--outfile", bin],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0) throw new Error(`building the floor binary failed: ${new TextDecoder().decode(r.stderr)}`);
+  return bin;
 }
 
-async function cliBench(n: number): Promise<{ rows: Row[]; floor: number; binFloor?: number }> {
+/** Medians of the floor and a command, measured alternately so that both see the same noise. */
+async function paired(
+  floor: string,
+  cwd: string,
+  args: (i: number) => string[],
+): Promise<{ floor: number; cmd: number }> {
+  await timeOnce([BIN, ...args(-1)], cwd);
+  const f: number[] = [], c: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    f.push(await timeOnce([floor], cwd));
+    c.push(await timeOnce([BIN, ...args(i)], cwd));
+  }
+  return { floor: median(f), cmd: median(c) };
+}
+
+interface Row {
+  what: string;
+  ms: number;
+  floor: number;
+  /** The most this may be, as a multiple of the floor (or in ms when `absolute`). */
+  target?: number;
+  absolute?: boolean;
+}
+
+const verdict = (r: Row) => {
+  if (r.target === undefined) return "";
+  const value = r.absolute ? r.ms : r.ms / r.floor;
+  return value <= r.target ? "✓ met" : "✗ missed";
+};
+
+async function cliBench(n: number, floor: string): Promise<Row[]> {
   const { dir, jsonl, ids } = await dataset(n);
-  const floorScript = join(dir, "empty.ts");
-  await Deno.writeTextFile(floorScript, "");
-  const floor = await measure([DENO, "run", floorScript], dir, () => []);
-  const binFloor = haveBin ? await measure([BIN, "version"], dir, () => []) : undefined;
   const show = ids[Math.floor(ids.length / 2)];
-  const cases: [string, (i: number) => string[], (() => string)?][] = [
-    ["version", () => ["version"]],
-    ["show ID", () => ["show", show]],
-    ["ready --json", () => ["ready", "--json"]],
-    ["ready --json --limit 100", () => ["ready", "--json", "--limit", "100"]],
-    ["list --json", () => ["list", "--json"]],
-    ["blocked --json", () => ["blocked", "--json"]],
-    ["stats --json", () => ["stats", "--json"]],
-    ["create (with auto-flush)", (i) => ["create", `bench create ${i}`, "-q", "--silent"]],
-    ["update --priority", (i) => ["update", ids[(i + 10) % ids.length], "--priority", String((i + 7) % 5), "-q"]],
-    ["close", (i) => ["close", ids[(i + 1000) % ids.length], "-q"]],
-    ["dep add (with cycle check)", (i) => ["dep", "add", ids[ids.length - 2 - i - 3 * RUNS], ids[i + 3 * RUNS], "-q"]],
+  const big = n >= 100_000;
+  const read = 1.5, report = 3, write = big ? 6 : 3;
+  const cases: [string, (i: number) => string[], number][] = [
+    ["show ID --json", () => ["show", show, "--json"], read],
+    ["ready --json --limit 100", () => ["ready", "--json", "--limit", "100"], read],
+    ["list --json (default limit)", () => ["list", "--json"], read],
+    ["count --json", () => ["count", "--json"], read],
+    ["dep list ID --json", () => ["dep", "list", show, "--json"], read],
+    ["stats --json", () => ["stats", "--json"], report],
+    ["blocked --json", () => ["blocked", "--json"], report],
+    ["create (JSONL kept current)", (i) => ["create", `bench create ${i}`, "-q", "--silent"], write],
+    ["update --notes", (i) => ["update", ids[(i + 10) % ids.length], "--notes", `n${i}`, "-q"], write],
+    ["close", (i) => ["close", ids[(i + 1000) % ids.length], "-q"], write],
+    [
+      "dep add (with cycle check)",
+      (i) => ["dep", "add", ids[ids.length - 2 - i - 3 * RUNS], ids[i + 3 * RUNS], "-q"],
+      write,
+    ],
+    ["label add", (i) => ["label", "add", ids[(i + 2000) % ids.length], `bench-${i}`, "-q"], write],
   ];
   const rows: Row[] = [];
   let k = 0;
-  for (const [what, args] of cases) {
-    const offset = (k++) * 50;
-    const source = await measure(SOURCE, dir, (i) => args(i + offset + 1));
-    const binary = haveBin ? await measure([BIN], dir, (i) => args(i + offset + 60)) : undefined;
-    rows.push({ what, source, binary });
+  for (const [what, args, target] of cases) {
+    const offset = (k++) * 60;
+    const m = await paired(floor, dir, (i) => args(i + offset + 1));
+    rows.push({ what, ms: m.cmd, floor: m.floor, target });
     console.error(
-      `${n}: ${what}: ${source.toFixed(1)} ms (source)${binary ? `, ${binary.toFixed(1)} ms (binary)` : ""}`,
+      `${n}: ${what}: ${m.cmd.toFixed(1)} ms = ${(m.cmd / m.floor).toFixed(2)} × floor ${m.floor.toFixed(1)}`,
     );
   }
+  const floorMs = median(rows.map((r) => r.floor));
   // Whole-set export and import (into a fresh workspace each time).
-  const exportMs = await measure(SOURCE, dir, () => ["export", "-o", join(dir, "out.jsonl")]);
-  const exportBin = haveBin ? await measure([BIN], dir, () => ["export", "-o", join(dir, "out.jsonl")]) : undefined;
-  rows.push({ what: `export (${n} issues)`, source: exportMs, binary: exportBin });
-  const importOnce = async (prog: string[]) => {
-    const xs: number[] = [];
-    for (let i = 0; i < Math.min(RUNS, 3); i++) {
-      const fresh = await Deno.makeTempDir();
-      await timeOnce([...SOURCE, "init", "--prefix", "bench", "-q"], fresh);
-      xs.push(await timeOnce([...prog, "import", "-i", jsonl, "-q"], fresh));
-      await Deno.remove(fresh, { recursive: true });
-    }
-    return median(xs);
-  };
+  const exportMs = await measure([BIN], dir, () => ["export", "-o", join(dir, "out.jsonl")]);
   rows.push({
-    what: `import (${n} issues, fresh database)`,
-    source: await importOnce(SOURCE),
-    binary: haveBin ? await importOnce([BIN]) : undefined,
+    what: `export (${n.toLocaleString("en")} issues)`,
+    ms: exportMs,
+    floor: floorMs,
+    target: big ? 1000 : undefined,
+    absolute: true,
   });
+  const xs: number[] = [];
+  for (let i = 0; i < Math.min(RUNS, 3); i++) {
+    const fresh = await Deno.makeTempDir();
+    await timeOnce([BIN, "init", "--prefix", "bench", "-q"], fresh);
+    xs.push(await timeOnce([BIN, "import", "-i", jsonl, "-q"], fresh));
+    await Deno.remove(fresh, { recursive: true });
+  }
+  rows.push({
+    what: `import (${n.toLocaleString("en")} issues, fresh database)`,
+    ms: median(xs),
+    floor: floorMs,
+    target: big ? 4000 : undefined,
+    absolute: true,
+  });
+  console.error(`${n}: export ${exportMs.toFixed(0)} ms, import ${median(xs).toFixed(0)} ms`);
   await Deno.remove(dir, { recursive: true });
-  return { rows, floor, binFloor };
+  return rows;
+}
+
+/** ready when every issue shares one creation time (a bulk import): it must still stop at its limit. */
+async function sameTimestampBench(n: number, floor: string): Promise<Row> {
+  const dir = await Deno.makeTempDir({ prefix: "bd-bench-same-" });
+  const lines = generate(n, 7, "same").map((l) => {
+    const o = JSON.parse(l);
+    o.created_at = "2025-06-01T00:00:00.000Z";
+    return JSON.stringify(o);
+  });
+  await timeOnce([BIN, "init", "--prefix", "same", "-q"], dir);
+  await Deno.writeTextFile(join(dir, "in.jsonl"), lines.join("\n") + "\n");
+  await timeOnce([BIN, "import", "-i", "in.jsonl", "-q"], dir);
+  const m = await paired(floor, dir, () => ["ready", "--json", "--limit", "100"]);
+  await Deno.remove(dir, { recursive: true });
+  console.error(`${n} same timestamp: ready ${m.cmd.toFixed(1)} ms`);
+  return {
+    what: `ready --json --limit 100, all ${n.toLocaleString("en")} issues created at one instant`,
+    ms: m.cmd,
+    floor: m.floor,
+    target: 1.5,
+  };
 }
 
 async function startServe(prog: string[], dir: string): Promise<{ url: string; child: Deno.ChildProcess }> {
@@ -284,22 +357,27 @@ const lines: string[] = [
   "per issue of mixed types, epics with hierarchical children, labels, comments). Whole-process wall time in ms.",
   "",
 ];
+if (!haveBin) throw new Error("build dist/bd first: deno task build");
+const floor = await floorBinary();
 for (const n of SIZES) {
-  const { rows, floor, binFloor } = await cliBench(n);
-  lines.push(`## CLI at ${n.toLocaleString("en")} issues`, "");
+  const rows = await cliBench(n, floor);
+  if (n === SIZES[0]) rows.push(await sameTimestampBench(n, floor));
+  lines.push(`## CLI at ${n.toLocaleString("en")} issues (dist/bd)`, "");
   lines.push(
-    `Floor in this run: empty \`deno run\` script **${fmt(floor)} ms**${
-      binFloor ? `; \`dist/bd version\` **${fmt(binFloor)} ms**` : ""
-    }.`,
+    "Each figure is the median whole-process time of `dist/bd`, measured alternately with an empty program built",
+    "with the same Bun flags (the floor), and given as a multiple of that floor. Targets from issue 14.",
     "",
   );
-  lines.push("| command | deno run main.ts | × floor | dist/bd |", "|---|---:|---:|---:|");
+  lines.push("| command | ms | floor ms | × floor | target | verdict |", "|---|---:|---:|---:|---:|---|");
   for (const r of rows) {
-    lines.push(`| ${r.what} | ${fmt(r.source)} | ${(r.source / floor).toFixed(2)} | ${fmt(r.binary)} |`);
+    const target = r.target === undefined ? "–" : r.absolute ? `≤ ${r.target} ms` : `≤ ${r.target}×`;
+    lines.push(
+      `| ${r.what} | ${fmt(r.ms)} | ${fmt(r.floor)} | ${(r.ms / r.floor).toFixed(2)} | ${target} | ${verdict(r)} |`,
+    );
   }
   lines.push("");
 }
-for (const n of SIZES) {
+for (const n of Deno.args.includes("--skip-graphql") ? [] : SIZES) {
   lines.push(`## GraphQL at ${n.toLocaleString("en")} issues`, "");
   lines.push("10 concurrent clients from a separate process (`scripts/load.ts`) on 127.0.0.1.", "");
   lines.push("| server | request | req/s | p50 ms | p99 ms | errors |", "|---|---|---:|---:|---:|---:|");

@@ -43,10 +43,14 @@ export function mergeDriverState(beadsDir: string, jsonlPath: string): MergeDriv
   return { root, attributes, driver };
 }
 
-/** Configures the merge driver (idempotent); returns what it changed, or undefined outside git. */
+/**
+ * Configures the merge driver (idempotent); returns what it changed, or undefined outside git or
+ * when git ignores the JSONL (a workspace in an ignored folder is not shared through git).
+ */
 export function installMergeDriver(beadsDir: string, jsonlPath: string): string[] | undefined {
   const state = mergeDriverState(beadsDir, jsonlPath);
   if (!state.root) return undefined;
+  if (git(state.root, ["check-ignore", "-q", "--", jsonlPath], { allowFail: true }).ok) return undefined;
   const changed: string[] = [];
   if (!state.attributes) {
     const path = join(state.root, ".gitattributes");

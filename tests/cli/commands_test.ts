@@ -223,3 +223,18 @@ Deno.test("orphans: open issues that commit messages mention", async () => {
     new RegExp(`Found 1 orphaned issue\\(s\\):\\n\\n1\\. ${done}: done in code\\n   Status: open`),
   );
 });
+
+Deno.test("init configures the merge driver in a git repository, but not for a workspace git ignores", async () => {
+  const { root } = await clones(["a"]);
+  const repo = join(root, "a");
+  assert.match(Deno.readTextFileSync(join(repo, ".gitattributes")), /^\.beads\/issues\.jsonl merge=beads$/m);
+  assert.equal(await git(repo, "config", "--get", "merge.beads.driver"), "bd merge %A %O %A %B");
+  const other = await Deno.makeTempDir();
+  await git(other, "init", "-q");
+  Deno.writeTextFileSync(join(other, ".gitignore"), "scratch/\n");
+  await Deno.mkdir(join(other, "scratch"));
+  const r = (await bdIn(join(other, "scratch"), ["init", "--prefix", "s", "--json"])).json();
+  assert.equal(r.merge_driver, null);
+  assert.equal((await gitRun(other, "config", "--get", "merge.beads.driver")).code, 1);
+  assert.throws(() => Deno.statSync(join(other, ".gitattributes")));
+});
