@@ -31,6 +31,7 @@ import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_pat
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
+import { withoutGraphTriggers } from "../store/schema.ts";
 import { BdError } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
 import { sha256Hex } from "../model/digest.ts";
@@ -206,6 +207,9 @@ export interface ImportSummary {
 
 class DryRunRollback extends Error {}
 
+/** From this many records on, an import runs as a bulk load (see importRecords). */
+const BULK_IMPORT = 5000;
+
 /**
  * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;
  * labels, dependencies and comments merged (never dropped); tombstones delete.
@@ -227,7 +231,12 @@ export function importRecords(
   };
   const otherKinds = new Set<string>();
   const sequential = meta.getKey(beads.db, "config", "id_mode") === "sequential";
+  // A large import asks "is it here? was it deleted?" of two sets read once, instead of two
+  // lookups per record, and loads without the graph triggers (the blocked set is then rebuilt).
+  const bulk = records.length >= BULK_IMPORT;
   const run = () => {
+    const known = bulk ? new Set(issuesRepo.allIssueIds(beads.db)) : undefined;
+    const buried = bulk ? new Set(meta.tombstones(beads.db).map((t) => t.id)) : undefined;
     const touched: string[] = [];
     for (const r of records) {
       if (r.kind === "memory") {
@@ -255,6 +264,7 @@ export function importRecords(
           }
           const affected = rel.deleteEdgesTo(beads.db, r.id);
           issuesRepo.deleteIssueRow(beads.db, r.id);
+          known?.delete(r.id);
           touched.push(...affected);
           summary.deleted++;
         } else if (meta.tombstones(beads.db, [r.id]).length) {
@@ -268,19 +278,21 @@ export function importRecords(
           delete_reason: r.delete_reason,
           data: r.line,
         });
+        buried?.add(r.id);
         touched.push(r.id);
         continue;
       }
       const { issue } = r;
-      const tomb = meta.tombstones(beads.db, [issue.id])[0];
+      const tomb = buried && !buried.has(issue.id) ? undefined : meta.tombstones(beads.db, [issue.id])[0];
       if (tomb) {
         if (toMillis(issue.updated_at) <= toMillis(tomb.deleted_at)) {
           summary.unchanged++;
           continue;
         }
         meta.deleteTombstone(beads.db, issue.id); // recreated after the delete: it lives again
+        buried?.delete(issue.id);
       }
-      const existing = issuesRepo.getIssue(beads.db, issue.id);
+      const existing = known && !known.has(issue.id) ? undefined : issuesRepo.getIssue(beads.db, issue.id);
       if (existing && opts.skipExisting) {
         summary.skipped++;
         continue;
@@ -288,6 +300,7 @@ export function importRecords(
       let changed = false;
       if (!existing) {
         issuesRepo.insertIssue(beads.db, issue, r.extra);
+        known?.add(issue.id);
         summary.created++;
         changed = true;
       } else {
@@ -312,7 +325,8 @@ export function importRecords(
       }
       for (const c of r.comments) {
         const comment = { issue_id: issue.id, ...c };
-        if (!rel.commentExists(beads.db, comment)) {
+        // A new issue has no comments yet: only an existing one needs the duplicate check.
+        if (!existing || !rel.commentExists(beads.db, comment)) {
           rel.insertComment(beads.db, comment);
           changed = true;
         }
@@ -327,7 +341,7 @@ export function importRecords(
     if (opts.dryRun) throw new DryRunRollback();
   };
   try {
-    beads.mutate(run);
+    beads.mutate(() => (bulk ? withoutGraphTriggers(beads.db, run) : run()));
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;
   }

@@ -42,7 +42,10 @@ export class Db {
     try {
       // Migrate (or refuse) first: a database bd refuses is left byte for byte as it was.
       migrate(db, path);
-      if (!opts.readOnly) db.exec("PRAGMA journal_mode = WAL");
+      // WAL is a property of the file: set it once (setting it again costs every command time).
+      if (!opts.readOnly && db.get<{ journal_mode: string }>("PRAGMA journal_mode")?.journal_mode !== "wal") {
+        db.exec("PRAGMA journal_mode = WAL");
+      }
       db.exec("PRAGMA synchronous = NORMAL");
     } catch (e) {
       raw.close();

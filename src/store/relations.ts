@@ -30,6 +30,16 @@ function rowToDependency(r: DepRow): Dependency {
 
 const DEP_COLUMNS = "issue_id, depends_on_id, type, created_at, created_by, extra";
 
+/** Above this many IDs one ordered scan of the table beats a lookup per ID (export: 100k IDs). */
+const SCAN_ABOVE = 2000;
+
+/** Rows for these IDs: indexed lookups for a few, one scan (filtered here) for many. */
+function rowsFor<T>(db: Db, ids: readonly string[], sql: (cond: string) => string, key: (r: T) => string): T[] {
+  if (ids.length <= SCAN_ABOVE) return db.all<T>(sql("IN (SELECT value FROM json_each(?))"), JSON.stringify(ids));
+  const wanted = new Set(ids);
+  return db.all<T>(sql("IS NOT NULL")).filter((r) => wanted.has(key(r)));
+}
+
 /** Returns the edges A→B (several when they have different types), oldest type first by name. */
 export function edgesBetween(db: Db, issueId: string, dependsOnId: string): Dependency[] {
   return db.all<DepRow>(
@@ -89,10 +99,11 @@ export function dependenciesOf(db: Db, ids: readonly string[]): Map<string, Depe
   const out = new Map<string, Dependency[]>();
   if (ids.length === 0) return out;
   for (
-    const r of db.all<DepRow>(
-      `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id IN (SELECT value FROM json_each(?))
-       ORDER BY issue_id, depends_on_id, type`,
-      JSON.stringify(ids),
+    const r of rowsFor<DepRow>(
+      db,
+      ids,
+      (cond) => `SELECT ${DEP_COLUMNS} FROM dependencies WHERE issue_id ${cond} ORDER BY issue_id, depends_on_id, type`,
+      (r) => r.issue_id,
     )
   ) {
     const list = out.get(r.issue_id) ?? [];
@@ -107,10 +118,12 @@ export function dependentsOf(db: Db, ids: readonly string[]): Map<string, Depend
   const out = new Map<string, Dependency[]>();
   if (ids.length === 0) return out;
   for (
-    const r of db.all<DepRow>(
-      `SELECT ${DEP_COLUMNS} FROM dependencies WHERE depends_on_id IN (SELECT value FROM json_each(?))
-       ORDER BY depends_on_id, issue_id, type`,
-      JSON.stringify(ids),
+    const r of rowsFor<DepRow>(
+      db,
+      ids,
+      (cond) =>
+        `SELECT ${DEP_COLUMNS} FROM dependencies WHERE depends_on_id ${cond} ORDER BY depends_on_id, issue_id, type`,
+      (r) => r.depends_on_id,
     )
   ) {
     const list = out.get(r.depends_on_id) ?? [];
@@ -187,9 +200,11 @@ export function labelsOf(db: Db, ids: readonly string[]): Map<string, string[]> 
   const out = new Map<string, string[]>();
   if (ids.length === 0) return out;
   for (
-    const r of db.all<{ issue_id: string; label: string }>(
-      "SELECT issue_id, label FROM labels WHERE issue_id IN (SELECT value FROM json_each(?)) ORDER BY issue_id, label",
-      JSON.stringify(ids),
+    const r of rowsFor<{ issue_id: string; label: string }>(
+      db,
+      ids,
+      (cond) => `SELECT issue_id, label FROM labels WHERE issue_id ${cond} ORDER BY issue_id, label`,
+      (r) => r.issue_id,
     )
   ) {
     const list = out.get(r.issue_id) ?? [];
@@ -244,10 +259,11 @@ export function commentsOf(db: Db, ids: readonly string[]): Map<string, Comment[
   const out = new Map<string, Comment[]>();
   if (ids.length === 0) return out;
   for (
-    const r of db.all<Comment>(
-      `SELECT ${COMMENT_COLUMNS} FROM comments WHERE issue_id IN (SELECT value FROM json_each(?))
-       ORDER BY issue_id, created_at, id`,
-      JSON.stringify(ids),
+    const r of rowsFor<Comment>(
+      db,
+      ids,
+      (cond) => `SELECT ${COMMENT_COLUMNS} FROM comments WHERE issue_id ${cond} ORDER BY issue_id, created_at, id`,
+      (r) => r.issue_id,
     )
   ) {
     const list = out.get(r.issue_id) ?? [];

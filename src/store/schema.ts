@@ -29,6 +29,77 @@ WITH RECURSIVE blocked(id) AS (
 )
 SELECT id FROM blocked`;
 
+/**
+ * The triggers that keep the blocked set's cache honest for every writer: each change that can
+ * alter the blocked set bumps graph_version and records the issues whose state it may alter.
+ */
+const GRAPH_TRIGGERS_SQL = `
+  DROP TRIGGER IF EXISTS bd_graph_issue_insert;
+  CREATE TRIGGER bd_graph_issue_insert AFTER INSERT ON issues
+  WHEN instr(NEW.id, '.') > 0 OR EXISTS (SELECT 1 FROM dependencies WHERE depends_on_id = NEW.id) BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id;
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_issue_delete;
+  CREATE TRIGGER bd_graph_issue_delete AFTER DELETE ON issues BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = OLD.id;
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT id FROM issues WHERE id > OLD.id || '.' AND id < OLD.id || '/';
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_issue_status;
+  CREATE TRIGGER bd_graph_issue_status AFTER UPDATE OF status, id ON issues
+  WHEN (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.id IS NOT NEW.id BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id)
+      SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id AND type = 'blocks';
+    UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version' AND OLD.id IS NOT NEW.id;
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_insert;
+  CREATE TRIGGER bd_graph_dep_insert AFTER INSERT ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_delete;
+  CREATE TRIGGER bd_graph_dep_delete AFTER DELETE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
+  END;
+  DROP TRIGGER IF EXISTS bd_graph_dep_update;
+  CREATE TRIGGER bd_graph_dep_update AFTER UPDATE ON dependencies BEGIN
+    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
+    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
+  END;
+`;
+
+const GRAPH_TRIGGERS = [
+  "bd_graph_issue_insert",
+  "bd_graph_issue_delete",
+  "bd_graph_issue_status",
+  "bd_graph_dep_insert",
+  "bd_graph_dep_delete",
+  "bd_graph_dep_update",
+];
+
+/**
+ * Runs a bulk load (a large import) inside the caller's transaction without the graph triggers,
+ * which cost two statements per row; afterwards they are back, and the blocked set is marked for
+ * a full recompute (the one thing they would have told it). Other connections never see the
+ * triggers missing: DDL is part of the transaction.
+ */
+export function withoutGraphTriggers<T>(db: Db, fn: () => T): T {
+  for (const t of GRAPH_TRIGGERS) db.exec(`DROP TRIGGER IF EXISTS ${t}`);
+  try {
+    return fn();
+  } finally {
+    db.exec(GRAPH_TRIGGERS_SQL);
+    db.exec(`UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+      UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';`);
+  }
+}
+
 /** A schema step: DDL, or a function for steps that must look at what is there first. */
 type Migration = string | ((db: Db) => void);
 
@@ -207,44 +278,7 @@ const MIGRATIONS: Migration[] = [
   // their descendants. Renames, and the first refresh after this migration, recompute it all.
   `
   CREATE TABLE IF NOT EXISTS blocked_seeds (issue_id TEXT PRIMARY KEY) WITHOUT ROWID;
-  DROP TRIGGER IF EXISTS bd_graph_issue_insert;
-  CREATE TRIGGER bd_graph_issue_insert AFTER INSERT ON issues
-  WHEN instr(NEW.id, '.') > 0 OR EXISTS (SELECT 1 FROM dependencies WHERE depends_on_id = NEW.id) BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.id);
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id;
-  END;
-  DROP TRIGGER IF EXISTS bd_graph_issue_delete;
-  CREATE TRIGGER bd_graph_issue_delete AFTER DELETE ON issues BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.id);
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT issue_id FROM dependencies WHERE depends_on_id = OLD.id;
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) SELECT id FROM issues WHERE id > OLD.id || '.' AND id < OLD.id || '/';
-  END;
-  DROP TRIGGER IF EXISTS bd_graph_issue_status;
-  CREATE TRIGGER bd_graph_issue_status AFTER UPDATE OF status, id ON issues
-  WHEN (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.id IS NOT NEW.id BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id)
-      SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id AND type = 'blocks';
-    UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version' AND OLD.id IS NOT NEW.id;
-  END;
-  DROP TRIGGER IF EXISTS bd_graph_dep_insert;
-  CREATE TRIGGER bd_graph_dep_insert AFTER INSERT ON dependencies BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
-  END;
-  DROP TRIGGER IF EXISTS bd_graph_dep_delete;
-  CREATE TRIGGER bd_graph_dep_delete AFTER DELETE ON dependencies BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
-  END;
-  DROP TRIGGER IF EXISTS bd_graph_dep_update;
-  CREATE TRIGGER bd_graph_dep_update AFTER UPDATE ON dependencies BEGIN
-    UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (OLD.issue_id);
-    INSERT OR IGNORE INTO blocked_seeds (issue_id) VALUES (NEW.issue_id);
-  END;
+  ${GRAPH_TRIGGERS_SQL}
   UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';
   `,
   // 11: ready orders by time then ID; with the ID in the index too, issues that share a creation
