@@ -238,3 +238,27 @@ Deno.test("init configures the merge driver in a git repository, but not for a w
   assert.equal((await gitRun(other, "config", "--get", "merge.beads.driver")).code, 1);
   assert.throws(() => Deno.statSync(join(other, ".gitattributes")));
 });
+
+Deno.test("bd merge: exit 0 and a merged file; malformed input: exit 1, a report naming the line, OUTPUT untouched", async () => {
+  const dir = await Deno.makeTempDir();
+  const line = (id: string, title: string, at: string) =>
+    JSON.stringify({ id, title, status: "open", priority: 2, issue_type: "task", created_at: at, updated_at: at });
+  Deno.writeTextFileSync(join(dir, "base"), line("m-1", "base", "2026-01-01T00:00:00Z") + "\n");
+  Deno.writeTextFileSync(join(dir, "ours"), line("m-1", "ours", "2026-01-02T00:00:00Z") + "\n");
+  Deno.writeTextFileSync(
+    join(dir, "theirs"),
+    line("m-1", "base", "2026-01-01T00:00:00Z") + "\n" + line("m-2", "new", "2026-01-03T00:00:00Z") + "\n",
+  );
+  const ok = await bd(dir, ["merge", "ours", "base", "ours", "theirs"]);
+  assert.equal(ok.code, 0);
+  assert.equal(ok.stdout, "", "silent like bd's");
+  const merged = Deno.readTextFileSync(join(dir, "ours")).trim().split("\n").map((l) => JSON.parse(l));
+  assert.deepEqual(merged.map((o) => [o.id, o.title]), [["m-1", "ours"], ["m-2", "new"]]);
+  Deno.writeTextFileSync(join(dir, "bad"), "{not json\n");
+  const before = Deno.readTextFileSync(join(dir, "ours"));
+  const bad = await bd(dir, ["merge", "ours", "base", "ours", "bad", "--json"]);
+  assert.equal(bad.code, 1);
+  assert.match(JSON.parse(bad.stderr).error.message, /right, line 1: invalid JSON/);
+  assert.equal(Deno.readTextFileSync(join(dir, "ours")), before);
+  assert.equal((await bd(dir, ["merge", "a", "b"])).code, 2);
+});

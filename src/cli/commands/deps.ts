@@ -1,7 +1,7 @@
 /** Dependency commands: dep add|remove|list|tree|cycles. */
 import { BdError } from "../../model/errors.ts";
 import type { Command } from "../command.ts";
-import { int, str } from "./util.ts";
+import { edgeResult, int, str } from "./util.ts";
 
 const SECTION = "Dependencies & Structure";
 
@@ -18,7 +18,7 @@ types (e.g. blocks and supersedes); adding an edge that exists changes nothing.`
   flags: { type: { type: "string", short: "t", value: "TYPE", help: "dependency type (default blocks)" } },
   run(ctx, [a, b], flags) {
     const dep = ctx.beads().addDependency(a, b, str(flags, "type") ?? "blocks");
-    const out = { status: "added", issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
+    const out = edgeResult("added", dep);
     if (ctx.globals.json) return ctx.out.data(out);
     ctx.out.line(
       `${ctx.out.paint("green", "✓")} Added dependency: ${out.issue_id} depends on ${out.depends_on_id} (${out.type})`,
@@ -38,7 +38,7 @@ const remove: Command = {
   flags: { type: { type: "string", short: "t", value: "TYPE", help: "the type of the edge to remove" } },
   run(ctx, [a, b], flags) {
     const dep = ctx.beads().removeDependency(a, b, str(flags, "type"));
-    const out = { status: "removed", issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
+    const out = edgeResult("removed", dep);
     if (ctx.globals.json) return ctx.out.data(out);
     ctx.out.line(
       `${ctx.out.paint("green", "✓")} Removed dependency: ${out.issue_id} no longer depends on ${out.depends_on_id}`,

@@ -5,7 +5,18 @@ import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, UpdateInput } from "../../core/service.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR } from "../format.ts";
-import { emitResults, FILTER_FLAGS, filterFrom, forEachId, int, list, RANGE_FLAGS, str, textOrFile } from "./util.ts";
+import {
+  eachIssue,
+  emitResults,
+  FILTER_FLAGS,
+  filterFrom,
+  forEachId,
+  int,
+  list,
+  RANGE_FLAGS,
+  str,
+  textOrFile,
+} from "./util.ts";
 
 const SECTION = "Working With Issues";
 
@@ -240,14 +251,12 @@ const close: Command = {
   run(ctx, args, flags) {
     const beads = ctx.beads();
     const reason = str(flags, "reason");
-    const [issues, code] = forEachId(ctx, args, (id) => beads.closeIssue(id, reason));
-    if (ctx.globals.json) emitResults(ctx, issues, code);
-    else {
-      for (const i of issues) {
-        ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || reason || "Closed"}`);
-      }
-    }
-    return code;
+    return eachIssue(
+      ctx,
+      args,
+      (id) => beads.closeIssue(id, reason),
+      (i) => `${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || reason || "Closed"}`,
+    );
   },
 };
 
@@ -260,12 +269,13 @@ const reopen: Command = {
   flags: { reason: { type: "string", short: "r", value: "TEXT", help: "why (recorded in the event)" } },
   run(ctx, args, flags) {
     const beads = ctx.beads();
-    const [issues, code] = forEachId(ctx, args, (id) => beads.reopenIssue(id, str(flags, "reason")));
-    if (ctx.globals.json) emitResults(ctx, issues, code);
-    else {for (const i of issues) {
-        ctx.out.line(`↻ Reopened ${i.id}${str(flags, "reason") ? `: ${str(flags, "reason")}` : ""}`);
-      }}
-    return code;
+    const why = str(flags, "reason");
+    return eachIssue(
+      ctx,
+      args,
+      (id) => beads.reopenIssue(id, why),
+      (i) => `↻ Reopened ${i.id}${why ? `: ${why}` : ""}`,
+    );
   },
 };
 

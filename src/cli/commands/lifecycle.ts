@@ -14,7 +14,7 @@ import {
 } from "../../core/lifecycle.ts";
 import type { Command } from "../command.ts";
 import { listLine } from "../format.ts";
-import { emitResults, forEachId, str } from "./util.ts";
+import { eachIssue, edgeResult, str } from "./util.ts";
 
 const ISSUES = "Working With Issues";
 const STRUCTURE = "Dependencies & Structure";
@@ -37,14 +37,12 @@ Examples:
   },
   run(ctx, args, flags) {
     const beads = ctx.beads();
-    const [issues, code] = forEachId(ctx, args, (id) => deferIssue(beads, id, str(flags, "until")));
-    if (ctx.globals.json) emitResults(ctx, issues, code);
-    else {
-      for (const i of issues) {
-        ctx.out.line(`* Deferred ${i.id}${i.defer_until ? ` until ${i.defer_until}` : ""}`);
-      }
-    }
-    return code;
+    return eachIssue(
+      ctx,
+      args,
+      (id) => deferIssue(beads, id, str(flags, "until")),
+      (i) => `* Deferred ${i.id}${i.defer_until ? ` until ${i.defer_until}` : ""}`,
+    );
   },
 };
 
@@ -56,10 +54,7 @@ const undefer: Command = {
   minArgs: 1,
   run(ctx, args) {
     const beads = ctx.beads();
-    const [issues, code] = forEachId(ctx, args, (id) => undeferIssue(beads, id));
-    if (ctx.globals.json) emitResults(ctx, issues, code);
-    else for (const i of issues) ctx.out.line(`* Undeferred ${i.id} (now open)`);
-    return code;
+    return eachIssue(ctx, args, (id) => undeferIssue(beads, id), (i) => `* Undeferred ${i.id} (now open)`);
   },
 };
 
@@ -206,47 +201,23 @@ Examples:
   };
 }
 
-const depRelate: Command = {
-  path: ["dep", "relate"],
-  section: STRUCTURE,
-  summary: "Link two issues as related (never blocks)",
-  args: "A B",
-  minArgs: 2,
-  maxArgs: 2,
-  run(ctx, [a, b]) {
-    const dep = relate(ctx.beads(), a, b);
-    if (ctx.globals.json) {
-      return ctx.out.data({
-        status: "added",
-        issue_id: dep.issue_id,
-        depends_on_id: dep.depends_on_id,
-        type: dep.type,
-      });
-    }
-    ctx.out.line(`✓ Related ${dep.issue_id} ↔ ${dep.depends_on_id}`);
-  },
-};
-
-const depUnrelate: Command = {
-  path: ["dep", "unrelate"],
-  section: STRUCTURE,
-  summary: "Remove the related link between two issues",
-  args: "A B",
-  minArgs: 2,
-  maxArgs: 2,
-  run(ctx, [a, b]) {
-    const dep = unrelate(ctx.beads(), a, b);
-    if (ctx.globals.json) {
-      return ctx.out.data({
-        status: "removed",
-        issue_id: dep.issue_id,
-        depends_on_id: dep.depends_on_id,
-        type: dep.type,
-      });
-    }
-    ctx.out.line(`✓ Unrelated ${dep.issue_id} ↔ ${dep.depends_on_id}`);
-  },
-};
+/** `dep relate` / `dep unrelate`: a `related` edge, which never blocks. */
+function relationCommand(action: "relate" | "unrelate"): Command {
+  const adding = action === "relate";
+  return {
+    path: ["dep", action],
+    section: STRUCTURE,
+    summary: adding ? "Link two issues as related (never blocks)" : "Remove the related link between two issues",
+    args: "A B",
+    minArgs: 2,
+    maxArgs: 2,
+    run(ctx, [a, b]) {
+      const dep = adding ? relate(ctx.beads(), a, b) : unrelate(ctx.beads(), a, b);
+      if (ctx.globals.json) return ctx.out.data(edgeResult(adding ? "added" : "removed", dep));
+      ctx.out.line(`✓ ${adding ? "Related" : "Unrelated"} ${dep.issue_id} ↔ ${dep.depends_on_id}`);
+    },
+  };
+}
 
 const epicCloseEligible: Command = {
   path: ["epic", "close-eligible"],
@@ -273,7 +244,7 @@ export const lifecycleCommands: Command[] = [
   children,
   closeInFavour("duplicates"),
   closeInFavour("supersedes"),
-  depRelate,
-  depUnrelate,
+  relationCommand("relate"),
+  relationCommand("unrelate"),
   epicCloseEligible,
 ];

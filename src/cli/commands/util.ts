@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { BdError, validation } from "../../model/errors.ts";
 import { parseUserTime } from "../../model/time.ts";
 import { parsePriority } from "../../model/validate.ts";
-import type { IssueFilter } from "../../model/types.ts";
+import type { Dependency, IssueFilter } from "../../model/types.ts";
 import type { Context, Flag, Values } from "../command.ts";
 
 /** Returns a string flag's value (last one wins when repeated). */
@@ -131,4 +131,17 @@ export function forEachId<T>(ctx: Context, ids: string[], fn: (id: string) => T)
 /** Prints the successes of a multi-ID command as JSON; prints nothing when every ID failed. */
 export function emitResults(ctx: Context, results: unknown[], code: number): void {
   if (results.length > 0 || code === 0) ctx.out.data(results);
+}
+
+/** Runs `fn` for every ID (see forEachId) and prints the JSON array or one line per issue; returns the exit code. */
+export function eachIssue<T>(ctx: Context, ids: string[], fn: (id: string) => T, line: (result: T) => string): number {
+  const [results, code] = forEachId(ctx, ids, fn);
+  if (ctx.globals.json) emitResults(ctx, results, code);
+  else for (const r of results) ctx.out.line(line(r));
+  return code;
+}
+
+/** The JSON of `dep add`/`dep remove` (contract §3): status and the edge. */
+export function edgeResult(status: "added" | "removed", dep: Dependency) {
+  return { status, issue_id: dep.issue_id, depends_on_id: dep.depends_on_id, type: dep.type };
 }
