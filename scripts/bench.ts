@@ -6,7 +6,7 @@
  * memory. Writes BENCHMARKS.md.
  *
  * Usage: deno task build && deno task bench [--sizes 10000,100000] [--runs 7] [--out BENCHMARKS.md]
- *        [--skip-graphql]
+ *        [--skip-graphql] [--skip-web]
  * Data comes from scripts/gen_data.ts (deterministic), cached under bench-data/.
  */
 import { join, resolve } from "node:path";
@@ -256,6 +256,62 @@ async function sameTimestampBench(n: number, floor: string): Promise<Row> {
   };
 }
 
+/** The web UI: its bundle's size, and the board's first render in Chromium at `n` issues. */
+async function webBench(n: number): Promise<string[]> {
+  const { APP_JS, APP_CSS } = await import("../src/web/assets_gen.ts");
+  const { gzipSync } = await import("node:zlib");
+  const kb = (s: string) => (new TextEncoder().encode(s).length / 1024).toFixed(0);
+  const gz = (s: string) => (gzipSync(new TextEncoder().encode(s)).length / 1024).toFixed(0);
+  const out = [
+    "## Web UI",
+    "",
+    `Bundle: app.js ${kb(APP_JS)} KB (${gz(APP_JS)} KB gzip), app.css ${kb(APP_CSS)} KB (${gz(APP_CSS)} KB gzip);`,
+    "Preact, signals and dagre included, served by `dist/bd serve` from the binary.",
+    "",
+  ];
+  const chromiumPath = Deno.env.get("BD_CHROMIUM") ?? "/usr/bin/chromium";
+  try {
+    Deno.statSync(chromiumPath);
+  } catch {
+    return [...out, "(Chromium not installed: first-render figures skipped.)", ""];
+  }
+  const { chromium } = await import("playwright-core");
+  const { dir } = await dataset(n);
+  const { url, child } = await startServe([BIN], dir);
+  const base = url.replace(/graphql$/, "");
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
+  const rows: string[] = [];
+  for (const [view, selector] of [["board", ".column.ready .card"], ["ready", ".rows .row"], ["list", ".rows .row"]]) {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const page = await browser.newPage();
+      const t = performance.now();
+      await page.goto(`${base}#/${view}`);
+      await page.waitForSelector(selector);
+      times.push(performance.now() - t);
+      await page.close();
+    }
+    rows.push(`| ${view} | ${median(times).toFixed(0)} |`);
+    console.error(`web ${view}: first render ${median(times).toFixed(0)} ms`);
+  }
+  await browser.close();
+  child.kill("SIGTERM");
+  await child.status;
+  await child.stdout.cancel().catch(() => {});
+  await Deno.remove(dir, { recursive: true });
+  return [
+    ...out,
+    `First render at ${
+      n.toLocaleString("en")
+    } issues (navigation to the view's first row, median of 5, headless Chromium):`,
+    "",
+    "| view | ms |",
+    "|---|---:|",
+    ...rows,
+    "",
+  ];
+}
+
 async function startServe(prog: string[], dir: string): Promise<{ url: string; child: Deno.ChildProcess }> {
   const child = new Deno.Command(prog[0], {
     args: [...prog.slice(1), "serve", "--port", "0", "--json"],
@@ -377,6 +433,7 @@ for (const n of SIZES) {
   }
   lines.push("");
 }
+if (!Deno.args.includes("--skip-web")) lines.push(...await webBench(SIZES[0]));
 for (const n of Deno.args.includes("--skip-graphql") ? [] : SIZES) {
   lines.push(`## GraphQL at ${n.toLocaleString("en")} issues`, "");
   lines.push("10 concurrent clients from a separate process (`scripts/load.ts`) on 127.0.0.1.", "");

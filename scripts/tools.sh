@@ -34,3 +34,21 @@ bun_bin() {
   [ -x "$bin" ] || install_tools
   echo "$bin"
 }
+
+# Chromium for the web UI's browser tests: Debian's package, pinned; installed by the scripts when
+# missing (the machines reach Debian's archive; Playwright's own browser download is unreachable).
+CHROMIUM_VERSION="150.0.7871.100-1~deb12u1"
+chromium_bin() {
+  if [ -n "${BD_CHROMIUM:-}" ]; then echo "$BD_CHROMIUM"; return; fi
+  if [ -x /usr/bin/chromium ]; then echo /usr/bin/chromium; return; fi
+  echo "bd: installing chromium $CHROMIUM_VERSION from Debian's archive (apt-get)" >&2
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >&2 || true
+  if ! $sudo apt-get install -y -qq "chromium=$CHROMIUM_VERSION" >&2; then
+    # The archive moves on (security updates replace versions): take its current one, and say so.
+    echo "bd: chromium $CHROMIUM_VERSION is no longer in the archive; installing the current version" >&2
+    $sudo apt-get install -y -qq chromium >&2 || return 1
+  fi
+  echo /usr/bin/chromium
+}

@@ -134,8 +134,10 @@ export const coreResolvers: Record<string, any> = {
         sort: READY_SORT[args.sort ?? "HYBRID"],
         limit: checkPage(args.limit, "limit", 10) || MAX_PAGE,
       }),
-    blocked: (_: unknown, args: Args, { beads }: GqlContext) =>
-      beads.blocked(args.parent ? { parent: args.parent } : {}),
+    blocked: (_: unknown, args: Args, { beads }: GqlContext) => {
+      const all = beads.blocked(args.parent ? { parent: args.parent } : {});
+      return args.limit === undefined || args.limit === null ? all : all.slice(0, Math.max(0, args.limit));
+    },
     search: (_: unknown, args: Args, { beads }: GqlContext) =>
       beads.search(args.query, { includeClosed: true }, checkPage(args.first, "first", 50) || MAX_PAGE),
     // The service's counters, renamed to the schema's camelCase (no second list of names here).

@@ -11,6 +11,7 @@ import { printSchema } from "graphql";
 import { BdError } from "../model/errors.ts";
 import type { Beads } from "../core/service.ts";
 import { createBdServer } from "./server.ts";
+import { webResponse } from "./web_assets.ts";
 
 export interface ServeOptions {
   /** The workspace (opened by the caller). */
@@ -92,6 +93,11 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     if (url.pathname === "/healthz") {
       return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? "stopping" : "ok" });
     }
+    const page = webResponse(req.method ?? "GET", url.pathname, String(req.headers.accept ?? ""));
+    if (page) {
+      res.writeHead(page.status, page.headers);
+      return void res.end(req.method === "HEAD" ? undefined : page.body);
+    }
     if (token && !tokenMatches(token, req.headers.authorization)) {
       return sendJson(
         res,
@@ -103,7 +109,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       );
     }
     if (url.pathname !== "/graphql") {
-      return sendJson(res, 404, gqlError("not found: the endpoint is /graphql", "NOT_FOUND"));
+      return sendJson(res, 404, gqlError("not found: the API is at /graphql, the web UI at /", "NOT_FOUND"));
     }
     const declared = Number(req.headers["content-length"] ?? 0);
     if (declared > maxBody) {
@@ -217,7 +223,9 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   const url = `http://${host}:${port}/graphql`;
   if (opts.json) process.stdout.write(JSON.stringify({ url, port, database: beads.paths.dbPath }) + "\n");
   else {process.stdout.write(
-      `bd serve: listening on ${url} (database ${beads.paths.dbPath}; GraphiQL at GET /graphql)\n`,
+      `bd serve: listening on ${url} (database ${beads.paths.dbPath}); web UI at ${
+        url.replace(/graphql$/, "")
+      }, GraphiQL at GET /graphql\n`,
     );}
 
   return await stopped;

@@ -110,7 +110,8 @@ export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer
     schema: () => schemas.get(),
     graphqlEndpoint: "/graphql",
     landingPage: false,
-    graphiql: { title: "bd GraphQL" },
+    // GraphiQL is served by web_assets.ts from an embedded copy: yoga's own loads it from a CDN.
+    graphiql: false,
     cors: opts.cors?.length ? { origin: opts.cors, credentials: false } : false,
     logging: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },

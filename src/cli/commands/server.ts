@@ -9,20 +9,29 @@ const serve: Command = {
   section: SECTION,
   summary: "Serve the GraphQL API (127.0.0.1:4000 by default)",
   maxArgs: 0,
-  description: `GraphiQL on GET /graphql, health on /healthz. Binding to an address other than loopback
-requires a bearer token (--token or $BD_SERVE_TOKEN). Extension tables are exposed through
-.beads/graphql.json (or --extensions FILE); see 'bd ext --help'.`,
+  description: `The web UI at / (ready work, board, list, issues, epics, graph, extension tables; it follows
+changes live), GraphiQL on GET /graphql, health on /healthz — all offline. Binding to an address
+other than loopback requires a bearer token (--token or $BD_SERVE_TOKEN). Extension tables are
+exposed through .beads/graphql.json (or --extensions FILE); see 'bd ext --help'.
+
+Examples:
+  bd serve                 # then open http://127.0.0.1:4000/
+  bd serve --demo          # a throwaway demo project, to see everything at once`,
   flags: {
     host: { type: "string", value: "ADDR", help: "address to bind (default 127.0.0.1)" },
     port: { type: "string", value: "N", help: "port (default 4000; 0 = any free port)" },
     token: { type: "string", value: "T", help: "require 'Authorization: Bearer T' (else $BD_SERVE_TOKEN)" },
     extensions: { type: "string", value: "FILE", help: "extension-table config (default .beads/graphql.json)" },
     cors: { type: "string", value: "ORIGIN", help: "allow cross-origin requests from ORIGIN", multiple: true },
+    demo: { type: "boolean", help: "serve a throwaway demo workspace (an epic, blockers, extension rows)" },
   },
   async run(ctx, _args, flags) {
     const { runServer } = await import("../../graphql/serve.ts");
+    const beads = flags.demo === true ? (await import("../../core/demo.ts")).createDemoWorkspace(ctx.env) : ctx.beads();
+    if (flags.demo === true) ctx.out.note(`bd serve: demo workspace in ${beads.paths.beadsDir}`);
+    await ctx.out.flush();
     return await runServer({
-      beads: ctx.beads(),
+      beads,
       env: ctx.env,
       json: ctx.globals.json,
       host: str(flags, "host") ?? "127.0.0.1",

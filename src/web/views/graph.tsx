@@ -1,0 +1,170 @@
+/** @jsxImportSource preact */
+/// <reference lib="dom" />
+/**
+ * The dependency graph of an issue's neighbourhood (or an epic), or of every open issue, laid out
+ * top-down by dagre: nodes coloured ready / blocked / in progress / closed, edges styled by type;
+ * click a node to open it; drag to pan, wheel to zoom.
+ */
+import { useMemo, useRef, useState } from "preact/hooks";
+import dagre from "@dagrejs/dagre";
+import { gql, type Json } from "../gql.ts";
+import { go, route } from "../state.ts";
+import { Problem, stateOf, useLive } from "./common.tsx";
+
+/** Beyond this many issues a drawing is unreadable (and slow): the page says so and draws the first ones. */
+export const NODE_CAP = 300;
+const NODE = "id title status isReady isBlocked dependencies { type dependsOnId }";
+
+async function load(id: string | null): Promise<{ nodes: Json[]; total: number }> {
+  if (id) {
+    const q = `query($id: ID!) {
+      down: dependencyTree(id: $id, direction: DOWN, maxDepth: 20) { issue { ${NODE} } }
+      up: dependencyTree(id: $id, direction: UP, maxDepth: 20) { issue { ${NODE} } } }`;
+    const d = await gql(q, { id });
+    const byId = new Map<string, Json>();
+    for (const n of [...d.down, ...d.up]) byId.set(n.issue.id, n.issue);
+    return { nodes: [...byId.values()].slice(0, NODE_CAP), total: byId.size };
+  }
+  const nodes: Json[] = [];
+  let after: string | null = null, total = 0;
+  while (nodes.length < NODE_CAP) {
+    const d: Json = await gql(
+      `query($a: String) { issues(first: 100, after: $a) { totalCount pageInfo { hasNextPage endCursor } nodes { ${NODE} } } }`,
+      { a: after },
+    );
+    total = d.issues.totalCount;
+    nodes.push(...d.issues.nodes);
+    if (!d.issues.pageInfo.hasNextPage) break;
+    after = d.issues.pageInfo.endCursor;
+  }
+  return { nodes: nodes.slice(0, NODE_CAP), total };
+}
+
+export function GraphView() {
+  const id = route.value.params.get("id");
+  const { data, error } = useLive(() => load(id), [id]);
+  const [view, setView] = useState({ x: 0, y: 0, k: 1 });
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  const layout = useMemo(() => {
+    if (!data) return null;
+    const g = new dagre.graphlib.Graph({ multigraph: true });
+    g.setGraph({ rankdir: "TB", nodesep: 24, ranksep: 48, marginx: 20, marginy: 20 });
+    g.setDefaultEdgeLabel(() => ({}));
+    const ids = new Set(data.nodes.map((n) => n.id));
+    for (const n of data.nodes) g.setNode(n.id, { width: 170, height: 46, issue: n });
+    const edges: { from: string; to: string; type: string }[] = [];
+    for (const n of data.nodes) {
+      for (const d of n.dependencies) {
+        if (!ids.has(d.dependsOnId)) continue;
+        // Draw what something depends on above it: the edge goes from the blocker down to the issue.
+        g.setEdge(d.dependsOnId, n.id, { type: d.type }, `${n.id}|${d.type}`);
+        edges.push({ from: d.dependsOnId, to: n.id, type: d.type });
+      }
+    }
+    dagre.layout(g);
+    const size = g.graph() as { width?: number; height?: number };
+    return { g, edges, width: Math.max(size.width ?? 1, 1), height: Math.max(size.height ?? 1, 1) };
+  }, [data]);
+  return (
+    <section aria-labelledby="graph-h" class="graph-view">
+      <h1 id="graph-h">Graph {id ? <span class="id">{id}</span> : <span class="count">open issues</span>}</h1>
+      <form
+        class="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          const v = ((e.target as HTMLFormElement).elements.namedItem("gid") as HTMLInputElement).value.trim();
+          go(v ? `graph?id=${encodeURIComponent(v)}` : "graph");
+        }}
+      >
+        <input
+          name="gid"
+          aria-label="Issue or epic to center on"
+          placeholder="issue or epic ID (empty: open issues)"
+          value={id ?? ""}
+        />
+        <button type="submit">Show</button>
+        <span class="legend">
+          <span class="status ready">ready</span> <span class="status blocked">blocked</span>{" "}
+          <span class="status in-progress">in progress</span> <span class="status closed">closed</span>
+        </span>
+      </form>
+      <Problem error={error} />
+      {data && data.total > data.nodes.length
+        ? (
+          <p class="notice" role="status">
+            {data.total} issues: showing the first{" "}
+            {data.nodes.length}. Center on an issue or epic to see its part of the graph.
+          </p>
+        )
+        : null}
+      {layout
+        ? (
+          <svg
+            class="graph"
+            role="img"
+            viewBox={`0 0 ${layout.width} ${layout.height}`}
+            preserveAspectRatio="xMidYMin meet"
+            aria-label={`Dependency graph with ${data!.nodes.length} issues`}
+            onWheel={(e) => {
+              e.preventDefault();
+              setView((v) => ({ ...v, k: Math.min(3, Math.max(0.2, v.k * (e.deltaY < 0 ? 1.1 : 0.9))) }));
+            }}
+            onPointerDown={(e) => (drag.current = { x: e.clientX - view.x, y: e.clientY - view.y })}
+            onPointerMove={(e) =>
+              drag.current &&
+              setView((v) => ({ ...v, x: e.clientX - drag.current!.x, y: e.clientY - drag.current!.y }))}
+            onPointerUp={() => (drag.current = null)}
+            onPointerLeave={() => (drag.current = null)}
+          >
+            <defs>
+              <marker
+                id="arrow"
+                viewBox="0 0 10 10"
+                refX="9"
+                refY="5"
+                markerWidth="6"
+                markerHeight="6"
+                orient="auto-start-reverse"
+              >
+                <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+              </marker>
+            </defs>
+            <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
+              {layout.g.edges().map((e) => {
+                const edge = layout.g.edge(e) as { points: { x: number; y: number }[]; type: string };
+                const d = edge.points.map((p, n) => `${n ? "L" : "M"}${p.x},${p.y}`).join(" ");
+                return (
+                  <path key={`${e.v}-${e.w}-${e.name}`} d={d} class={`edge ${edge.type}`} marker-end="url(#arrow)" />
+                );
+              })}
+              {layout.g.nodes().map((nid) => {
+                const n = layout.g.node(nid) as { x: number; y: number; width: number; height: number; issue: Json };
+                return (
+                  <g
+                    key={nid}
+                    class={`node ${stateOf(n.issue)}`}
+                    transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
+                    data-id={nid}
+                    tabIndex={0}
+                    role="link"
+                    aria-label={`${nid} ${n.issue.title}`}
+                    onClick={() => go(`issue/${encodeURIComponent(nid)}`)}
+                    onKeyDown={(e) => e.key === "Enter" && go(`issue/${encodeURIComponent(nid)}`)}
+                  >
+                    <rect width={n.width} height={n.height} rx={6} />
+                    <text x={8} y={18} class="nid">{nid}</text>
+                    <text x={8} y={36} class="ntitle">
+                      {n.issue.title.length > 24 ? n.issue.title.slice(0, 23) + "…" : n.issue.title}
+                    </text>
+                  </g>
+                );
+              })}
+            </g>
+          </svg>
+        )
+        : error
+        ? null
+        : <p class="loading">Laying out…</p>}
+    </section>
+  );
+}
