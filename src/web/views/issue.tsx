@@ -207,6 +207,8 @@ export function IssueView({ id }: { id: string }) {
         <Editable label="Owner" value={i.owner} field="owner" id={i.id} />
         <Editable label="Estimate (min)" value={i.estimatedMinutes} field="estimatedMinutes" id={i.id} kind="number" />
         <Editable label="External ref" value={i.externalRef} field="externalRef" id={i.id} />
+        <Editable label="Due (RFC 3339)" value={i.dueAt} field="dueAt" id={i.id} />
+        <Editable label="Deferred until (RFC 3339)" value={i.deferUntil} field="deferUntil" id={i.id} />
         <Editable label="Description" value={i.description} field="description" id={i.id} multiline />
         <Editable label="Design" value={i.design} field="design" id={i.id} multiline />
         <Editable
@@ -350,6 +352,18 @@ export function IssueView({ id }: { id: string }) {
               <a href={`#/issue/${encodeURIComponent(d.issueId)}`}>{d.issueId}</a> <span class="edge">→ {d.type}</span>
               {" "}
               {d.issue?.title}
+              <button
+                type="button"
+                class="x"
+                aria-label={`Remove ${d.type} dependency of ${d.issueId}`}
+                onClick={() =>
+                  write(
+                    `mutation($a: ID!, $b: ID!, $t: String) { removeDependency(input: { issueId: $a, dependsOnId: $b, type: $t }) { dependency { type } } }`,
+                    { a: d.issueId, b: i.id, t: d.type },
+                  )}
+              >
+                ×
+              </button>
             </li>
           ))}
         </ul>
