@@ -89,7 +89,8 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   // Newer bds mark issue lines with "_type":"issue"; other kinds (and headers with "_schema")
   // are kept as they are and written back on export.
   if ((type !== undefined && type !== "issue") || (type === undefined && "_schema" in o && !("id" in o))) {
-    return { kind: "other", line: JSON.stringify(o), type: typeof type === "string" ? type : "_schema" };
+    // Kept exactly as written: bd does not know this kind, so it does not re-encode it either.
+    return { kind: "other", line, type: typeof type === "string" ? type : "_schema" };
   }
   const id = optString(o, "id", lineNo);
   if (!id) fail(lineNo, 'missing "id"');
@@ -217,7 +218,7 @@ export function lineId(line: string): string | undefined {
     const o = JSON.parse(line);
     if (o?._type === MEMORY_TYPE && typeof o.key === "string") return memorySortKey(o.key);
     if (typeof o?.id === "string" && (o._type === undefined || o._type === "issue")) return o.id;
-    return o && typeof o === "object" ? otherSortKey(JSON.stringify(o)) : undefined;
+    return o && typeof o === "object" ? otherSortKey(line) : undefined;
   } catch {
     return undefined;
   }
