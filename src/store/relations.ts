@@ -1,5 +1,6 @@
 /** Dependencies, labels and comments rows. */
 import type { Db } from "./db.ts";
+import { BdError } from "../model/errors.ts";
 import type { Comment, Dependency } from "../model/types.ts";
 import { rfc3339 } from "../model/time.ts";
 
@@ -65,7 +66,7 @@ export function getDependency(db: Db, issueId: string, dependsOnId: string, type
  * between the same two issues is a second edge. Returns false when this one already existed.
  */
 export function insertDependency(db: Db, dep: Dependency, extra?: Record<string, unknown>): boolean {
-  return db.run(
+  const inserted = db.run(
     `INSERT INTO dependencies (${DEP_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     dep.issue_id,
     dep.depends_on_id,
@@ -74,6 +75,15 @@ export function insertDependency(db: Db, dep: Dependency, extra?: Record<string,
     dep.created_by ?? null,
     extra && Object.keys(extra).length ? JSON.stringify(extra) : null,
   ).changes > 0;
+  // A database whose dependencies table could not be re-keyed (an application's foreign key
+  // points at it) still allows one edge per pair: say so rather than drop the edge silently.
+  if (!inserted && !getDependency(db, dep.issue_id, dep.depends_on_id, dep.type)) {
+    throw new BdError(
+      "CONFLICT",
+      `${dep.issue_id} already depends on ${dep.depends_on_id} with another type, and this database keeps one edge per pair (a table of another program references dependencies, so bd did not re-key it); remove the other edge first`,
+    );
+  }
+  return inserted;
 }
 
 /** Deletes the edge A→B of this type; returns true if it existed. */

@@ -252,3 +252,18 @@ Deno.test("discovery: beads.db wins among several with a warning; backups are ne
   assert.equal(forced.prefix, "old", "the adopted database keeps its prefix");
   assert.ok((await bdOk(dir, ["count", "--json"])).json().count >= 2);
 });
+
+Deno.test("a dependencies table another program's foreign key points at is left as it is; a parallel edge is refused, not lost", async () => {
+  const { dir, db } = await legacyWorkspace("beads.db", (c) => {
+    era2025(c);
+    c.exec(`CREATE TABLE app_edge_notes (issue_id TEXT, depends_on_id TEXT, note TEXT,
+      FOREIGN KEY (issue_id, depends_on_id) REFERENCES dependencies(issue_id, depends_on_id));
+      INSERT INTO app_edge_notes VALUES ('old-2', 'old-1', 'reviewed');`);
+  });
+  const r = await bd(dir, ["dep", "add", "old-2", "old-1", "--type", "related", "--json"]);
+  assert.equal(r.code, 1);
+  assert.equal(JSON.parse(r.stderr).error.code, "CONFLICT");
+  assert.match(JSON.parse(r.stderr).error.message, /keeps one edge per pair/);
+  assert.deepEqual(query(db, "SELECT note FROM app_edge_notes"), [{ note: "reviewed" }]);
+  assert.equal((await bdOk(dir, ["show", "old-2", "--json"])).json()[0].dependencies.length, 1);
+});
