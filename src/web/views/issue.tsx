@@ -301,18 +301,12 @@ export function IssueView({ id }: { id: string }) {
                   </span>
                 )
                 : <span class="none">(not in this database)</span>}
-              <button
-                type="button"
-                class="x"
-                aria-label={`Remove ${d.type} dependency on ${d.dependsOnId}`}
-                onClick={() =>
-                  write(
-                    `mutation($a: ID!, $b: ID!, $t: String) { removeDependency(input: { issueId: $a, dependsOnId: $b, type: $t }) { dependency { type } } }`,
-                    { a: i.id, b: d.dependsOnId, t: d.type },
-                  )}
-              >
-                ×
-              </button>
+              <RemoveEdge
+                from={i.id}
+                to={d.dependsOnId}
+                type={d.type}
+                label={`Remove ${d.type} dependency on ${d.dependsOnId}`}
+              />
             </li>
           ))}
         </ul>
@@ -352,18 +346,12 @@ export function IssueView({ id }: { id: string }) {
               <a href={`#/issue/${encodeURIComponent(d.issueId)}`}>{d.issueId}</a> <span class="edge">→ {d.type}</span>
               {" "}
               {d.issue?.title}
-              <button
-                type="button"
-                class="x"
-                aria-label={`Remove ${d.type} dependency of ${d.issueId}`}
-                onClick={() =>
-                  write(
-                    `mutation($a: ID!, $b: ID!, $t: String) { removeDependency(input: { issueId: $a, dependsOnId: $b, type: $t }) { dependency { type } } }`,
-                    { a: d.issueId, b: i.id, t: d.type },
-                  )}
-              >
-                ×
-              </button>
+              <RemoveEdge
+                from={d.issueId}
+                to={i.id}
+                type={d.type}
+                label={`Remove ${d.type} dependency of ${d.issueId}`}
+              />
             </li>
           ))}
         </ul>
@@ -432,6 +420,16 @@ export function IssueView({ id }: { id: string }) {
       </section>
     </article>
   );
+}
+
+/** The × that removes one edge (of its type: two issues may be joined by several). */
+function RemoveEdge({ from, to, type, label }: { from: string; to: string; type: string; label: string }) {
+  const remove = () =>
+    write(
+      `mutation($a: ID!, $b: ID!, $t: String) { removeDependency(input: { issueId: $a, dependsOnId: $b, type: $t }) { dependency { type } } }`,
+      { a: from, b: to, t: type },
+    );
+  return <button type="button" class="x" aria-label={label} onClick={remove}>×</button>;
 }
 
 /** An extension table's rows for this issue (nested lists, e.g. checkpoints, as sub-tables). */
