@@ -673,7 +673,7 @@ export class Beads {
   }
 
   /** Returns all config entries. */
-  configList(): Record<string, string> {
-    return workspace_config.configList(this);
+  configList(all = false): Record<string, string> {
+    return workspace_config.configList(this, all);
   }
 }

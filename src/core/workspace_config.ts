@@ -26,8 +26,12 @@ export function configUnset(beads: Beads, key: string): boolean {
 }
 
 /** Returns all config entries. */
-export function configList(beads: Beads): Record<string, string> {
-  return Object.fromEntries(meta.listConfig(beads.db).map((r) => [r.key, r.value]));
+export function configList(beads: Beads, all = false): Record<string, string> {
+  // Memories (kv.memory.*) share the table but are not settings, and there can be hundreds:
+  // hidden unless asked for, as bd does.
+  return Object.fromEntries(
+    meta.listConfig(beads.db).filter((r) => all || !r.key.startsWith("kv.")).map((r) => [r.key, r.value]),
+  );
 }
 
 /** Returns `PRAGMA integrity_check` ("ok" when the file is sound). */

@@ -250,6 +250,12 @@ Deno.test("memories: remember, memories, recall, forget, prime, and the JSONL li
       '{"_type":"memory","key":"auth","value":"auth uses JWT now"}\n',
   );
   assert.match((await bdOk(dir, ["prime"])).stdout, /\*\*auth\*\*: auth uses JWT now/);
+  // Stored as bd stores them: config kv.memory.<key>, hidden from config list unless --all.
+  assert.equal(
+    Object.keys((await bdOk(dir, ["config", "list", "--json"])).json()).some((k) => k.startsWith("kv.")),
+    false,
+  );
+  assert.equal((await bdOk(dir, ["config", "list", "--all", "--json"])).json()["kv.memory.auth"], "auth uses JWT now");
   assert.equal((await bdOk(dir, ["prime", "--json"])).json().memories.length, 2);
   await bdOk(dir, ["forget", "auth"]);
   const gone = await bd(dir, ["recall", "auth", "--json"]);

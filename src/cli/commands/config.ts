@@ -38,8 +38,10 @@ export const configCommands: Command[] = [
     section: SECTION,
     summary: "List all config values",
     maxArgs: 0,
-    run(ctx) {
-      const all = ctx.beads().configList();
+    description: "Memories (bd remember) live in the same table under kv.memory.*; --all lists them too.",
+    flags: { all: { type: "boolean", help: "include kv.* entries (memories)" } },
+    run(ctx, _args, flags) {
+      const all = ctx.beads().configList(flags.all === true);
       if (ctx.globals.json) return ctx.out.data(all);
       const entries = Object.entries(all);
       if (entries.length === 0) return ctx.out.line("No configuration set");
