@@ -113,10 +113,15 @@ interface FileState {
   mtime: number;
 }
 
+/**
+ * The file's size and mtime in whole milliseconds: runtimes disagree below that (Bun and Node
+ * report fractions, Deno truncates), and a workspace used by both the binary and `deno run` must
+ * not look changed to one because the other recorded it.
+ */
 function fileState(path: string): FileState | undefined {
   try {
     const s = statSync(path);
-    return { size: s.size, mtime: s.mtimeMs };
+    return { size: s.size, mtime: Math.trunc(s.mtimeMs) };
   } catch {
     return undefined;
   }

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT } from "../helpers.ts";
+import { DatabaseSync } from "node:sqlite";
+import { baseEnv, ROOT } from "../helpers.ts";
 
 const BIN = Deno.env.get("BD_BIN");
 
@@ -69,5 +70,53 @@ Deno.test({
     }
     // Nothing but the binary and the workspace it made.
     assert.deepEqual([...Deno.readDirSync(work)].map((e) => e.name).sort(), [".beads", "bd"]);
+  },
+});
+
+Deno.test({
+  name: "dist/bd and bd from source share a workspace without either re-importing what the other wrote",
+  ignore: !BIN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "bd-mixed-" });
+    const bin = BIN!.startsWith("/") ? BIN! : join(ROOT, BIN!);
+    const source = [
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--quiet",
+      "--config",
+      join(ROOT, "deno.json"),
+      join(ROOT, "main.ts"),
+    ];
+    const run = async (cmd: string[], ...args: string[]) => {
+      const out = await new Deno.Command(cmd[0], {
+        args: [...cmd.slice(1), ...args],
+        cwd: dir,
+        env: baseEnv(),
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      assert.equal(out.code, 0, `bd ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+    };
+    // The recorded JSONL state, and whether an import has hashed the file since the last flush.
+    const state = () => {
+      const db = new DatabaseSync(join(dir, ".beads", "mix.db"), { readOnly: true });
+      try {
+        const get = (k: string) =>
+          (db.prepare("SELECT value FROM metadata WHERE key = ?").get(k) as { value: string } | undefined)?.value;
+        return { stat: get("jsonl_stat"), hash: get("jsonl_hash") };
+      } finally {
+        db.close();
+      }
+    };
+    await run([bin], "init", "--prefix", "mix", "--quiet");
+    for (const [writer, reader] of [[[bin], source], [source, [bin]]]) {
+      await run(writer, "create", "written by one runtime", "--silent");
+      const written = state();
+      assert.equal(written.hash, "", "a flush records the stat only");
+      await run(reader, "list", "--json");
+      assert.deepEqual(state(), written, "the other runtime saw the file unchanged and did not import it");
+    }
   },
 });
