@@ -1,8 +1,9 @@
 /**
  * Keeping a large `issues.jsonl` current without rewriting all of it: the changed lines are placed
- * by binary search over the sorted file (read in small blocks), and only the bytes from the first
- * change to the end are rewritten in place. At 100k issues (66 MB) a flush went from reading and
- * writing the whole file with an fsync (~110 ms) to a few block reads and one tail write.
+ * by binary search over the sorted file (read in small blocks), and only the bytes after a change
+ * that changed length are moved, in place. At 100k issues (66 MB) a flush went from reading and
+ * writing the whole file with an fsync (~110 ms) to a few block reads and a move of the bytes after
+ * the change.
  *
  * A crash in the middle of that write would leave a torn file, so the write is bracketed by a
  * marker file: while it exists the file is not trusted, and the next bd command (holding the
@@ -45,11 +46,7 @@ export class FileBytes implements Bytes {
     if (!b) {
       const start = n * this.blockSize;
       b = new Uint8Array(Math.min(this.blockSize, this.length - start));
-      for (let at = 0; at < b.length;) {
-        const got = readSync(this.fd, b, at, b.length - at, start + at);
-        if (got <= 0) throw new Error("file shrank while reading");
-        at += got;
-      }
+      readFully(this.fd, b, b.length, start);
       this.blocks.set(n, b);
     }
     return b;
@@ -76,11 +73,7 @@ export class FileBytes implements Bytes {
 
   subarray(start: number, end: number): Uint8Array {
     const out = new Uint8Array(Math.max(0, end - start));
-    for (let at = 0; at < out.length;) {
-      const got = readSync(this.fd, out, at, out.length - at, start + at);
-      if (got <= 0) throw new Error("file shrank while reading");
-      at += got;
-    }
+    readFully(this.fd, out, out.length, start);
     return out;
   }
 }
@@ -152,19 +145,6 @@ export function spliceEdits(buf: Bytes, changed: Map<string, string | null>): Ed
   return edits;
 }
 
-/** Returns the file with the edits applied, as byte parts in order (for a whole rewrite). */
-export function applyEdits(buf: Uint8Array, edits: Edit[]): Uint8Array[] {
-  const parts: Uint8Array[] = [];
-  let next = 0;
-  for (const e of edits) {
-    if (e.start > next) parts.push(buf.subarray(next, e.start));
-    if (e.bytes.length) parts.push(e.bytes);
-    next = e.end;
-  }
-  if (next < buf.length) parts.push(buf.subarray(next));
-  return parts;
-}
-
 /** The marker that exists only while a file is being patched in place. */
 export function patchMarker(path: string): string {
   return join(dirname(path), `.${basename(path)}.patching`);
@@ -196,27 +176,73 @@ export function clearPatchMarker(path: string): void {
 }
 
 /**
- * Applies the changes to the sorted file in place: reads only what the search touches and the
- * tail from the first change, writes that tail, truncates. Returns false (nothing written) when
- * the file cannot be patched this way (it changed size meanwhile).
+ * Applies `edits` (in file order, offsets of the file as it is) to the open file in place and
+ * returns its new size. The bytes between edits that must shift are moved through one reused
+ * buffer, never held whole: a fresh 50 MB tail cost ~25 ms in page faults alone at 100k issues,
+ * where moving it in 1 MiB steps costs the copies only. Bytes that do not shift are not touched.
+ *
+ * Order makes it safe without holding anything: the destinations are disjoint and in file order,
+ * so moving every leftward run front to back, then every rightward run back to front (each run in
+ * the matching direction), never overwrites bytes still to be read; the new lines go last.
+ */
+export function applyEditsInPlace(fd: number, size: number, edits: Edit[], chunk = 1 << 20): number {
+  const moves: { from: number; length: number; shift: number }[] = [];
+  const lines: { at: number; bytes: Uint8Array }[] = [];
+  let shift = 0;
+  for (let k = 0; k < edits.length; k++) {
+    const e = edits[k];
+    if (e.bytes.length) lines.push({ at: e.start + shift, bytes: e.bytes });
+    shift += e.bytes.length - (e.end - e.start);
+    const runEnd = k + 1 < edits.length ? edits[k + 1].start : size;
+    if (runEnd > e.end && shift !== 0) moves.push({ from: e.end, length: runEnd - e.end, shift });
+  }
+  const buf = new Uint8Array(Math.min(chunk, Math.max(1, ...moves.map((m) => m.length))));
+  const copy = (from: number, length: number, to: number) => {
+    readFully(fd, buf, length, from);
+    writeFully(fd, buf.subarray(0, length), to);
+  };
+  for (const m of moves.filter((m) => m.shift < 0)) {
+    for (let done = 0; done < m.length; done += buf.length) {
+      const n = Math.min(buf.length, m.length - done);
+      copy(m.from + done, n, m.from + done + m.shift);
+    }
+  }
+  for (const m of moves.filter((m) => m.shift > 0).reverse()) {
+    for (let left = m.length; left > 0; left -= buf.length) {
+      const n = Math.min(buf.length, left);
+      copy(m.from + left - n, n, m.from + left - n + m.shift);
+    }
+  }
+  for (const l of lines) writeFully(fd, l.bytes, l.at);
+  return size + shift;
+}
+
+function readFully(fd: number, into: Uint8Array, length: number, position: number): void {
+  for (let at = 0; at < length;) {
+    const got = readSync(fd, into, at, length - at, position + at);
+    if (got <= 0) throw new Error("file shrank while reading");
+    at += got;
+  }
+}
+
+function writeFully(fd: number, bytes: Uint8Array, position: number): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+  }
+}
+
+/**
+ * Applies the changes to the sorted file in place: reads only what the search touches, moves the
+ * bytes after each change by its growth, writes the changed lines, truncates.
  */
 export function patchSortedFile(path: string, changed: Map<string, string | null>): boolean {
   const fd = openSync(path, "r+");
   try {
     const size = fstatSync(fd).size;
-    const view = new FileBytes(fd, size);
-    const edits = spliceEdits(view, changed);
+    const edits = spliceEdits(new FileBytes(fd, size), changed);
     if (edits.length === 0) return true;
-    const first = edits[0].start;
-    const tail = view.subarray(first, size);
-    const parts = applyEdits(tail, edits.map((e) => ({ ...e, start: e.start - first, end: e.end - first })));
     writeFileSync(patchMarker(path), String(fstatSync(fd).ino));
-    let at = first;
-    for (const p of parts) {
-      for (let done = 0; done < p.length;) done += writeSync(fd, p, done, p.length - done, at + done);
-      at += p.length;
-    }
-    ftruncateSync(fd, at);
+    ftruncateSync(fd, applyEditsInPlace(fd, size, edits));
     unlinkSync(patchMarker(path));
     return true;
   } finally {

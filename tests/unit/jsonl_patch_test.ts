@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { initWorkspace } from "../../src/core/init.ts";
 import { Beads } from "../../src/core/service.ts";
 import { exportText } from "../../src/core/sync.ts";
-import { applyEdits, patchMarker, spliceEdits } from "../../src/core/jsonl_patch.ts";
+import { applyEditsInPlace, type Edit, patchMarker, spliceEdits } from "../../src/core/jsonl_patch.ts";
+import { closeSync, ftruncateSync, openSync } from "node:fs";
 import { BdError } from "../../src/model/errors.ts";
 import { remember } from "../../src/core/memories.ts";
 import { rng } from "../../scripts/gen_data.ts";
@@ -44,16 +45,66 @@ for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
   });
 }
 
+/** Applies `edits` to `file` through a real file in place, moving bytes `chunk` at a time. */
+function patchedInPlace(file: Uint8Array, edits: Edit[], chunk?: number): Uint8Array {
+  const path = Deno.makeTempFileSync({ prefix: "bd-inplace-" });
+  Deno.writeFileSync(path, file);
+  const fd = openSync(path, "r+");
+  try {
+    ftruncateSync(fd, applyEditsInPlace(fd, file.length, edits, chunk));
+  } finally {
+    closeSync(fd);
+  }
+  return Deno.readFileSync(path);
+}
+
+/** The oracle: the same edits applied by building the whole new file in memory. */
+function patchedInMemory(file: Uint8Array, edits: Edit[]): Uint8Array {
+  const parts: number[] = [];
+  let next = 0;
+  for (const e of edits) {
+    parts.push(...file.subarray(next, e.start), ...e.bytes);
+    next = e.end;
+  }
+  parts.push(...file.subarray(next));
+  return Uint8Array.from(parts);
+}
+
 Deno.test("spliceEdits over a file with no final newline, removals and inserts at both ends", () => {
   const enc = new TextEncoder();
   const file = enc.encode('{"id":"b"}\n{"id":"d"}');
   const changed = new Map<string, string | null>([["a", '{"id":"a"}'], ["d", null], ["e", '{"id":"e"}']]);
-  const out = applyEdits(file, spliceEdits(file, changed));
   assert.equal(
-    new TextDecoder().decode(Uint8Array.from(out.flatMap((p) => [...p]))),
+    new TextDecoder().decode(patchedInPlace(file, spliceEdits(file, changed))),
     '{"id":"a"}\n{"id":"b"}\n{"id":"e"}\n',
   );
 });
+
+for (const seed of [11, 12, 13, 14, 15, 16]) {
+  Deno.test(`moving bytes in place equals rebuilding the file, for edits that grow and shrink it (seed ${seed})`, () => {
+    const rand = rng(seed);
+    const int = (n: number) => Math.floor(rand() * n);
+    for (let round = 0; round < 60; round++) {
+      const file = Uint8Array.from({ length: int(400) }, () => 97 + int(26));
+      // Disjoint edits in file order: each replaces [start, end) with 0..40 new bytes.
+      const cuts = Array.from({ length: int(6) * 2 }, () => int(file.length + 1)).sort((a, b) => a - b);
+      const edits: Edit[] = [];
+      for (let k = 0; k + 1 < cuts.length; k += 2) {
+        edits.push({
+          start: cuts[k],
+          end: cuts[k + 1],
+          bytes: Uint8Array.from({ length: int(41) }, () => 48 + int(10)),
+        });
+      }
+      const chunk = 1 + int(16);
+      assert.deepEqual(
+        patchedInPlace(file, edits, chunk),
+        patchedInMemory(file, edits),
+        `round ${round}, chunk ${chunk}, edits ${JSON.stringify(edits.map((e) => [e.start, e.end, e.bytes.length]))}`,
+      );
+    }
+  });
+}
 
 Deno.test("a patch torn by a crash is detected and the file rewritten from the database, not imported", () => {
   const dir = Deno.makeTempDirSync({ prefix: "bd-torn-" });
