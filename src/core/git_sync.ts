@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BdError } from "../model/errors.ts";
 import type { Beads } from "./service.ts";
-import { autoImport, exportText, flushJsonl, writeFileAtomic } from "./sync.ts";
+import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } from "./sync.ts";
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";
@@ -136,7 +136,10 @@ export function gitSync(
       throw failed("import", e, restore());
     }
     // The pulled file may differ in form from ours (another tool wrote it): rewrite it whole.
-    if (readFileSync(beads.paths.jsonlPath, "utf8") !== exportText(beads)) flushJsonl(beads, { full: true });
+    beads.db.write(() => {
+      const text = exportText(beads);
+      if (readFileSync(beads.paths.jsonlPath, "utf8") !== text) replaceJsonl(beads, text);
+    });
     try {
       commit(`Committed merged ${file}`);
     } catch (e) {

@@ -178,8 +178,8 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
     // A patch that a killed writer left half done: the file is not trusted, rewrite it whole.
     const torn = patchInterrupted(path);
     if (opts.full || !unchangedFile || torn) {
-      writeFileAtomic(path, exportText(beads));
-      clearPatchMarker(path);
+      replaceJsonl(beads, exportText(beads));
+      return true;
     } else {
       const changed = new Map<string, string | null>();
       const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
@@ -191,6 +191,28 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
     meta.clearDirty(beads.db);
     return true;
   });
+}
+
+/**
+ * Replaces the workspace JSONL with `text`, an exportText(beads) the caller took inside the write
+ * transaction this runs in (so no other writer's change can fall between the two), and clears the
+ * dirty set: for callers that need the export themselves first and must not build it twice.
+ */
+export function replaceJsonl(beads: Beads, text: string): void {
+  if (!beads.db.inTransaction) throw new Error("replaceJsonl must run inside the write that built the text");
+  if (beads.importProblem) throw beads.importProblem;
+  const path = beads.paths.jsonlPath;
+  writeFileAtomic(path, text);
+  clearPatchMarker(path);
+  recordJsonlState(beads);
+  meta.clearDirty(beads.db);
+}
+
+/** The number of lines in JSONL text (each ends with a newline), without splitting it. */
+export function countLines(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) n++;
+  return n;
 }
 
 // ---------------------------------------------------------------- import

@@ -10,6 +10,6 @@ export function inContractOrder(issue: Issue, relations: Record<string, unknown>
   const out: Record<string, unknown> = {};
   for (const f of ISSUE_FIELDS) if (issue[f] !== undefined) out[f] = issue[f];
   Object.assign(out, relations);
-  for (const [k, v] of Object.entries(issue)) if (!KNOWN_ISSUE_KEYS.has(k) && !(k in relations)) out[k] = v;
+  for (const k in issue) if (!KNOWN_ISSUE_KEYS.has(k) && !(k in relations)) out[k] = issue[k];
   return out;
 }

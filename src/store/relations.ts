@@ -34,10 +34,21 @@ const DEP_COLUMNS = "issue_id, depends_on_id, type, created_at, created_by, extr
 /** Above this many IDs one ordered scan of the table beats a lookup per ID (export: 100k IDs). */
 const SCAN_ABOVE = 2000;
 
+/**
+ * The set of a list of IDs, built once per list: an export asks for the labels, dependencies and
+ * comments of the same 100k IDs, and each Set of them cost ~30 ms.
+ */
+const idSets = new WeakMap<readonly string[], Set<string>>();
+function idSet(ids: readonly string[]): Set<string> {
+  let set = idSets.get(ids);
+  if (!set) idSets.set(ids, set = new Set(ids));
+  return set;
+}
+
 /** Rows for these IDs: indexed lookups for a few, one scan (filtered here) for many. */
 function rowsFor<T>(db: Db, ids: readonly string[], sql: (cond: string) => string, key: (r: T) => string): T[] {
   if (ids.length <= SCAN_ABOVE) return db.all<T>(sql("IN (SELECT value FROM json_each(?))"), JSON.stringify(ids));
-  const wanted = new Set(ids);
+  const wanted = idSet(ids);
   return db.all<T>(sql("IS NOT NULL")).filter((r) => wanted.has(key(r)));
 }
 

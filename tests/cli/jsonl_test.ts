@@ -332,3 +332,18 @@ Deno.test("a kill during a large import leaves the database as it was", async ()
   assert.equal(db.prepare("PRAGMA integrity_check").get()!.integrity_check, "ok");
   db.close();
 });
+
+Deno.test("export -o onto the workspace's own JSONL writes it once, counts the issues and leaves it current", async () => {
+  const dir = await workspace();
+  await createIssue(dir, "one");
+  await bdOk(dir, ["create", "two", "--no-auto-flush"]);
+  await bdOk(dir, ["create", "three", "--no-auto-flush"]);
+  assert.equal(lines(jsonlOf(dir)).length, 1, "the unflushed issues are only in the database");
+  const out = await bdOk(dir, ["export", "-o", ".beads/issues.jsonl", "--json"]);
+  assert.equal(out.json().issues, 3);
+  assert.equal(jsonlOf(dir), (await bdOk(dir, ["export"])).stdout);
+  // Recorded as current: the next write patches it in place and it still equals the export.
+  await createIssue(dir, "four");
+  assert.equal(lines(jsonlOf(dir)).length, 4);
+  assert.equal(jsonlOf(dir), (await bdOk(dir, ["export"])).stdout);
+});

@@ -62,8 +62,14 @@ Deno.test("deferred issues are not ready until their time", () => {
 
 Deno.test("ready sorts: priority = priority then oldest; hybrid puts recent issues first by priority", () => {
   const b = open();
+  // Each created in its own millisecond: within a priority the order is by creation time.
+  const tick = () => {
+    for (const t = Date.now(); Date.now() === t;) { /* wait for the clock */ }
+  };
   const p3 = b.create({ title: "p3", priority: 3 }).id;
+  tick();
   const p1 = b.create({ title: "p1", priority: 1 }).id;
+  tick();
   const p1b = b.create({ title: "p1b", priority: 1 }).id;
   assert.deepEqual(b.ready({ sort: "priority" }).map((i) => i.id), [p1, p1b, p3]);
   assert.deepEqual(b.ready({ sort: "oldest" }).map((i) => i.id), [p3, p1, p1b]);

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BdError, validation } from "../../model/errors.ts";
-import { exportText, flushJsonl, importText, jsonlHasContent, writeFileAtomic } from "../../core/sync.ts";
+import { countLines, exportText, importText, jsonlHasContent, replaceJsonl, writeFileAtomic } from "../../core/sync.ts";
 import { mergeJsonl } from "../../core/jsonl_merge.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
@@ -31,22 +31,26 @@ tombstone lines for deleted issues. The file is written to a temp file and renam
       return;
     }
     const path = resolve(ctx.cwd, output);
-    if (path === beads.paths.jsonlPath && !statuses) {
-      const text = exportText(beads);
+    const refuseEmpty = (text: string) => {
       if (!text && jsonlHasContent(path) && !flags.force) {
         throw new BdError("CONFLICT", `refusing to replace non-empty ${output} with an empty export (use --force)`);
       }
-      flushJsonl(beads, { full: true });
-      ctx.out.note(`Exported ${text ? text.split("\n").length - 1 : 0} issues to ${output}`);
-      if (ctx.globals.json) ctx.out.data({ path, issues: text ? text.split("\n").length - 1 : 0 });
-      return;
+    };
+    let n: number;
+    if (path === beads.paths.jsonlPath && !statuses) {
+      // The workspace's own file: written under the write lock and recorded as current.
+      n = beads.db.write(() => {
+        const text = exportText(beads);
+        refuseEmpty(text);
+        replaceJsonl(beads, text);
+        return countLines(text);
+      });
+    } else {
+      const text = exportText(beads, statuses ? { status: statuses } : undefined);
+      refuseEmpty(text);
+      writeFileAtomic(path, text);
+      n = countLines(text);
     }
-    const text = exportText(beads, statuses ? { status: statuses } : undefined);
-    if (!text && jsonlHasContent(path) && !flags.force) {
-      throw new BdError("CONFLICT", `refusing to replace non-empty ${output} with an empty export (use --force)`);
-    }
-    writeFileAtomic(path, text);
-    const n = text ? text.split("\n").length - 1 : 0;
     ctx.out.note(`Exported ${n} issues to ${output}`);
     if (ctx.globals.json) ctx.out.data({ path, issues: n });
   },
