@@ -213,7 +213,20 @@ export function applyEditsInPlace(fd: number, size: number, edits: Edit[], chunk
       copy(m.from + left - n, n, m.from + left - n + m.shift);
     }
   }
-  for (const l of lines) writeFully(fd, l.bytes, l.at);
+  // New lines that follow one another (an import into an empty file: all of them) go out
+  // together, not one write per line.
+  for (let k = 0; k < lines.length;) {
+    let end = k + 1, length = lines[k].bytes.length;
+    while (end < lines.length && lines[end].at === lines[k].at + length && length < chunk) {
+      length += lines[end++].bytes.length;
+    }
+    const joined = end === k + 1 ? lines[k].bytes : new Uint8Array(length);
+    if (joined !== lines[k].bytes) {
+      for (let i = k, at = 0; i < end; at += lines[i++].bytes.length) joined.set(lines[i].bytes, at);
+    }
+    writeFully(fd, joined, lines[k].at);
+    k = end;
+  }
   return size + shift;
 }
 

@@ -85,9 +85,12 @@ for (const seed of [11, 12, 13, 14, 15, 16]) {
     const rand = rng(seed);
     const int = (n: number) => Math.floor(rand() * n);
     for (let round = 0; round < 60; round++) {
-      const file = Uint8Array.from({ length: int(400) }, () => 97 + int(26));
+      const file = Uint8Array.from({ length: rand() < 0.2 ? 0 : int(400) }, () => 97 + int(26));
       // Disjoint edits in file order: each replaces [start, end) with 0..40 new bytes.
-      const cuts = Array.from({ length: int(6) * 2 }, () => int(file.length + 1)).sort((a, b) => a - b);
+      // Often at a point already cut: edits that touch, and several inserts at one place.
+      const cuts: number[] = [];
+      for (let k = int(6) * 2; k > 0; k--) cuts.push(cuts.length && rand() < 0.4 ? cuts.at(-1)! : int(file.length + 1));
+      cuts.sort((a, b) => a - b);
       const edits: Edit[] = [];
       for (let k = 0; k + 1 < cuts.length; k += 2) {
         edits.push({
