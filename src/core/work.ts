@@ -5,6 +5,7 @@ import * as query from "../store/query.ts";
 import { validation } from "../model/errors.ts";
 import type { Issue, IssueFilter, ListSort } from "../model/types.ts";
 import type { Beads } from "./service.ts";
+import { wakeDueDeferred } from "./lifecycle.ts";
 
 /** Returns issues matching a filter (`limit` 0 = all) and whether more matched. */
 export function list(
@@ -91,8 +92,12 @@ export function stale(beads: Beads, days: number, filter: IssueFilter = {}, limi
   return query.staleIssues(beads.db, before, beads.resolveFilter(filter), limit);
 }
 
-/** Returns the workspace counters (contract §3 `stats`). */
+/**
+ * Returns the workspace counters (contract §3 `stats`). Deferred issues whose time has come are
+ * woken first, as ready does, so the ready count and the ready list never disagree.
+ */
 export function stats(beads: Beads): Record<string, number> {
+  wakeDueDeferred(beads);
   const counters = query.statsCounters(beads.db);
   counters.ready_issues = query.countReady(beads.db);
   return {

@@ -293,11 +293,21 @@ export function readyIssues(
   return [...recent, ...older];
 }
 
-/** Returns the number of ready issues. */
+/**
+ * Returns the number of ready issues: the open issues that are not blocked, counted over the
+ * covering index of open issues, less those among them whose defer time is still ahead (a
+ * partial index holds only the open issues that have one). Same rule as READY_WHERE.
+ */
 export function countReady(db: Db): number {
   return Number(
     db.get<{ n: number }>(
-      `WITH blocked_ids AS (${blockedSource(db)}) SELECT count(*) AS n FROM issues i WHERE ${READY_WHERE}`,
+      `WITH blocked_ids AS (${blockedSource(db)})
+       SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_open_created
+               WHERE i.status = 'open' AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
+            - (SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
+               WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
+                 AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
+                 AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS n`,
     )?.n,
   );
 }
@@ -361,24 +371,35 @@ export function searchIssues(db: Db, query: string, filter: IssueFilter, limit: 
   ).map(rowToIssue);
 }
 
-/** Returns the stats counters (contract §3). */
+/**
+ * Returns the stats counters (contract §3), each from an index rather than a read of every issue:
+ * the status counts from the status index, the blocked ones over the covering index of active
+ * issues, the lead time from the partial index of closed issues.
+ */
 export function statsCounters(db: Db): Record<string, number> {
-  const row = db.get<Record<string, number>>(
+  const byStatus = new Map(
+    db.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM issues GROUP BY status")
+      .map((r) => [r.status, Number(r.n)]),
+  );
+  const row = db.get<{ blocked: number; lead: number | null }>(
     `WITH blocked_ids AS (${blockedSource(db)})
-     SELECT count(*) AS total_issues,
-       sum(status = 'open') AS open_issues,
-       sum(status = 'in_progress') AS in_progress_issues,
-       sum(status = 'closed') AS closed_issues,
-       sum(status = 'deferred') AS deferred_issues,
-       sum(status <> 'closed' AND (status = 'blocked' OR id IN (SELECT id FROM blocked_ids))) AS blocked_issues,
-       avg(CASE WHEN status = 'closed' AND closed_at IS NOT NULL
-           THEN (julianday(closed_at) - julianday(created_at)) * 24 END) AS average_lead_time_hours
-     FROM issues`,
+     SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_active_priority_id
+             WHERE i.status <> 'closed' AND EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
+          + (SELECT count(*) FROM issues i WHERE i.status = 'blocked'
+             AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS blocked,
+       (SELECT avg(julianday(closed_at) - julianday(created_at)) FROM issues INDEXED BY idx_issues_closed_lead
+        WHERE status = 'closed' AND closed_at IS NOT NULL) AS lead`,
   )!;
-  const out: Record<string, number> = {};
-  for (const [k, v] of Object.entries(row)) out[k] = Number(v ?? 0);
-  out.average_lead_time_hours = Math.round(out.average_lead_time_hours * 100) / 100;
-  return out;
+  const count = (s: string) => byStatus.get(s) ?? 0;
+  return {
+    total_issues: [...byStatus.values()].reduce((a, b) => a + b, 0),
+    open_issues: count("open"),
+    in_progress_issues: count("in_progress"),
+    closed_issues: count("closed"),
+    deferred_issues: count("deferred"),
+    blocked_issues: Number(row.blocked),
+    average_lead_time_hours: Math.round(Number(row.lead ?? 0) * 24 * 100) / 100,
+  };
 }
 
 /** Returns active issues not updated since `before` (oldest first). */
