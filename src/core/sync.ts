@@ -31,7 +31,7 @@ import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_pat
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
-import { withoutGraphTriggers } from "../store/schema.ts";
+import { withoutGraphTriggers, withoutSecondaryIndexes } from "../store/schema.ts";
 import { BdError } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
 import { sha256Hex } from "../model/digest.ts";
@@ -368,7 +368,12 @@ export function importRecords(
     if (opts.dryRun) throw new DryRunRollback();
   };
   try {
-    beads.mutate(() => (bulk ? withoutGraphTriggers(beads.db, run) : run()));
+    beads.mutate(() => {
+      if (!bulk) return run();
+      // Into an empty database (a fresh clone's first import): indexes built once at the end.
+      const empty = !issuesRepo.anyIssue(beads.db);
+      return withoutGraphTriggers(beads.db, () => (empty ? withoutSecondaryIndexes(beads.db, run) : run()));
+    });
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;
   }

@@ -129,6 +129,11 @@ export function countTopLevelIssues(db: Db): number {
   return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM issues WHERE instr(id, '.') = 0")?.n);
 }
 
+/** True when the database holds at least one issue. */
+export function anyIssue(db: Db): boolean {
+  return db.get("SELECT 1 AS x FROM issues LIMIT 1") !== undefined;
+}
+
 /** Returns all issue IDs in byte order. */
 export function allIssueIds(db: Db): string[] {
   return db.all<{ id: string }>("SELECT id FROM issues ORDER BY id").map((r) => r.id);

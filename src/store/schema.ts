@@ -100,6 +100,28 @@ export function withoutGraphTriggers<T>(db: Db, fn: () => T): T {
   }
 }
 
+/**
+ * Runs a load into empty issue tables inside the caller's transaction with their secondary
+ * indexes dropped, then builds each index again from its own SQL, exactly as it was: one sorted
+ * build per index instead of ~12 random index updates per row (100k issues: ~0.5 s saved).
+ * Only for a load that starts from nothing: a load that also deletes or looks up by those
+ * indexes (tombstones of existing issues) would scan instead. Unique indexes stay (they check
+ * the rows as they come), and so do the primary keys.
+ */
+export function withoutSecondaryIndexes<T>(db: Db, fn: () => T): T {
+  const indexes = db.all<{ name: string; sql: string }>(
+    `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL
+       AND tbl_name IN ('issues', 'dependencies', 'labels', 'comments')
+       AND upper(substr(ltrim(sql), 1, 13)) <> 'CREATE UNIQUE'`,
+  );
+  for (const i of indexes) db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
+  try {
+    return fn();
+  } finally {
+    for (const i of indexes) db.exec(i.sql);
+  }
+}
+
 /** A schema step: DDL, or a function for steps that must look at what is there first. */
 type Migration = string | ((db: Db) => void);
 
