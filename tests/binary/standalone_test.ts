@@ -62,6 +62,19 @@ Deno.test({
         body: JSON.stringify({ query: "{ ready { id } }" }),
       });
       assert.deepEqual(await res.json(), { data: { ready: [{ id: a }] } });
+      // The web UI and GraphiQL come from files embedded in the binary (not from the source tree).
+      const base = new URL("/", url);
+      const page = async (path: string, accept = "*/*") => {
+        const r = await fetch(new URL(path, base), { headers: { accept } });
+        assert.equal(r.status, 200, path);
+        return { type: r.headers.get("content-type") ?? "", text: await r.text() };
+      };
+      assert.match((await page("/")).text, /<script type="module" src="\/app.js">/);
+      const js = await page("/app.js");
+      assert.match(js.type, /javascript/);
+      assert.equal(js.text, Deno.readTextFileSync(join(ROOT, "src", "web", "assets", "app.js")));
+      assert.equal((await page("/app.css")).text, Deno.readTextFileSync(join(ROOT, "src", "web", "assets", "app.css")));
+      assert.match((await page("/graphql", "text/html")).text, /<title>bd GraphQL<\/title>/);
     } finally {
       child.kill("SIGTERM");
       assert.equal((await child.status).code, 0);
