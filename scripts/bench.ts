@@ -134,7 +134,7 @@ async function floorBinary(): Promise<string> {
   await Deno.writeTextFile(src, "export {};\n");
   const bun = join(ROOT, ".tools", "node_modules", "bun", "bin", "bun.exe");
   const r = await new Deno.Command(bun, {
-    args: ["build", "--compile", "--minify", "--bytecode", src, "--outfile", bin],
+    args: ["build", "--compile", "--splitting", "--format=esm", "--minify", "--bytecode", src, "--outfile", bin],
     stdout: "null",
     stderr: "piped",
   }).output();
