@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { Beads } from "./service.ts";
-import { autoImport, flushJsonl, type ImportSummary, writeFileAtomic } from "./sync.ts";
+import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./sync.ts";
 import { firstMarkerLine, mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
 import { git, gitBlob, unmergedPaths } from "./git.ts";
 
@@ -61,7 +61,7 @@ export function resolveJsonlConflicts(beads: Beads, opts: { dryRun?: boolean } =
     const fromMarkers = conflicts === 0 ? 0 : resolveConflictText(text).conflicts;
     result = { ...mergeJsonl(stages.base, stages.ours, stages.theirs), conflicts: fromMarkers };
   } else result = resolveConflictText(text);
-  const records = result.text ? result.text.split("\n").length - 1 : 0;
+  const records = countLines(result.text);
   const source = stages ? "git-index" : "markers";
   if (opts.dryRun) return { conflicts: result.conflicts, merged: result.merged, records, source };
   writeFileAtomic(path, result.text);

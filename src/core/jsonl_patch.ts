@@ -196,7 +196,9 @@ export function applyEditsInPlace(fd: number, size: number, edits: Edit[], chunk
     const runEnd = k + 1 < edits.length ? edits[k + 1].start : size;
     if (runEnd > e.end && shift !== 0) moves.push({ from: e.end, length: runEnd - e.end, shift });
   }
-  const buf = new Uint8Array(Math.min(chunk, Math.max(1, ...moves.map((m) => m.length))));
+  // No bigger than the longest run (a spread of every run's length would overflow the argument
+  // limit when an import moves 100k of them).
+  const buf = new Uint8Array(Math.min(chunk, moves.reduce((most, m) => Math.max(most, m.length), 1)));
   const copy = (from: number, length: number, to: number) => {
     readFully(fd, buf, length, from);
     writeFully(fd, buf.subarray(0, length), to);

@@ -180,13 +180,12 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
     if (opts.full || !unchangedFile || torn) {
       replaceJsonl(beads, exportText(beads));
       return true;
-    } else {
-      const changed = new Map<string, string | null>();
-      const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
-      const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
-      for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
-      patchSortedFile(path, changed);
     }
+    const changed = new Map<string, string | null>();
+    const fresh = issueLines(beads, issuesRepo.getIssues(beads.db, dirty));
+    const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
+    for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
+    patchSortedFile(path, changed);
     recordJsonlState(beads);
     meta.clearDirty(beads.db);
     return true;

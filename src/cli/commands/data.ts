@@ -160,7 +160,7 @@ Example:
     const result = mergeJsonl(base, left, right);
     writeFileAtomic(output, result.text);
     if (ctx.globals.json) {
-      ctx.out.data({ output, merged: result.merged, records: result.text ? result.text.split("\n").length - 1 : 0 });
+      ctx.out.data({ output, merged: result.merged, records: countLines(result.text) });
     }
   },
 };
