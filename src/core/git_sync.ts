@@ -129,6 +129,7 @@ export function gitSync(
         report.steps.push(
           `Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`,
         );
+        for (const m of summary.moved ?? []) report.steps.push(`Note: ${m.note}`);
       }
     } catch (e) {
       // Back to before the rebase (the user's own files kept), then undo bd's commit.
@@ -221,6 +222,13 @@ function rebaseOntoUpstream(root: string, file: string, path: string, report: Sy
       gitBlob(root, `:3:${file}`) ?? "",
     );
     writeFileAtomic(path, merged.text);
+    for (const m of merged.moved) {
+      report.steps.push(
+        `Moved ${m.from} to ${m.to} (${
+          m.side === "left" ? "upstream" : "your"
+        } side): two clones gave ${m.from} to different issues; both are kept`,
+      );
+    }
     git(root, ["add", "--", file]);
     report.merged_conflicts++;
     const empty = git(root, ["diff", "--cached", "--quiet"], { allowFail: true }).ok;

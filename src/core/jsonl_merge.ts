@@ -14,6 +14,8 @@
  *   merge as sets (an element removed on one side and untouched on the other goes away); the
  *   merged issue's `updated_at` is 1 ms after the later side's, so every clone imports it;
  * - a deletion (tombstone) beats an edit older than it and loses to a newer one;
+ * - two different issues under one ID (created at different times: an ID minted on two clones)
+ *   stay two issues: one moves to a new ID first (see id_collisions.ts);
  * - the output is sorted (issues by ID, then memories by key, then other records) and does not
  *   depend on which side is "ours": swapping left and right gives the same bytes.
  */
@@ -21,6 +23,7 @@ import { BdError } from "../model/errors.ts";
 import { ISSUE_FIELDS } from "../model/types.ts";
 import { toMillis } from "../model/time.ts";
 import { compareIds } from "./jsonl.ts";
+import { type IdMove, separateIssues } from "./id_collisions.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -36,6 +39,8 @@ export interface MergeResult {
   text: string;
   /** Records that both sides changed and that were merged field by field. */
   merged: number;
+  /** Issues of one side moved to a new ID because a different issue holds theirs. */
+  moved: IdMove[];
 }
 
 const ISSUE = "0";
@@ -95,6 +100,7 @@ export function mergeJsonl(base: string, left: string, right: string): MergeResu
   const b = parseRecords(base, "base");
   const l = parseRecords(left, "left");
   const r = parseRecords(right, "right");
+  const moved = separateIssues(b, l, r).filter((m) => m.side !== "base");
   let merged = 0;
   const lines: [string, string][] = [];
   for (const key of new Set([...l.keys(), ...r.keys()])) {
@@ -116,7 +122,7 @@ export function mergeJsonl(base: string, left: string, right: string): MergeResu
     if (line !== undefined) lines.push([key, line]);
   }
   lines.sort((x, y) => compareKeys(x[0], y[0]));
-  return { text: lines.map(([, line]) => line + "\n").join(""), merged };
+  return { text: lines.map(([, line]) => line + "\n").join(""), merged, moved };
 }
 
 function compareKeys(a: string, b: string): number {

@@ -27,6 +27,8 @@ import {
   parseJsonl,
 } from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
+import { type ImportMoves, planImportMoves } from "./id_collisions.ts";
+import { moveIssue } from "../store/issue_move.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
@@ -229,6 +231,8 @@ export interface ImportSummary {
   dry_run: boolean;
   /** What the user should know (e.g. records kept that bd does not understand). */
   notes?: string[];
+  /** Issues moved to a new ID because two different issues came under one ID. */
+  moved?: { from: string; to: string; which: "local" | "incoming"; note: string }[];
 }
 
 class DryRunRollback extends Error {}
@@ -242,7 +246,7 @@ const BULK_IMPORT = 5000;
  */
 export function importRecords(
   beads: Beads,
-  records: ImportRecord[],
+  incoming: ImportRecord[],
   opts: { skipExisting?: boolean; dryRun?: boolean; markDirty?: boolean } = {},
 ): ImportSummary {
   const summary: ImportSummary = {
@@ -255,15 +259,31 @@ export function importRecords(
     other_records: 0,
     dry_run: !!opts.dryRun,
   };
+  let records = incoming;
   const otherKinds = new Set<string>();
-  const sequential = meta.getKey(beads.db, "config", "id_mode") === "sequential";
   // A large import asks "is it here? was it deleted?" of two sets read once, instead of two
   // lookups per record, and loads without the graph triggers (the blocked set is then rebuilt).
   const bulk = records.length >= BULK_IMPORT;
   const run = () => {
-    const known = bulk ? new Set(issuesRepo.allIssueIds(beads.db)) : undefined;
+    const identities = bulk ? issuesRepo.issueIdentities(beads.db) : undefined;
+    const known = identities ? new Set(identities.keys()) : undefined;
     const buried = bulk ? new Set(meta.tombstones(beads.db).map((t) => t.id)) : undefined;
     const touched: string[] = [];
+    // Two different issues under one ID (minted on two clones) stay two issues.
+    const moves = planImportMoves(
+      records.flatMap((r) => (r.kind === "issue" ? [r.issue] : [])),
+      (id) => (identities ? identities.get(id) : issuesRepo.issueIdentity(beads.db, id)),
+      (stem) => issuesRepo.idsStartingWith(beads.db, stem),
+      (issue) => issuesRepo.idsWithIdentity(beads.db, issue.created_at, issue.title),
+      () => known ?? issuesRepo.allIssueIds(beads.db),
+    );
+    summary.moved = describeMoves(moves);
+    for (const [from, to] of moves.local) {
+      moveIssue(beads.db, from, to);
+      known?.delete(from), known?.add(to);
+      touched.push(from, to);
+    }
+    if (moves.incoming.size) records = placeIncoming(records, moves.incoming, touched);
     for (const r of records) {
       if (r.kind === "memory") {
         // bd skips empty values too: a memory is text.
@@ -330,12 +350,6 @@ export function importRecords(
         summary.created++;
         changed = true;
       } else {
-        if (sequential && existing.created_at !== issue.created_at && existing.title !== issue.title) {
-          throw new BdError(
-            "CONFLICT",
-            `ID clash on ${issue.id}: the incoming issue "${issue.title}" (created ${issue.created_at}) is a different issue from the local "${existing.title}" (created ${existing.created_at}); sequential IDs collided across clones — renumber one side (bd create --id) before importing`,
-          );
-        }
         if (toMillis(issue.updated_at) > toMillis(existing.updated_at)) {
           const cols: Record<string, unknown> = {};
           for (const k of ISSUE_FIELDS) cols[k] = issue[k] ?? null;
@@ -376,14 +390,57 @@ export function importRecords(
   } catch (e) {
     if (!(e instanceof DryRunRollback)) throw e;
   }
+  const notes = summary.moved?.map((m) => m.note) ?? [];
   if (otherKinds.size) {
-    summary.notes = [
+    notes.push(
       `kept records of kinds bd does not know (${
         [...otherKinds].sort().join(", ")
       }) as they are; they are written back on export`,
-    ];
+    );
   }
+  if (notes.length) summary.notes = notes;
+  if (!summary.moved?.length) delete summary.moved;
   return summary;
+}
+
+/** The moves an import made, for its report. */
+function describeMoves(moves: ImportMoves): ImportSummary["moved"] {
+  return [
+    ...[...moves.local].map(([from, to]) => ({
+      from,
+      to,
+      which: "local" as const,
+      note:
+        `moved local issue ${from} to ${to}: the file holds a different issue (created elsewhere) at ${from} and this one at ${to}`,
+    })),
+    ...[...moves.incoming].map(([from, to]) => ({
+      from,
+      to,
+      which: "incoming" as const,
+      note:
+        `imported ${from} as ${to}: a different local issue (created at another time) already holds ${from}; both are kept`,
+    })),
+  ];
+}
+
+/** Returns the records with incoming issues moved to their new IDs, references included. */
+function placeIncoming(records: ImportRecord[], moved: Map<string, string>, touched: string[]): ImportRecord[] {
+  const to = (id: string) => moved.get(id) ?? id;
+  return records.map((r) => {
+    if (r.kind !== "issue") return r;
+    const id = to(r.issue.id);
+    const refers = r.dependencies.some((d) => moved.has(d.dep.depends_on_id));
+    if (id === r.issue.id && !refers) return r;
+    if (id !== r.issue.id) touched.push(r.issue.id); // the local issue's line replaces the file's
+    return {
+      ...r,
+      issue: { ...r.issue, id },
+      dependencies: r.dependencies.map(({ dep, extra }) => ({
+        dep: { ...dep, issue_id: id, depends_on_id: to(dep.depends_on_id) },
+        extra,
+      })),
+    };
+  });
 }
 
 /** Imports JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */

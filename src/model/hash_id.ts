@@ -45,8 +45,18 @@ export function generateHashId(
   topLevelCount: number,
   taken: (id: string) => boolean,
 ): string {
+  return hashIdFrom(prefix, fields, idLengthFor(topLevelCount), taken);
+}
+
+/** As generateHashId, from a given start length (3..8) rather than an issue count. */
+export function hashIdFrom(
+  prefix: string,
+  fields: { title: string; description: string; actor: string; createdAt: string },
+  startLength: number,
+  taken: (id: string) => boolean,
+): string {
   const nanos = toNanos(fields.createdAt);
-  for (let length = idLengthFor(topLevelCount); length <= 8; length++) {
+  for (let length = Math.min(Math.max(startLength, 3), 8); length <= 8; length++) {
     for (let nonce = 0; nonce < 10; nonce++) {
       const id = `${prefix}-${hashPart(fields.title, fields.description, fields.actor, nanos, nonce, length)}`;
       if (!taken(id)) return id;
@@ -57,4 +67,36 @@ export function generateHashId(
     const id = `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
     if (!taken(id)) return id;
   }
+}
+
+/**
+ * Returns a new ID for an issue that must leave `id` because a different issue holds it (an
+ * ID minted twice on two clones), in the ID's own scheme, free in `taken`:
+ * - a child `P.n` becomes `P.m`, m one past the highest child number of P in `taken`;
+ * - a sequential `prefix-n` becomes `prefix-m` the same way;
+ * - a hash ID gets the hash rule's next free ID from the issue's own content, at the same length.
+ * The answer depends only on its arguments, so two clones merging the same files agree on it.
+ */
+export function replacementId(
+  id: string,
+  fields: { title: string; description: string; actor: string; createdAt: string },
+  taken: ReadonlySet<string>,
+): string {
+  const numbered = /^(.+)\.(\d+)$/.exec(id) ?? /^(.+-)(\d+)$/.exec(id);
+  if (numbered) {
+    const [, stem] = numbered;
+    const sep = id[stem.length] === "." ? "." : "";
+    let max = 0;
+    for (const other of taken) {
+      if (!other.startsWith(stem + sep)) continue;
+      const rest = other.slice(stem.length + sep.length);
+      if (/^\d+$/.test(rest)) max = Math.max(max, Number(rest));
+    }
+    return `${stem}${sep}${max + 1}`;
+  }
+  const dash = id.lastIndexOf("-");
+  const prefix = dash > 0 ? id.slice(0, dash) : "bd";
+  const created = Date.parse(fields.createdAt);
+  const createdAt = Number.isNaN(created) ? new Date(0).toISOString() : new Date(created).toISOString();
+  return hashIdFrom(prefix, { ...fields, createdAt }, id.length - dash - 1, (c) => taken.has(c));
 }

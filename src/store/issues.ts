@@ -145,3 +145,38 @@ export function allIssues(db: Db): Issue[] {
 }
 
 export { COLUMN_LIST as ISSUE_COLUMNS };
+
+/** What tells two issues under one ID apart (see core/id_collisions.ts). */
+export interface IssueIdentityRow {
+  id: string;
+  title: string;
+  created_at: string;
+}
+
+const IDENTITY_COLUMNS = "id, title, created_at";
+
+/** Returns the identity of one issue, or undefined. */
+export function issueIdentity(db: Db, id: string): IssueIdentityRow | undefined {
+  return db.get<IssueIdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM issues WHERE id = ?`, id);
+}
+
+/** Returns every issue's identity by ID (a large import asks once instead of per record). */
+export function issueIdentities(db: Db): Map<string, IssueIdentityRow> {
+  return new Map(db.all<IssueIdentityRow>(`SELECT ${IDENTITY_COLUMNS} FROM issues`).map((r) => [r.id, r]));
+}
+
+/** Returns the IDs that start with `stem` (e.g. an issue's descendants, `stem` = `bd-a1.`). */
+export function idsStartingWith(db: Db, stem: string): string[] {
+  return db.all<{ id: string }>("SELECT id FROM issues WHERE substr(id, 1, length(?)) = ? ORDER BY id", stem, stem)
+    .map((r) => r.id);
+}
+
+/** Returns the IDs of issues created at exactly `createdAt` with this title (one issue, moved). */
+export function idsWithIdentity(db: Db, createdAt: string, title: string): string[] {
+  return db.all<{ id: string }>(
+    "SELECT id FROM issues WHERE created_at = ? AND title = ? ORDER BY id",
+    createdAt,
+    title,
+  )
+    .map((r) => r.id);
+}

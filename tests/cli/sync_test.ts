@@ -32,14 +32,47 @@ Deno.test("two clones creating issues offline, then syncing, end identical with 
   const report = (await sync(b)).json(); // conflicts in issues.jsonl: merged issue by issue
   assert.ok(report.pulled && report.pushed);
   await sync(a);
+  assert.equal(fromA.length + fromB.length, 4);
   for (const dir of [a, b]) {
-    const ids = (await bdOk(dir, ["list", "--json", "--limit", "0"])).json().map((i: { id: string }) => i.id).sort();
-    assert.deepEqual(ids.filter((id: string) => [...fromA, ...fromB].includes(id)), [...fromA, ...fromB].sort());
-    assert.equal(ids.length, 5);
+    // By title: two clones can mint one short hash ID for two issues; then one of them moves.
+    const titles = (await bdOk(dir, ["list", "--json", "--limit", "0"])).json().map((i: { title: string }) => i.title);
+    assert.equal(titles.length, 5);
+    for (const t of ["from A 1", "from A 2", "from B 1", "from B 2"]) assert.ok(titles.includes(t), t);
   }
   assert.equal(jsonl(a), jsonl(b));
   assert.equal(await exported(a), await exported(b));
-  assert.equal(new Set([...fromA, ...fromB]).size, 4, "hash IDs never collide across clones");
+});
+
+Deno.test("one ID minted on two clones for two issues: sync keeps both, with their children and dependents", async () => {
+  const { a, b } = await twoClones();
+  const id = "t-zzz";
+  await bdOk(a, ["create", "A's issue", "--id", id, "--json"]);
+  await new Promise((r) => setTimeout(r, 20));
+  await bdOk(b, ["create", "B's issue", "--id", id, "--json"]);
+  const bChild = (await bdOk(b, ["create", "B's child", "--parent", id, "--json"])).json().id;
+  const bDependent = (await bdOk(b, ["create", "needs B's issue", "--json"])).json().id;
+  await bdOk(b, ["dep", "add", bDependent, id]);
+  await bdOk(a, ["update", id, "--priority", "0"]);
+  await sync(a);
+  const report = (await sync(b)).json();
+  assert.ok(report.steps.some((s: string) => s.includes(`Moved ${id} to`)), report.steps.join("\n"));
+  await sync(a);
+  assert.equal(jsonl(a), jsonl(b));
+  for (const dir of [a, b]) {
+    const all = (await bdOk(dir, ["list", "--json", "--limit", "0", "--all"])).json();
+    const byTitle = new Map(all.map((i: { title: string; id: string }) => [i.title, i]));
+    assert.equal(all.length, 5, dir);
+    const mine = byTitle.get("A's issue") as { id: string; priority: number };
+    assert.equal(mine.id, id, "the first-created issue keeps the ID");
+    assert.equal(mine.priority, 0);
+    const moved = (byTitle.get("B's issue") as { id: string }).id;
+    assert.notEqual(moved, id);
+    assert.equal((byTitle.get("B's child") as { id: string }).id, `${moved}.1`, bChild);
+    const [dependent] = (await bdOk(dir, ["show", bDependent, "--json"])).json();
+    assert.deepEqual(dependent.dependencies.map((d: { id: string }) => d.id), [moved]);
+    const [first] = (await bdOk(dir, ["show", id, "--json"])).json();
+    assert.equal((first.dependents ?? []).length, 0, "A's issue did not inherit B's dependent");
+  }
 });
 
 Deno.test("an edit on both sides, a delete on one side and a dependency on one side all converge", async () => {
@@ -83,7 +116,7 @@ Deno.test("sync --dry-run changes nothing; sync outside git says what to do", as
   assert.match(r.stderr, /not inside a git repository/);
 });
 
-Deno.test("a sequential workspace reports an ID clash on import instead of overwriting", async () => {
+Deno.test("a sequential workspace imports a clashing issue beside the local one, never over it", async () => {
   const one = await Deno.makeTempDir();
   const two = await Deno.makeTempDir();
   await bdOk(one, ["init", "--prefix", "s", "--sequential"]);
@@ -91,9 +124,12 @@ Deno.test("a sequential workspace reports an ID clash on import instead of overw
   assert.equal(await createIssue(one, "made in one"), "s-1");
   await new Promise((r) => setTimeout(r, 5));
   assert.equal(await createIssue(two, "made in two"), "s-1");
-  const r = await bd(two, ["import", "-i", join(one, ".beads", "issues.jsonl"), "--json"]);
-  assert.equal(r.code, 1);
-  assert.equal(JSON.parse(r.stderr).error.code, "CONFLICT");
-  assert.match(JSON.parse(r.stderr).error.message, /ID clash on s-1/);
+  const r = (await bdOk(two, ["import", "-i", join(one, ".beads", "issues.jsonl"), "--json"])).json();
+  assert.equal(r.created, 1);
+  assert.deepEqual(r.moved.map((m: { from: string; to: string }) => [m.from, m.to]), [["s-1", "s-2"]]);
   assert.equal((await bdOk(two, ["show", "s-1", "--json"])).json()[0].title, "made in two");
+  assert.equal((await bdOk(two, ["show", "s-2", "--json"])).json()[0].title, "made in one");
+  const again = (await bdOk(two, ["import", "-i", join(one, ".beads", "issues.jsonl"), "--json"])).json();
+  assert.equal(again.created, 0, "the same file again lands on the same issue");
+  assert.equal((await bdOk(two, ["count", "--json"])).json().count, 2);
 });

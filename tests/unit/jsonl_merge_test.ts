@@ -174,3 +174,86 @@ Deno.test("merge at 10k issues: random edits on both sides, symmetric, nothing l
   assert.deepEqual(ids, [...ids].sort());
   assert.ok(ms < 5000, `merge took ${ms} ms`);
 });
+
+// ------------------------------------------------------------- one ID, two issues
+
+const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString();
+
+Deno.test("merge: an ID minted on both clones for two issues keeps both; the later one moves with its references", () => {
+  const base = file(issue("t-aaa"));
+  const mine = issue("t-x1", { title: "left's issue", created_at: at(1000), updated_at: at(1000) });
+  const theirs = issue("t-x1", { title: "right's issue", created_at: at(2000), updated_at: at(2000) });
+  const child = issue("t-x1.1", { title: "right's child", created_at: at(2500), updated_at: at(2500) });
+  const dependent = issue("t-bbb", {
+    title: "needs right's issue",
+    created_at: at(3000),
+    updated_at: at(3000),
+    dependencies: [{ issue_id: "t-bbb", depends_on_id: "t-x1", type: "blocks" }],
+  });
+  const commented = issue("t-x1", {
+    ...theirs,
+    comments: [{ issue_id: "t-x1", author: "r", text: "hi", created_at: at(2100) }],
+  });
+  const left = file(issue("t-aaa"), mine);
+  const right = file(issue("t-aaa"), commented, child, dependent);
+  const result = mergeJsonl(base, left, right);
+  const out = merge(base, left, right);
+  const byTitle = new Map(out.map((o) => [o.title, o]));
+  assert.equal(out.length, 5, "no issue lost");
+  assert.equal(byTitle.get("left's issue")!.id, "t-x1", "the first-created issue keeps the ID");
+  const moved = byTitle.get("right's issue")!;
+  assert.match(moved.id as string, /^t-[0-9a-z]{3}$/);
+  assert.notEqual(moved.id, "t-x1");
+  assert.deepEqual(result.moved, [{ side: "right", from: "t-x1", to: moved.id }]);
+  assert.equal(byTitle.get("right's child")!.id, `${moved.id}.1`, "its child moves with it");
+  assert.equal((byTitle.get("needs right's issue")!.dependencies as Obj[])[0].depends_on_id, moved.id);
+  assert.equal((moved.comments as Obj[])[0].issue_id, moved.id);
+  assert.deepEqual(out.map((o) => o.id), out.map((o) => o.id).sort(), "still sorted");
+});
+
+Deno.test("merge: colliding children and sequential IDs take the next free number", () => {
+  const base = file(issue("t-1"), issue("t-1.1"));
+  const l = issue("t-1.2", { title: "left child", created_at: at(1), updated_at: at(1) });
+  const r = issue("t-1.2", { title: "right child", created_at: at(2), updated_at: at(2) });
+  const ls = issue("t-2", { title: "left seq", created_at: at(1), updated_at: at(1) });
+  const rs = issue("t-2", { title: "right seq", created_at: at(2), updated_at: at(2) });
+  const out = merge(base, file(issue("t-1"), issue("t-1.1"), l, ls), file(issue("t-1"), issue("t-1.1"), r, rs));
+  const ids = Object.fromEntries(out.map((o) => [o.title, o.id]));
+  assert.equal(ids["left child"], "t-1.2");
+  assert.equal(ids["right child"], "t-1.3");
+  assert.equal(ids["left seq"], "t-2");
+  assert.equal(ids["right seq"], "t-3");
+});
+
+Deno.test("merge: one issue added on both sides (same created_at) is still merged as one", () => {
+  const a = issue("t-x", { title: "same", labels: ["a"] });
+  const b = issue("t-x", { title: "same", labels: ["b"], updated_at: at(5) });
+  const out = merge("", file(a), file(b));
+  assert.equal(out.length, 1);
+  assert.deepEqual(out[0].labels, ["a", "b"]);
+});
+
+Deno.test("merge: a clone that renumbered a collision is followed by the other's later edits", () => {
+  // Clone A pushed t-x1 (a). Clone B merged it with its own t-x1 (b, created first): a's issue
+  // became t-new. Clone A, meanwhile, edited its t-x1 and added a dependency on it.
+  const a = issue("t-x1", { title: "A's issue", created_at: at(2000), updated_at: at(2000) });
+  const b = issue("t-x1", { title: "B's issue", created_at: at(1000), updated_at: at(1000) });
+  const firstMerge = mergeJsonl(file(issue("t-aaa")), file(issue("t-aaa"), a), file(issue("t-aaa"), b));
+  const newId = firstMerge.moved[0].to;
+  const upstream = firstMerge.text;
+  const base = file(issue("t-aaa"), a);
+  const aEdited = { ...a, priority: 0, updated_at: at(9000) };
+  const w = issue("t-www", {
+    title: "needs A's issue",
+    created_at: at(8000),
+    updated_at: at(8000),
+    dependencies: [{ issue_id: "t-www", depends_on_id: "t-x1", type: "blocks" }],
+  });
+  const out = merge(base, file(issue("t-aaa"), aEdited, w), upstream);
+  const byTitle = new Map(out.map((o) => [o.title, o]));
+  assert.equal(out.length, 4);
+  assert.equal(byTitle.get("B's issue")!.id, "t-x1");
+  assert.equal(byTitle.get("A's issue")!.id, newId);
+  assert.equal(byTitle.get("A's issue")!.priority, 0, "A's edit lands on its moved issue");
+  assert.equal((byTitle.get("needs A's issue")!.dependencies as Obj[])[0].depends_on_id, newId);
+});

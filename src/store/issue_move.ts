@@ -1,0 +1,60 @@
+/**
+ * Moving an issue to another ID with everything that points at it: its row, bd's own rows
+ * (dependencies both ways, labels, comments, events, dirty marks, child counter, blocked cache)
+ * and every column of any table — an application's too — whose foreign key references
+ * `issues(id)`. Used when an import finds that another clone gave this issue's ID to a different
+ * issue and moved this one (see core/id_collisions.ts). Table and column names come from the
+ * catalog only and are quoted; the IDs are bound parameters.
+ */
+import type { Db } from "./db.ts";
+import { tableInfo, tableNames } from "./ext_tables.ts";
+
+/** bd's columns that hold an issue ID without (always) a foreign key to `issues`. */
+const BD_ID_COLUMNS: [string, string][] = [
+  ["dependencies", "issue_id"],
+  ["dependencies", "depends_on_id"],
+  ["labels", "issue_id"],
+  ["comments", "issue_id"],
+  ["events", "issue_id"],
+  ["child_counters", "parent_id"],
+];
+
+/** bd's sets of issue IDs (a trigger may already have put the new ID in): merged, not moved. */
+const BD_ID_SETS: [string, string][] = [
+  ["dirty_issues", "issue_id"],
+  ["blocked_cache", "issue_id"],
+  ["blocked_seeds", "issue_id"],
+];
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+/** Moves issue `from` to the free ID `to`; call inside a write transaction. */
+export function moveIssue(db: Db, from: string, to: string): void {
+  const tables = new Map(tableNames(db).map((t) => [t, tableInfo(db, t)]));
+  const columns = tables.get("issues")!.columns.map((c) => c.name);
+  db.run(
+    `INSERT INTO issues (${columns.map(quote).join(", ")}) SELECT ${
+      columns.map((c) => (c === "id" ? "?" : quote(c))).join(", ")
+    } FROM issues WHERE id = ?`,
+    to,
+    from,
+  );
+  const targets = new Set<string>();
+  for (const [table, column] of BD_ID_COLUMNS) {
+    if (tables.get(table)?.columns.some((c) => c.name === column)) targets.add(`${table}\u0000${column}`);
+  }
+  for (const info of tables.values()) {
+    for (const fk of info.foreignKeys) {
+      if (fk.table === "issues" && (fk.to === null || fk.to === "id")) targets.add(`${info.name}\u0000${fk.column}`);
+    }
+  }
+  for (const target of targets) {
+    const [table, column] = target.split("\u0000");
+    db.run(`UPDATE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`, to, from);
+  }
+  for (const [table, column] of BD_ID_SETS) {
+    if (!tables.get(table)?.columns.some((c) => c.name === column)) continue;
+    db.run(`UPDATE OR REPLACE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`, to, from);
+  }
+  db.run("DELETE FROM issues WHERE id = ?", from);
+}
