@@ -14,7 +14,8 @@
  *   every reference to it on that side (dependencies, comments);
  * - an ID that one side already moved (that side merged such a collision earlier and now holds a
  *   newcomer under the base's ID, and the base's issue under a new ID): the base and the other
- *   side follow the move, so the other side's edits land on the moved issue;
+ *   side follow the move, so the other side's edits land on the moved issue (a record whose
+ *   creation time changed with no trace of the base's issue elsewhere is left to the rule);
  * - anything else is left to the merge rule.
  * The choice depends on content only, never on which side is "ours", so the merge stays
  * symmetric.
@@ -116,14 +117,8 @@ export function separateIssues(base: Records, left: Records, right: Records): Id
       if (key[0] !== ISSUE || !be || !differentIssues(be.obj, se.obj)) continue;
       const home = findMoved(side, base, be.obj, key);
       const id = idOf(key);
-      if (home === undefined) {
-        // No trace of where the base's issue went: this side's record is a newcomer.
-        const to = replacementId(id, fieldsOf(se.obj), taken);
-        taken.add(to);
-        moveIds(side, withDescendants(side, id, to, (k) => !base.has(k)));
-        made.push({ side: name, from: id, to });
-        continue;
-      }
+      // No trace of where the base's issue went: not a move; the merge rule decides.
+      if (home === undefined) continue;
       const otherRecord = other.get(key);
       if (other.has(ISSUE + home) || (otherRecord && differentIssues(be.obj, otherRecord.obj))) continue;
       const follow = (m: Records) => withDescendants(m, id, home, (k) => !side.has(k) || hasMoved(side, m, k));
