@@ -1,6 +1,6 @@
 /** Read queries over issues: filters, list, ready, blocked, counts, search. */
 import type { Db, Param } from "./db.ts";
-import { BLOCKED_IDS_SQL } from "./schema.ts";
+import { BLOCKED_IDS_SQL, recountIssues } from "./schema.ts";
 import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 
@@ -51,6 +51,7 @@ export function refreshBlockedCache(db: Db, opts: { full?: boolean } = {}): void
   if (opts.full || row.c === "-1" || row.c === "0" || seeds > INCREMENTAL_SEED_LIMIT) {
     db.run("DELETE FROM blocked_cache");
     db.run(`INSERT INTO blocked_cache (issue_id) ${BLOCKED_IDS_SQL}`);
+    recountIssues(db, ["blocked"]);
   } else if (seeds > 0) refreshAffected(db);
   db.run("DELETE FROM blocked_seeds");
   db.run("UPDATE metadata SET value = ? WHERE key = 'blocked_cache_version'", row.g);
@@ -71,6 +72,17 @@ function refreshAffected(db: Db): void {
        SELECT c.id FROM affected a CROSS JOIN issues c ON c.id > a.id || '.' AND c.id < a.id || '/'
      ) SELECT id FROM affected`,
   ).map((r) => r.id);
+  // The cache's counts by status (issue_counts, scope 'blocked') change by what changes here.
+  const countAffected = (sign: number) =>
+    db.run(
+      `INSERT INTO issue_counts (scope, status, n)
+       SELECT 'blocked', coalesce(i.status, ''), ${sign} * count(*) FROM json_each(?) a
+       JOIN blocked_cache b ON b.issue_id = a.value JOIN issues i ON i.id = a.value
+       GROUP BY coalesce(i.status, '')
+       ON CONFLICT (scope, status) DO UPDATE SET n = n + excluded.n`,
+      JSON.stringify(affected),
+    );
+  countAffected(-1);
   db.run("DELETE FROM blocked_cache WHERE issue_id IN (SELECT value FROM json_each(?))", JSON.stringify(affected));
   // Seeds may name issues that are gone (deleted): only existing issues can be blocked.
   const existing = db.all<{ id: string }>(
@@ -128,6 +140,7 @@ function refreshAffected(db: Db): void {
       JSON.stringify([...blocked]),
     );
   }
+  countAffected(1);
 }
 
 /** Returns a WHERE clause (without the keyword) and its parameters for a filter on alias `i`. */
@@ -299,15 +312,28 @@ export function readyIssues(
  * partial index holds only the open issues that have one). Same rule as READY_WHERE.
  */
 export function countReady(db: Db): number {
+  const source = blockedSource(db);
+  // Open issues deferred into the future that are not blocked: a small partial index.
+  const deferredLater = `SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
+    WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
+      AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
+      AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
+  if (source !== BLOCKED_IDS_SQL) {
+    // Open minus open-and-blocked, both kept counted; then the deferred ones.
+    const row = db.get<{ open: number; blocked: number; later: number }>(
+      `WITH blocked_ids AS (${source})
+       SELECT (SELECT n FROM issue_counts WHERE scope = 'all' AND status = 'open') AS open,
+              (SELECT n FROM issue_counts WHERE scope = 'blocked' AND status = 'open') AS blocked,
+              (${deferredLater}) AS later`,
+    );
+    return Number(row?.open ?? 0) - Number(row?.blocked ?? 0) - Number(row?.later ?? 0);
+  }
   return Number(
     db.get<{ n: number }>(
-      `WITH blocked_ids AS (${blockedSource(db)})
+      `WITH blocked_ids AS (${source})
        SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_open_created
                WHERE i.status = 'open' AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
-            - (SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
-               WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
-                 AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
-                 AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS n`,
+            - (${deferredLater}) AS n`,
     )?.n,
   );
 }
@@ -371,34 +397,59 @@ export function searchIssues(db: Db, query: string, filter: IssueFilter, limit: 
   ).map(rowToIssue);
 }
 
+/** Issue counts by status: all issues, and those in the blocked set's cache (see schema.ts). */
+function issueCounts(db: Db): { all: Map<string, number>; blocked: Map<string, number> } {
+  const all = new Map<string, number>(), blocked = new Map<string, number>();
+  for (const r of db.all<{ scope: string; status: string; n: number }>("SELECT scope, status, n FROM issue_counts")) {
+    (r.scope === "all" ? all : blocked).set(r.status, Number(r.n));
+  }
+  return { all, blocked };
+}
+
+/** True when the blocked set's cache is current (and so are its counts). */
+function cacheIsFresh(db: Db): boolean {
+  return blockedSource(db) !== BLOCKED_IDS_SQL;
+}
+
 /**
- * Returns the stats counters (contract §3), each from an index rather than a read of every issue:
- * the status counts from the status index, the blocked ones over the covering index of active
- * issues, the lead time from the partial index of closed issues.
+ * Returns the stats counters (contract §3) without reading every issue: statuses and the blocked
+ * set's statuses from the counts kept by triggers and by the cache's refresh, the lead time from
+ * the partial index of closed issues. Without a current cache (another program changed the graph
+ * since bd's last write) the blocked count is computed from the rule over the active issues.
  */
 export function statsCounters(db: Db): Record<string, number> {
-  const byStatus = new Map(
-    db.all<{ status: string; n: number }>("SELECT status, count(*) AS n FROM issues GROUP BY status")
-      .map((r) => [r.status, Number(r.n)]),
-  );
-  const row = db.get<{ blocked: number; lead: number | null }>(
-    `WITH blocked_ids AS (${blockedSource(db)})
-     SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_active_priority_id
-             WHERE i.status <> 'closed' AND EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
-          + (SELECT count(*) FROM issues i WHERE i.status = 'blocked'
-             AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS blocked,
-       (SELECT avg(julianday(closed_at) - julianday(created_at)) FROM issues INDEXED BY idx_issues_closed_lead
-        WHERE status = 'closed' AND closed_at IS NOT NULL) AS lead`,
-  )!;
-  const count = (s: string) => byStatus.get(s) ?? 0;
+  const fresh = cacheIsFresh(db);
+  const { all, blocked: inCache } = issueCounts(db);
+  const count = (s: string) => all.get(s) ?? 0;
+  let blocked: number;
+  if (fresh) {
+    // Active issues in the blocked set, plus those marked blocked that the set does not hold.
+    let activeInCache = 0;
+    for (const [status, n] of inCache) if (status !== "closed") activeInCache += n;
+    blocked = activeInCache + count("blocked") - (inCache.get("blocked") ?? 0);
+  } else {
+    blocked = Number(
+      db.get<{ n: number }>(
+        `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
+         SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_active_priority_id
+                 WHERE i.status <> 'closed' AND EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
+              + (SELECT count(*) FROM issues i WHERE i.status = 'blocked'
+                 AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS n`,
+      )?.n,
+    );
+  }
+  const lead = db.get<{ lead: number | null }>(
+    `SELECT avg(julianday(closed_at) - julianday(created_at)) AS lead FROM issues INDEXED BY idx_issues_closed_lead
+     WHERE status = 'closed' AND closed_at IS NOT NULL`,
+  )?.lead;
   return {
-    total_issues: [...byStatus.values()].reduce((a, b) => a + b, 0),
+    total_issues: [...all.values()].reduce((a, b) => a + b, 0),
     open_issues: count("open"),
     in_progress_issues: count("in_progress"),
     closed_issues: count("closed"),
     deferred_issues: count("deferred"),
-    blocked_issues: Number(row.blocked),
-    average_lead_time_hours: Math.round(Number(row.lead ?? 0) * 24 * 100) / 100,
+    blocked_issues: blocked,
+    average_lead_time_hours: Math.round(Number(lead ?? 0) * 24 * 100) / 100,
   };
 }
 

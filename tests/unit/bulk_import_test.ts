@@ -20,13 +20,22 @@ Deno.test("a bulk import equals the same records imported in small batches, trig
       r.name
     );
   assert.deepEqual(triggers(bulk), triggers(small));
-  assert.equal(triggers(bulk).length, 6);
+  assert.equal(triggers(bulk).length, 9);
   for (const b of [bulk, small]) {
     const cached = b.db.all<{ id: string }>("SELECT issue_id AS id FROM blocked_cache ORDER BY id").map((r) => r.id);
     const oracle = b.db.all<{ id: string }>(`SELECT DISTINCT id FROM (${BLOCKED_IDS_SQL}) ORDER BY id`).map((r) =>
       r.id
     );
     assert.deepEqual(cached, oracle);
+    const kept = b.db.all("SELECT scope, status, n FROM issue_counts WHERE n <> 0 ORDER BY 1, 2").map((r) => ({
+      ...r,
+    }));
+    const counted = b.db.all(
+      `SELECT 'all' AS scope, status, count(*) AS n FROM issues GROUP BY status UNION ALL
+       SELECT 'blocked', i.status, count(*) FROM blocked_cache c JOIN issues i ON i.id = c.issue_id GROUP BY i.status
+       ORDER BY 1, 2`,
+    ).map((r) => ({ ...r }));
+    assert.deepEqual(kept, counted, "the kept issue counts");
   }
   assert.deepEqual(bulk.ready({ limit: 50 }).map((i) => i.id), small.ready({ limit: 50 }).map((i) => i.id));
   // A second bulk import of the same file changes nothing.
