@@ -235,8 +235,28 @@ function flipOrder(term: string): string {
 
 /** Returns the number of issues matching the filter. */
 export function countIssues(db: Db, filter: IssueFilter): number {
+  if (filtersOnlyStatus(filter)) {
+    // By status alone (bd count, bd count --status X): the counts the triggers keep.
+    const row = filter.status?.length
+      ? db.get<{ n: number }>(
+        "SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all' AND status IN (SELECT value FROM json_each(?))",
+        JSON.stringify(filter.status),
+      )
+      : filter.includeClosed
+      ? db.get<{ n: number }>("SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all'")
+      : db.get<{ n: number }>("SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all' AND status <> 'closed'");
+    return Number(row?.n ?? 0);
+  }
   const where = whereFor(filter);
   return Number(db.get<{ n: number }>(`SELECT count(*) AS n FROM issues i WHERE ${where.sql}`, ...where.params)?.n);
+}
+
+/** True when a filter says nothing but which statuses to count. */
+function filtersOnlyStatus(filter: IssueFilter): boolean {
+  return Object.entries(filter).every(([key, value]) =>
+    key === "status" || key === "includeClosed" || value === undefined || value === false ||
+    (Array.isArray(value) && value.length === 0)
+  );
 }
 
 /** Returns counts of matching issues grouped by a column (status, priority, issue_type, assignee) or label. */

@@ -100,6 +100,10 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
         const want = oracle(b);
         assert.deepEqual(got, { ...got, ...want }, `after step ${step}`);
         assert.equal(b.ready({ limit: 0 }).length, want.ready_issues, `ready list after step ${step}`);
+        // count by status alone reads the kept counts; with any other filter it counts rows.
+        assert.equal(b.count({}), want.total_issues - want.closed_issues, `count after step ${step}`);
+        assert.equal(b.count({ status: ["open", "review"] }), b.count({ status: ["open", "review"], priorityMin: 0 }));
+        assert.equal(b.count({ includeClosed: true }), want.total_issues);
       }
     }
     b.close();
