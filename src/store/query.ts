@@ -386,7 +386,7 @@ export function blockedIssues(
     `WITH blocked_ids AS (${blockedSource(db)})
      SELECT ${COLUMNS_I}, (
        SELECT json_group_array(d.depends_on_id) FROM dependencies d
-       JOIN issues b ON b.id = d.depends_on_id
+       JOIN issues b INDEXED BY idx_issues_id_status ON b.id = d.depends_on_id
        WHERE d.issue_id = i.id AND d.type = 'blocks' AND b.status <> 'closed'
      ) AS blockers
      FROM issues i
