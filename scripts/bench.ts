@@ -125,6 +125,12 @@ async function dataset(n: number): Promise<{ dir: string; jsonl: string; ids: st
   return { dir, jsonl, ids };
 }
 
+/** The `bun build` flags of dist/bd (scripts/compile_flags). */
+async function compileFlags(): Promise<string[]> {
+  const text = await Deno.readTextFile(join(ROOT, "scripts", "compile_flags"));
+  return text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+}
+
 /** An empty program built with the same Bun flags as dist/bd: the floor every figure is divided by. */
 async function floorBinary(): Promise<string> {
   const dir = join(ROOT, "bench-data");
@@ -134,7 +140,7 @@ async function floorBinary(): Promise<string> {
   await Deno.writeTextFile(src, "export {};\n");
   const bun = join(ROOT, ".tools", "node_modules", "bun", "bin", "bun.exe");
   const r = await new Deno.Command(bun, {
-    args: ["build", "--compile", "--splitting", "--format=esm", "--minify", "--bytecode", src, "--outfile", bin],
+    args: ["build", ...await compileFlags(), src, "--outfile", bin],
     stdout: "null",
     stderr: "piped",
   }).output();

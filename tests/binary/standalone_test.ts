@@ -133,3 +133,36 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "dist/bd ignores the .env and bunfig.toml of the directory it runs in (no foreign code, no hidden settings)",
+  ignore: !BIN,
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "bd-untrusted-" });
+    const bin = BIN!.startsWith("/") ? BIN! : join(ROOT, BIN!);
+    const run = async (...args: string[]) => {
+      const out = await new Deno.Command(bin, {
+        args,
+        cwd: dir,
+        env: { ...baseEnv(), BD_ACTOR: "the-user" },
+        clearEnv: true,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      return {
+        code: out.code,
+        stdout: new TextDecoder().decode(out.stdout),
+        stderr: new TextDecoder().decode(out.stderr),
+      };
+    };
+    assert.equal((await run("init", "--prefix", "u", "--quiet")).code, 0);
+    // What a cloned repository may hold: a bunfig.toml that preloads its own code, a .env.
+    await Deno.writeTextFile(join(dir, "bunfig.toml"), 'preload = ["./preload.js"]\n');
+    await Deno.writeTextFile(join(dir, "preload.js"), 'console.error("PRELOAD RAN"); process.exit(42);\n');
+    await Deno.writeTextFile(join(dir, ".env"), "BD_ACTOR=someone-else\nBEADS_DB=/nonexistent/other.db\n");
+    const created = await run("create", "made here", "--json");
+    assert.equal(created.code, 0, created.stderr);
+    assert.doesNotMatch(created.stderr, /PRELOAD RAN/);
+    assert.equal(JSON.parse(created.stdout).created_by, "the-user");
+  },
+});
