@@ -1,5 +1,6 @@
 /** Who is acting (contract §2): --actor, $BD_ACTOR, $BEADS_ACTOR, git user.name, $USER, unknown. */
 import process from "node:process";
+import { ASK_GIT, gitUserName } from "./git_user.ts";
 
 // Loaded on first use: most commands never need git, and the module costs start-up time.
 const childProcess = () => process.getBuiltinModule("node:child_process") as typeof import("node:child_process");
@@ -12,6 +13,9 @@ export function resolveActor(
 ): string {
   const direct = explicit || env.BD_ACTOR || env.BEADS_ACTOR;
   if (direct) return direct;
+  // git's files read directly (~3 ms less per write than starting git); git itself when unsure.
+  const fromFiles = gitUserName(cwd, env);
+  if (fromFiles !== ASK_GIT) return fromFiles || env.USER || "unknown";
   try {
     // A user name is one short line: 64 KiB is ample, and a stuck git is cut off after 2 s.
     const r = childProcess().spawnSync("git", ["config", "user.name"], {
