@@ -44,12 +44,12 @@ export interface IdMove {
   to: string;
 }
 
-/** What identity is read from: the creation time (and the tombstone status, which has none). */
-type Dated = { readonly created_at?: unknown; readonly status?: unknown };
+/** What identity is read from: the creation time (a tombstone line keeps its issue's). */
+type Dated = { readonly created_at?: unknown };
 
 /** When the record's issue was created (ms), or undefined when it says nothing usable. */
 function createdMs(o: Dated): number | undefined {
-  if (o.status === "tombstone" || typeof o.created_at !== "string") return undefined;
+  if (typeof o.created_at !== "string") return undefined;
   const t = toMillis(o.created_at);
   return t === 0 ? undefined : t;
 }

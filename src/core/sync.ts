@@ -27,7 +27,7 @@ import {
   parseJsonl,
 } from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
-import { type ImportMoves, planImportMoves } from "./id_collisions.ts";
+import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
 import { moveIssue } from "../store/issue_move.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
 import * as issuesRepo from "../store/issues.ts";
@@ -303,6 +303,12 @@ export function importRecords(
       }
       if (r.kind === "tombstone") {
         const existing = issuesRepo.getIssue(beads.db, r.id);
+        if (existing && differentIssues(existing, lineCreated(r.line))) {
+          // The deletion of another issue that had this ID elsewhere: not this one's.
+          summary.unchanged++;
+          touched.push(r.id); // the file's line at this ID is replaced by the live issue's
+          continue;
+        }
         if (existing) {
           if (toMillis(existing.updated_at) > toMillis(r.deleted_at)) {
             summary.unchanged++; // edited here after the other side deleted it: keep it
@@ -329,7 +335,13 @@ export function importRecords(
         continue;
       }
       const { issue } = r;
-      const tomb = buried && !buried.has(issue.id) ? undefined : meta.tombstones(beads.db, [issue.id])[0];
+      let tomb = buried && !buried.has(issue.id) ? undefined : meta.tombstones(beads.db, [issue.id])[0];
+      if (tomb && differentIssues(issue, lineCreated(tomb.data))) {
+        // A tombstone of a different issue that had this ID: it does not bury this one.
+        meta.deleteTombstone(beads.db, issue.id);
+        buried?.delete(issue.id);
+        tomb = undefined;
+      }
       if (tomb) {
         if (toMillis(issue.updated_at) <= toMillis(tomb.deleted_at)) {
           summary.unchanged++;
@@ -401,6 +413,15 @@ export function importRecords(
   if (notes.length) summary.notes = notes;
   if (!summary.moved?.length) delete summary.moved;
   return summary;
+}
+
+/** The creation time a stored JSONL line (a tombstone's) names, for telling issues apart. */
+function lineCreated(line: string | undefined): { created_at?: unknown } {
+  try {
+    return line ? JSON.parse(line) : {};
+  } catch {
+    return {};
+  }
 }
 
 /** The moves an import made, for its report. */

@@ -133,3 +133,29 @@ Deno.test("at 10k issues on each side with colliding IDs, merge then import lose
     beads.close();
   }
 });
+
+Deno.test("a deletion never takes a different issue that had the same ID elsewhere", () => {
+  const tomb = (id: string, title: string, created: number, deleted: number) =>
+    issue(id, title, created, { status: "tombstone", deleted_at: at(deleted), deleted_by: "x", delete_reason: "gone" });
+  // Merge: one clone made c-abc and deleted it; the other made its own c-abc meanwhile.
+  const left = tomb("c-abc", "made and dropped", 10, 30) + "\n";
+  const right = issue("c-abc", "kept elsewhere", 20) + "\n";
+  const merged = mergeJsonl("", left, right);
+  assert.equal(merged.text, mergeJsonl("", right, left).text);
+  const out = merged.text.trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(out.length, 2);
+  assert.equal(out.find((o) => o.title === "kept elsewhere").status, "open", "the live issue survives");
+
+  // Import: a tombstone of another issue does not delete the local one ...
+  const beads = open();
+  importText(beads, issue("c-abc", "mine", 20) + "\n");
+  importText(beads, tomb("c-abc", "theirs", 10, 40) + "\n");
+  const title = (id: string) => beads.db.get<{ title: string }>("SELECT title FROM issues WHERE id = ?", id)?.title;
+  assert.equal(title("c-abc"), "mine");
+  // ... and a local tombstone does not bury a different incoming issue under that ID.
+  importText(beads, tomb("c-old", "deleted here", 10, 50) + "\n");
+  const summary = importText(beads, issue("c-old", "new elsewhere", 20) + "\n");
+  assert.equal(summary.created, 1);
+  assert.equal(title("c-old"), "new elsewhere");
+  beads.close();
+});
