@@ -126,7 +126,8 @@ export function deleteIssueRow(db: Db, id: string): void {
 
 /** Returns the number of top-level issues (IDs without a `.child` part). */
 export function countTopLevelIssues(db: Db): number {
-  return Number(db.get<{ n: number }>("SELECT count(*) AS n FROM issues WHERE instr(id, '.') = 0")?.n);
+  // Kept by the triggers of issue_counts (store/schema.ts).
+  return Number(db.get<{ n: number }>("SELECT n FROM issue_counts WHERE scope = 'top' AND status = ''")?.n ?? 0);
 }
 
 /** True when the database holds at least one issue. */

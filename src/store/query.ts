@@ -420,9 +420,11 @@ export function searchIssues(db: Db, query: string, filter: IssueFilter, limit: 
 /** Issue counts by status: all issues, and those in the blocked set's cache (see schema.ts). */
 function issueCounts(db: Db): { all: Map<string, number>; blocked: Map<string, number> } {
   const all = new Map<string, number>(), blocked = new Map<string, number>();
-  for (const r of db.all<{ scope: string; status: string; n: number }>("SELECT scope, status, n FROM issue_counts")) {
-    (r.scope === "all" ? all : blocked).set(r.status, Number(r.n));
-  }
+  for (
+    const r of db.all<{ scope: string; status: string; n: number }>(
+      "SELECT scope, status, n FROM issue_counts WHERE scope IN ('all', 'blocked')",
+    )
+  ) (r.scope === "all" ? all : blocked).set(r.status, Number(r.n));
   return { all, blocked };
 }
 
