@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "../store/schema.ts";
 import type { Beads } from "./service.ts";
-import { exportText, flushJsonl } from "./sync.ts";
+import { exportText, replaceJsonl } from "./sync.ts";
 import { installMergeDriver, mergeDriverState } from "./merge_driver.ts";
 
 export interface Check {
@@ -56,13 +56,16 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
       message: `${beads.importProblem.message}`,
     });
   } else {
-    let file: string | undefined;
-    try {
-      file = readFileSync(path, "utf8");
-    } catch { /* missing */ }
-    const expected = exportText(beads);
-    if (file === expected) add({ name: "jsonl", status: "ok", message: `${basename(path)} matches the database` });
-    else {
+    // With --fix, compared and rewritten under one write lock, from one export.
+    const check = () => {
+      let file: string | undefined;
+      try {
+        file = readFileSync(path, "utf8");
+      } catch { /* missing */ }
+      const expected = exportText(beads);
+      if (file === expected) {
+        return add({ name: "jsonl", status: "ok", message: `${basename(path)} matches the database` });
+      }
       const c: Check = {
         name: "jsonl",
         status: "warning",
@@ -71,11 +74,13 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
           : `${basename(path)} differs from the database (an edit outside bd, or --no-auto-flush)`,
       };
       if (fix) {
-        flushJsonl(beads, { full: true });
+        replaceJsonl(beads, expected);
         c.fixed = `rewrote ${basename(path)} from the database`;
       }
       add(c);
-    }
+    };
+    if (fix) beads.db.write(check);
+    else check();
   }
 
   const dangling = beads.danglingDependencies();
