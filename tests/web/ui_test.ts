@@ -98,6 +98,17 @@ Deno.test("every view renders at 10k issues without console errors or foreign re
       await page.goto(`${base}#/graph`);
       await page.waitForSelector(".notice");
       assert.match(await page.textContent(".notice") ?? "", /\d{4,} issues: showing the first 300/);
+      // 300 issues open at a readable size (not shrunk to fit), and the zoom buttons work.
+      const nodeHeight = () =>
+        page.evaluate(() => document.querySelector("svg.graph g.node rect")!.getBoundingClientRect().height);
+      await page.waitForFunction(() => document.querySelector(".zoom .scale")?.textContent === "100%");
+      assert.ok(Math.abs(await nodeHeight() - 46) < 1, "full size: a node is 46 px tall");
+      await page.click("text=Fit");
+      assert.ok(await nodeHeight() < 23, "Fit shows the whole graph");
+      await page.click("button[aria-label='Zoom in']");
+      await page.click("text=100%");
+      assert.ok(Math.abs(await nodeHeight() - 46) < 1);
+      await shot(page, "graph_overview");
       // Paging through the cursor connection, and a filter.
       await page.goto(`${base}#/list`);
       await page.waitForSelector(".rows .row");

@@ -3,9 +3,11 @@
 /**
  * The dependency graph of an issue's neighbourhood (or an epic), or of every open issue, laid out
  * top-down by dagre: nodes coloured ready / blocked / in progress / closed, edges styled by type;
- * click a node to open it; drag to pan, wheel to zoom.
+ * click a node to open it; drag to pan, wheel (or the buttons, or + / - / 0 / 1) to zoom. A graph
+ * that fits the frame at a readable size is shown whole; a larger one opens at full size at its
+ * top, to be panned, rather than shrunk until nothing can be read.
  */
-import { useMemo, useRef, useState } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "preact/hooks";
 import dagre from "@dagrejs/dagre";
 import { gql, type Json } from "../gql.ts";
 import { go, route } from "../state.ts";
@@ -40,10 +42,41 @@ async function load(id: string | null): Promise<{ nodes: Json[]; total: number }
   return { nodes: nodes.slice(0, NODE_CAP), total };
 }
 
+/** Below this scale node text is too small to read: a larger graph opens at full size instead. */
+const READABLE = 0.65;
+const MIN_SCALE = 0.05, MAX_SCALE = 3;
+
+type View = { x: number; y: number; k: number };
+
+/** The view that shows the whole layout in a frame of w × h pixels, centred. */
+function fitView(w: number, h: number, width: number, height: number): View {
+  const k = Math.min(w / width, h / height, 1);
+  return { k, x: (w - width * k) / 2, y: (h - height * k) / 2 };
+}
+
+/** Full size, the top of the layout at the top of the frame, centred across. */
+function actualView(w: number, width: number): View {
+  return { k: 1, x: (w - width) / 2, y: 0 };
+}
+
+/** The opening view: the whole graph when it is readable so, else full size at its top. */
+function openingView(w: number, h: number, width: number, height: number): View {
+  const fit = fitView(w, h, width, height);
+  return fit.k >= READABLE ? fit : actualView(w, width);
+}
+
+/** Zooms by `factor` keeping the point (px, py) of the frame where it is. */
+function zoomAt(v: View, factor: number, px: number, py: number): View {
+  const k = Math.min(MAX_SCALE, Math.max(MIN_SCALE, v.k * factor));
+  return { k, x: px - (px - v.x) * (k / v.k), y: py - (py - v.y) * (k / v.k) };
+}
+
 export function GraphView() {
   const id = route.value.params.get("id");
   const { data, error } = useLive(() => load(id), [id]);
-  const [view, setView] = useState({ x: 0, y: 0, k: 1 });
+  const [view, setView] = useState<View | null>(null);
+  const [frame, setFrame] = useState<{ w: number; h: number } | null>(null);
+  const svg = useRef<SVGSVGElement>(null);
   const drag = useRef<{ x: number; y: number } | null>(null);
   const layout = useMemo(() => {
     if (!data) return null;
@@ -65,6 +98,29 @@ export function GraphView() {
     const size = g.graph() as { width?: number; height?: number };
     return { g, edges, width: Math.max(size.width ?? 1, 1), height: Math.max(size.height ?? 1, 1) };
   }, [data]);
+  // The frame's size in pixels: the drawing is placed in pixels, not stretched to the frame.
+  useLayoutEffect(() => {
+    const el = svg.current;
+    if (!el) return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      setFrame((f) => (f && f.w === r.width && f.h === r.height ? f : { w: r.width, h: r.height }));
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [layout !== null]);
+  // Another issue's graph opens at its own view; live changes to the same graph keep the reader's.
+  const viewFor = useRef<string | null>(null);
+  useEffect(() => {
+    if (!layout || !frame || viewFor.current === (id ?? "")) return;
+    viewFor.current = id ?? "";
+    setView(openingView(frame.w, frame.h, layout.width, layout.height));
+  }, [layout, frame !== null, id]);
+  const zoomBy = (factor: number) => frame && setView((v) => (v ? zoomAt(v, factor, frame.w / 2, frame.h / 2) : v));
+  const fit = () => frame && layout && setView(fitView(frame.w, frame.h, layout.width, layout.height));
+  const actual = () => frame && layout && setView(actualView(frame.w, layout.width));
   return (
     <section aria-labelledby="graph-h" class="graph-view">
       <h1 id="graph-h">Graph {id ? <span class="id">{id}</span> : <span class="count">open issues</span>}</h1>
@@ -99,68 +155,90 @@ export function GraphView() {
         : null}
       {layout
         ? (
-          <svg
-            class="graph"
-            role="img"
-            viewBox={`0 0 ${layout.width} ${layout.height}`}
-            preserveAspectRatio="xMidYMin meet"
-            aria-label={`Dependency graph with ${data!.nodes.length} issues`}
-            onWheel={(e) => {
-              e.preventDefault();
-              setView((v) => ({ ...v, k: Math.min(3, Math.max(0.2, v.k * (e.deltaY < 0 ? 1.1 : 0.9))) }));
-            }}
-            onPointerDown={(e) => (drag.current = { x: e.clientX - view.x, y: e.clientY - view.y })}
-            onPointerMove={(e) =>
-              drag.current &&
-              setView((v) => ({ ...v, x: e.clientX - drag.current!.x, y: e.clientY - drag.current!.y }))}
-            onPointerUp={() => (drag.current = null)}
-            onPointerLeave={() => (drag.current = null)}
-          >
-            <defs>
-              <marker
-                id="arrow"
-                viewBox="0 0 10 10"
-                refX="9"
-                refY="5"
-                markerWidth="6"
-                markerHeight="6"
-                orient="auto-start-reverse"
-              >
-                <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
-              </marker>
-            </defs>
-            <g transform={`translate(${view.x},${view.y}) scale(${view.k})`}>
-              {layout.g.edges().map((e) => {
-                const edge = layout.g.edge(e) as { points: { x: number; y: number }[]; type: string };
-                const d = edge.points.map((p, n) => `${n ? "L" : "M"}${p.x},${p.y}`).join(" ");
-                return (
-                  <path key={`${e.v}-${e.w}-${e.name}`} d={d} class={`edge ${edge.type}`} marker-end="url(#arrow)" />
-                );
-              })}
-              {layout.g.nodes().map((nid) => {
-                const n = layout.g.node(nid) as { x: number; y: number; width: number; height: number; issue: Json };
-                return (
-                  <g
-                    key={nid}
-                    class={`node ${stateOf(n.issue)}`}
-                    transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
-                    data-id={nid}
-                    tabIndex={0}
-                    role="link"
-                    aria-label={`${nid} ${n.issue.title}`}
-                    onClick={() => go(`issue/${encodeURIComponent(nid)}`)}
-                    onKeyDown={(e) => e.key === "Enter" && go(`issue/${encodeURIComponent(nid)}`)}
-                  >
-                    <rect width={n.width} height={n.height} rx={6} />
-                    <text x={8} y={18} class="nid">{nid}</text>
-                    <text x={8} y={36} class="ntitle">
-                      {n.issue.title.length > 24 ? n.issue.title.slice(0, 23) + "…" : n.issue.title}
-                    </text>
-                  </g>
-                );
-              })}
-            </g>
-          </svg>
+          <div class="graph-frame">
+            <div class="zoom" role="toolbar" aria-label="Zoom">
+              <button type="button" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>+</button>
+              <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>−</button>
+              <button type="button" onClick={fit}>Fit</button>
+              <button type="button" onClick={actual}>100%</button>
+              <span class="scale" aria-live="polite">{view ? `${Math.round(view.k * 100)}%` : ""}</span>
+            </div>
+            <svg
+              ref={svg}
+              class="graph"
+              role="img"
+              tabIndex={0}
+              viewBox={frame ? `0 0 ${frame.w} ${frame.h}` : undefined}
+              aria-label={`Dependency graph with ${
+                data!.nodes.length
+              } issues (drag to pan; + and - zoom, 0 fits, 1 is full size)`}
+              onWheel={(e) => {
+                e.preventDefault();
+                const r = svg.current!.getBoundingClientRect();
+                setView((
+                  v,
+                ) => (v ? zoomAt(v, e.deltaY < 0 ? 1.1 : 1 / 1.1, e.clientX - r.left, e.clientY - r.top) : v));
+              }}
+              onKeyDown={(e) => {
+                if (e.target !== svg.current) return;
+                if (e.key === "+" || e.key === "=") zoomBy(1.25);
+                else if (e.key === "-") zoomBy(0.8);
+                else if (e.key === "0") fit();
+                else if (e.key === "1") actual();
+              }}
+              onPointerDown={(e) => view && (drag.current = { x: e.clientX - view.x, y: e.clientY - view.y })}
+              onPointerMove={(e) =>
+                drag.current &&
+                setView((v) => (v ? { ...v, x: e.clientX - drag.current!.x, y: e.clientY - drag.current!.y } : v))}
+              onPointerUp={() => (drag.current = null)}
+              onPointerLeave={() => (drag.current = null)}
+            >
+              <defs>
+                <marker
+                  id="arrow"
+                  viewBox="0 0 10 10"
+                  refX="9"
+                  refY="5"
+                  markerWidth="6"
+                  markerHeight="6"
+                  orient="auto-start-reverse"
+                >
+                  <path d="M 0 0 L 10 5 L 0 10 z" class="arrowhead" />
+                </marker>
+              </defs>
+              <g transform={view ? `translate(${view.x},${view.y}) scale(${view.k})` : "scale(0)"}>
+                {layout.g.edges().map((e) => {
+                  const edge = layout.g.edge(e) as { points: { x: number; y: number }[]; type: string };
+                  const d = edge.points.map((p, n) => `${n ? "L" : "M"}${p.x},${p.y}`).join(" ");
+                  return (
+                    <path key={`${e.v}-${e.w}-${e.name}`} d={d} class={`edge ${edge.type}`} marker-end="url(#arrow)" />
+                  );
+                })}
+                {layout.g.nodes().map((nid) => {
+                  const n = layout.g.node(nid) as { x: number; y: number; width: number; height: number; issue: Json };
+                  return (
+                    <g
+                      key={nid}
+                      class={`node ${stateOf(n.issue)}`}
+                      transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
+                      data-id={nid}
+                      tabIndex={0}
+                      role="link"
+                      aria-label={`${nid} ${n.issue.title}`}
+                      onClick={() => go(`issue/${encodeURIComponent(nid)}`)}
+                      onKeyDown={(e) => e.key === "Enter" && go(`issue/${encodeURIComponent(nid)}`)}
+                    >
+                      <rect width={n.width} height={n.height} rx={6} />
+                      <text x={8} y={18} class="nid">{nid}</text>
+                      <text x={8} y={36} class="ntitle">
+                        {n.issue.title.length > 24 ? n.issue.title.slice(0, 23) + "…" : n.issue.title}
+                      </text>
+                    </g>
+                  );
+                })}
+              </g>
+            </svg>
+          </div>
         )
         : error
         ? null
