@@ -63,7 +63,7 @@ export function differentIssues(a: Dated, b: Dated): boolean {
 
 const idOf = (key: string) => key.slice(1);
 
-/** Moves the issues and references of one version of the file; returns the moves made. */
+/** Applies `moves` (old ID → new ID) to one version of the file: the issues and every reference. */
 function moveIds(records: Records, moves: Map<string, string>): void {
   if (!moves.size) return;
   const target = (id: unknown) => (typeof id === "string" ? moves.get(id) : undefined);
@@ -121,7 +121,7 @@ export function separateIssues(base: Records, left: Records, right: Records): Id
       if (home === undefined) continue;
       const otherRecord = other.get(key);
       if (other.has(ISSUE + home) || (otherRecord && differentIssues(be.obj, otherRecord.obj))) continue;
-      const follow = (m: Records) => withDescendants(m, id, home, (k) => !side.has(k) || hasMoved(side, m, k));
+      const follow = (m: Records) => withDescendants(m, id, home, (k) => hasMoved(side, m, k));
       moveIds(other, follow(other));
       moveIds(base, follow(base));
       made.push({ side: name === "left" ? "right" : "left", from: id, to: home }, { side: "base", from: id, to: home });
@@ -153,7 +153,7 @@ function findMoved(side: Records, base: Records, was: Obj, key: string): string 
   return undefined;
 }
 
-/** True when `side` holds the issue that `records` has at `key` under another ID. */
+/** True when `side` no longer holds the issue that `records` has at `key` there (it moved it). */
 function hasMoved(side: Records, records: Records, key: string): boolean {
   const e = records.get(key);
   const s = side.get(key);
