@@ -98,6 +98,7 @@ export async function run(
           autoImport: !g.noAutoImport,
         });
         if (beads.paths.warning) out.note(`Warning: ${beads.paths.warning}`);
+        for (const note of beads.importNotes) out.note(`Note: ${note}`);
         return beads;
       },
       readStdin: () => readFileSync(0, "utf8"),

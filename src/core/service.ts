@@ -116,6 +116,8 @@ export class Beads {
   autoFlush: boolean;
   /** Why `issues.jsonl` could not be auto-imported at open; while set, writes refuse. */
   importProblem?: BdError;
+  /** What the auto-import at open has to tell (e.g. a local issue moved to a new ID). */
+  importNotes: string[] = [];
   protected actorName?: string;
   private readonly env: Record<string, string | undefined>;
   private readonly cwd: string;
@@ -154,7 +156,7 @@ export class Beads {
     });
     if (opts.autoImport !== false) {
       try {
-        autoImport(beads);
+        beads.importNotes = autoImport(beads)?.moved?.map((m) => m.note) ?? [];
       } catch (e) {
         // A file that cannot be imported (conflict markers, a bad line) must not stop reads; writes
         // refuse until it is fixed, because flushing would overwrite what the file holds.

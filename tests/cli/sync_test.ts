@@ -145,6 +145,9 @@ Deno.test("plain git pull with the merge driver: one ID minted for two issues on
   await bdIn(b, ["dep", "add", dependent, "g-zzz"]);
   await git(b, "commit", "-q", "-am", "B's work");
   await git(b, "pull", "-q", "--no-rebase", "--no-edit"); // git runs 'bd merge' on the JSONL
+  // The next bd command imports the merged file and says that B's issue moved.
+  const first = await bdIn(b, ["count"]);
+  assert.match(first.stderr, /Note: moved local issue g-zzz to g-\w+: the file holds a different issue/);
   await git(b, "push", "-q");
   await git(a, "pull", "-q", "--no-rebase", "--no-edit");
   assert.equal(jsonlOf(a), jsonlOf(b));
