@@ -67,13 +67,16 @@ const idOf = (key: string) => key.slice(1);
 function moveIds(records: Records, moves: Map<string, string>): void {
   if (!moves.size) return;
   const target = (id: unknown) => (typeof id === "string" ? moves.get(id) : undefined);
-  const entries = [...records.values()];
-  for (const e of entries) {
-    if (e.key[0] !== ISSUE) continue;
-    let changed = false;
+  const refersToMoved = (list: unknown) =>
+    Array.isArray(list) &&
+    list.some((item) => item && typeof item === "object" && (target(item.issue_id) || target(item.depends_on_id)));
+  const rewritten: Keyed[] = [];
+  for (const [key, e] of records) {
+    if (key[0] !== ISSUE) continue;
     const to = target(e.obj.id);
+    if (!to && !refersToMoved(e.obj.dependencies) && !refersToMoved(e.obj.comments)) continue;
     const obj: Obj = { ...e.obj };
-    if (to) obj.id = to, changed = true;
+    if (to) obj.id = to;
     for (const field of ["dependencies", "comments"]) {
       const list = obj[field];
       if (!Array.isArray(list)) continue;
@@ -81,16 +84,15 @@ function moveIds(records: Records, moves: Map<string, string>): void {
         if (!item || typeof item !== "object") return item;
         const o = item as Obj;
         const issue = target(o.issue_id), dependsOn = target(o.depends_on_id);
-        if (!issue && !dependsOn) return item;
-        changed = true;
-        return { ...o, ...(issue ? { issue_id: issue } : {}), ...(dependsOn ? { depends_on_id: dependsOn } : {}) };
+        return issue || dependsOn
+          ? { ...o, ...(issue ? { issue_id: issue } : {}), ...(dependsOn ? { depends_on_id: dependsOn } : {}) }
+          : item;
       });
     }
-    if (!changed) continue;
-    const moved: Keyed = { key: ISSUE + obj.id, obj, line: JSON.stringify(obj) };
-    if (to) records.delete(e.key);
-    records.set(moved.key, moved);
+    if (to) records.delete(key);
+    rewritten.push({ key: ISSUE + obj.id, obj, line: JSON.stringify(obj) });
   }
+  for (const e of rewritten) records.set(e.key, e);
 }
 
 /** The moves for `id` → `to` plus the descendants `id.x` → `to.x` that `records` holds. */
@@ -112,7 +114,8 @@ export function separateIssues(base: Records, left: Records, right: Records): Id
 
   // 1. A side that moved the base's issue away from its ID: the base and the other side follow.
   for (const [name, side, other] of sides) {
-    for (const [key, se] of [...side]) {
+    const otherMoves = new Map<string, string>(), baseMoves = new Map<string, string>();
+    for (const [key, se] of side) {
       const be = base.get(key);
       if (key[0] !== ISSUE || !be || !differentIssues(be.obj, se.obj)) continue;
       const home = findMoved(side, base, be.obj, key);
@@ -121,25 +124,33 @@ export function separateIssues(base: Records, left: Records, right: Records): Id
       if (home === undefined) continue;
       const otherRecord = other.get(key);
       if (other.has(ISSUE + home) || (otherRecord && differentIssues(be.obj, otherRecord.obj))) continue;
-      const follow = (m: Records) => withDescendants(m, id, home, (k) => hasMoved(side, m, k));
-      moveIds(other, follow(other));
-      moveIds(base, follow(base));
+      const follow = (m: Records, into: Map<string, string>) => {
+        for (const [from, to] of withDescendants(m, id, home, (k) => hasMoved(side, m, k))) into.set(from, to);
+      };
+      follow(other, otherMoves);
+      follow(base, baseMoves);
       made.push({ side: name === "left" ? "right" : "left", from: id, to: home }, { side: "base", from: id, to: home });
     }
+    moveIds(other, otherMoves);
+    moveIds(base, baseMoves);
   }
 
   // 2. Added on both sides as two different issues: the later-created one moves.
-  for (const [key, le] of [...left]) {
+  const moves = { left: new Map<string, string>(), right: new Map<string, string>() };
+  for (const [key, le] of left) {
     const re = right.get(key);
     if (key[0] !== ISSUE || base.has(key) || !re || !differentIssues(le.obj, re.obj)) continue;
-    const leftMoves = createdMs(le.obj)! > createdMs(re.obj)!;
-    const [name, side] = leftMoves ? ["left", left] as const : ["right", right] as const;
+    const name = createdMs(le.obj)! > createdMs(re.obj)! ? "left" : "right";
+    const side = name === "left" ? left : right;
     const id = idOf(key);
+    if (moves[name].has(id)) continue; // already moving as a descendant of a moved parent
     const to = replacementId(id, fieldsOf(side.get(key)!.obj), taken);
     taken.add(to);
-    moveIds(side, withDescendants(side, id, to, (k) => !base.has(k)));
+    for (const [from, into] of withDescendants(side, id, to, (k) => !base.has(k))) moves[name].set(from, into);
     made.push({ side: name, from: id, to });
   }
+  moveIds(left, moves.left);
+  moveIds(right, moves.right);
   return made;
 }
 

@@ -28,7 +28,7 @@ import {
 } from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
 import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
-import { moveIssue } from "../store/issue_move.ts";
+import { moveIssues } from "../store/issue_move.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as rel from "../store/relations.ts";
@@ -278,8 +278,8 @@ export function importRecords(
       () => known ?? issuesRepo.allIssueIds(beads.db),
     );
     summary.moved = describeMoves(moves);
+    moveIssues(beads.db, moves.local);
     for (const [from, to] of moves.local) {
-      moveIssue(beads.db, from, to);
       known?.delete(from), known?.add(to);
       touched.push(from, to);
     }

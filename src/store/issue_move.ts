@@ -28,17 +28,14 @@ const BD_ID_SETS: [string, string][] = [
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-/** Moves issue `from` to the free ID `to`; call inside a write transaction. */
-export function moveIssue(db: Db, from: string, to: string): void {
+/** Moves each issue `from` to its free ID `to` (catalog read once); call inside a write transaction. */
+export function moveIssues(db: Db, moves: ReadonlyMap<string, string>): void {
+  if (moves.size === 0) return;
   const tables = new Map(tableNames(db).map((t) => [t, tableInfo(db, t)]));
   const columns = tables.get("issues")!.columns.map((c) => c.name);
-  db.run(
-    `INSERT INTO issues (${columns.map(quote).join(", ")}) SELECT ${
-      columns.map((c) => (c === "id" ? "?" : quote(c))).join(", ")
-    } FROM issues WHERE id = ?`,
-    to,
-    from,
-  );
+  const copy = `INSERT INTO issues (${columns.map(quote).join(", ")}) SELECT ${
+    columns.map((c) => (c === "id" ? "?" : quote(c))).join(", ")
+  } FROM issues WHERE id = ?`;
   const targets = new Set<string>();
   for (const [table, column] of BD_ID_COLUMNS) {
     if (tables.get(table)?.columns.some((c) => c.name === column)) targets.add(`${table}\u0000${column}`);
@@ -48,13 +45,15 @@ export function moveIssue(db: Db, from: string, to: string): void {
       if (fk.table === "issues" && (fk.to === null || fk.to === "id")) targets.add(`${info.name}\u0000${fk.column}`);
     }
   }
-  for (const target of targets) {
-    const [table, column] = target.split("\u0000");
-    db.run(`UPDATE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`, to, from);
+  const updates = [...targets].map((t) => {
+    const [table, column] = t.split("\u0000");
+    return `UPDATE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`;
+  });
+  const merges = BD_ID_SETS.filter(([table, column]) => tables.get(table)?.columns.some((c) => c.name === column))
+    .map(([table, column]) => `UPDATE OR REPLACE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`);
+  for (const [from, to] of moves) {
+    db.run(copy, to, from);
+    for (const sql of [...updates, ...merges]) db.run(sql, to, from);
+    db.run("DELETE FROM issues WHERE id = ?", from);
   }
-  for (const [table, column] of BD_ID_SETS) {
-    if (!tables.get(table)?.columns.some((c) => c.name === column)) continue;
-    db.run(`UPDATE OR REPLACE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`, to, from);
-  }
-  db.run("DELETE FROM issues WHERE id = ?", from);
 }
