@@ -188,3 +188,24 @@ Deno.test("thousands of collisions (two sequential clones offline) merge in seco
   beads.close();
   fresh.close();
 });
+
+Deno.test("one issue whose creation time two writers spelled in different zones is still one issue", () => {
+  const beads = open();
+  // A database an older writer filled with local time without a zone; the file says -05:00.
+  importText(beads, issue("c-tz", "same issue", 0) + "\n");
+  beads.db.run("UPDATE issues SET created_at = '2026-06-01 00:00:00' WHERE id = 'c-tz'");
+  const line = JSON.stringify({
+    id: "c-tz",
+    title: "same issue",
+    status: "open",
+    priority: 1,
+    issue_type: "task",
+    created_at: "2026-06-01T00:00:00-05:00",
+    updated_at: at(99),
+  });
+  const summary = importText(beads, line + "\n");
+  assert.equal(summary.moved, undefined);
+  assert.equal(summary.updated, 1);
+  assert.equal(beads.db.get<{ n: number }>("SELECT count(*) AS n FROM issues")?.n, 1);
+  beads.close();
+});
