@@ -6,6 +6,7 @@
  */
 import { BdError } from "../model/errors.ts";
 import type { Db, Param, Row } from "./db.ts";
+import { quoteIdent } from "./sql_ident.ts";
 
 export interface ColumnInfo {
   name: string;
@@ -63,7 +64,7 @@ export function tableInfo(db: Db, table: string): TableInfo {
 /** Returns a quoted identifier after checking it against the catalog names given. */
 function ident(name: string, allowed: ReadonlySet<string>): string {
   if (!allowed.has(name)) throw new BdError("INTERNAL", `refusing unknown identifier ${JSON.stringify(name)}`);
-  return `"${name.replaceAll('"', '""')}"`;
+  return quoteIdent(name);
 }
 
 /** A checked handle on one table: the only way ext queries reach SQL. */

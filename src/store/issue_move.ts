@@ -8,6 +8,7 @@
  */
 import type { Db } from "./db.ts";
 import { tableInfo, tableNames } from "./ext_tables.ts";
+import { quoteIdent } from "./sql_ident.ts";
 
 /** bd's columns that hold an issue ID without (always) a foreign key to `issues`. */
 const BD_ID_COLUMNS: [string, string][] = [
@@ -26,15 +27,13 @@ const BD_ID_SETS: [string, string][] = [
   ["blocked_seeds", "issue_id"],
 ];
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 /** Moves each issue `from` to its free ID `to` (catalog read once); call inside a write transaction. */
 export function moveIssues(db: Db, moves: ReadonlyMap<string, string>): void {
   if (moves.size === 0) return;
   const tables = new Map(tableNames(db).map((t) => [t, tableInfo(db, t)]));
   const columns = tables.get("issues")!.columns.map((c) => c.name);
-  const copy = `INSERT INTO issues (${columns.map(quote).join(", ")}) SELECT ${
-    columns.map((c) => (c === "id" ? "?" : quote(c))).join(", ")
+  const copy = `INSERT INTO issues (${columns.map(quoteIdent).join(", ")}) SELECT ${
+    columns.map((c) => (c === "id" ? "?" : quoteIdent(c))).join(", ")
   } FROM issues WHERE id = ?`;
   const targets = new Set<string>();
   for (const [table, column] of BD_ID_COLUMNS) {
@@ -47,10 +46,12 @@ export function moveIssues(db: Db, moves: ReadonlyMap<string, string>): void {
   }
   const updates = [...targets].map((t) => {
     const [table, column] = t.split("\u0000");
-    return `UPDATE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`;
+    return `UPDATE ${quoteIdent(table)} SET ${quoteIdent(column)} = ? WHERE ${quoteIdent(column)} = ?`;
   });
   const merges = BD_ID_SETS.filter(([table, column]) => tables.get(table)?.columns.some((c) => c.name === column))
-    .map(([table, column]) => `UPDATE OR REPLACE ${quote(table)} SET ${quote(column)} = ? WHERE ${quote(column)} = ?`);
+    .map(([table, column]) =>
+      `UPDATE OR REPLACE ${quoteIdent(table)} SET ${quoteIdent(column)} = ? WHERE ${quoteIdent(column)} = ?`
+    );
   for (const [from, to] of moves) {
     db.run(copy, to, from);
     for (const sql of [...updates, ...merges]) db.run(sql, to, from);

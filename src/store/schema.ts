@@ -7,6 +7,7 @@
 import type { Db } from "./db.ts";
 import { DatabaseSync } from "node:sqlite";
 import { BdError } from "../model/errors.ts";
+import { quoteIdent } from "./sql_ident.ts";
 
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
@@ -177,7 +178,7 @@ export function withoutSecondaryIndexes<T>(db: Db, fn: () => T): T {
        AND tbl_name IN ('issues', 'dependencies', 'labels', 'comments')
        AND upper(substr(ltrim(sql), 1, 13)) <> 'CREATE UNIQUE'`,
   );
-  for (const i of indexes) db.exec(`DROP INDEX "${i.name.replaceAll('"', '""')}"`);
+  for (const i of indexes) db.exec(`DROP INDEX ${quoteIdent(i.name)}`);
   try {
     return fn();
   } finally {
@@ -539,13 +540,13 @@ function dropForeignKeys(db: Db, table: string): void {
     "SELECT sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND tbl_name = ? AND sql IS NOT NULL",
     table,
   );
-  const cols = columnsOf(db, table).map((c) => ident(c.name)).join(", ");
+  const cols = columnsOf(db, table).map((c) => quoteIdent(c.name)).join(", ");
   db.exec(create);
-  db.exec(`INSERT INTO ${newName} (${cols}) SELECT ${cols} FROM ${ident(table)}`);
-  db.exec(`DROP TABLE ${ident(table)}`);
+  db.exec(`INSERT INTO ${newName} (${cols}) SELECT ${cols} FROM ${quoteIdent(table)}`);
+  db.exec(`DROP TABLE ${quoteIdent(table)}`);
   db.exec("PRAGMA legacy_alter_table = ON");
   try {
-    db.exec(`ALTER TABLE ${newName} RENAME TO ${ident(table)}`);
+    db.exec(`ALTER TABLE ${newName} RENAME TO ${quoteIdent(table)}`);
   } finally {
     db.exec("PRAGMA legacy_alter_table = OFF");
   }
@@ -554,9 +555,6 @@ function dropForeignKeys(db: Db, table: string): void {
     throw new BdError("INTERNAL", `could not remove the foreign keys of ${table} while adopting the database`);
   }
 }
-
-/** Quotes an SQL identifier (names read from sqlite_master, never from input). */
-const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
  * Migration 7: rebuilds `dependencies` with the key (issue_id, depends_on_id, type), copying every
@@ -583,15 +581,15 @@ function keyDependenciesByType(db: Db): void {
     ...ours.map((c) =>
       `${c.name} ${c.type}${c.notnull ? " NOT NULL" : ""}${c.dflt_value !== null ? ` DEFAULT ${c.dflt_value}` : ""}`
     ),
-    ...foreign.map((c) => `${ident(c.name)} ${c.type}`),
+    ...foreign.map((c) => `${quoteIdent(c.name)} ${c.type}`),
   ];
-  const copied = cols.map((c) => ident(c.name));
+  const copied = cols.map((c) => quoteIdent(c.name));
   const values = cols.map((c) =>
     c.name === "type"
       ? "coalesce(type, 'blocks')"
       : c.name === "created_at"
       ? "coalesce(created_at, CURRENT_TIMESTAMP)"
-      : ident(c.name)
+      : quoteIdent(c.name)
   );
   const appObjects = db.all<{ sql: string }>(
     `SELECT sql FROM sqlite_master WHERE tbl_name = 'dependencies' AND type IN ('index', 'trigger')
