@@ -22,20 +22,11 @@
  */
 import { replacementId } from "../model/hash_id.ts";
 import { toMillis } from "../model/time.ts";
+import { type Entry, ISSUE } from "./jsonl_records.ts";
 
 type Obj = Record<string, unknown>;
 
-/** A parsed record keyed as the merge rule keys it (kind digit + ID for issues). */
-export interface Keyed {
-  key: string;
-  obj: Obj;
-  line: string;
-}
-
-type Records = Map<string, Keyed>;
-
-/** The kind digit the merge rule gives issues. */
-const ISSUE = "0";
+type Records = Map<string, Entry>;
 
 /** One ID moved on one version of the file. */
 export interface IdMove {
@@ -74,7 +65,7 @@ function moveIds(records: Records, moves: Map<string, string>): void {
   const refersToMoved = (list: unknown) =>
     Array.isArray(list) &&
     list.some((item) => item && typeof item === "object" && (target(item.issue_id) || target(item.depends_on_id)));
-  const rewritten: Keyed[] = [];
+  const rewritten: Entry[] = [];
   for (const [key, e] of records) {
     if (key[0] !== ISSUE) continue;
     const to = target(e.obj.id);

@@ -24,15 +24,9 @@ import { ISSUE_FIELDS } from "../model/types.ts";
 import { toMillis } from "../model/time.ts";
 import { compareIds } from "./jsonl.ts";
 import { type IdMove, separateIssues } from "./id_collisions.ts";
+import { type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";
 
 type Obj = Record<string, unknown>;
-
-/** One parsed line: its identity, its object and its original text. */
-interface Entry {
-  key: string;
-  obj: Obj;
-  line: string;
-}
 
 export interface MergeResult {
   /** The merged file (sorted, newline-terminated). */
@@ -42,10 +36,6 @@ export interface MergeResult {
   /** Issues of one side moved to a new ID because a different issue holds theirs. */
   moved: IdMove[];
 }
-
-const ISSUE = "0";
-const MEMORY = "1";
-const OTHER = "2";
 
 /** Returns the identity of a record: kind digit + ID/key/text (so issues sort before memories). */
 function recordKey(obj: Obj, line: string, where: string): string {
