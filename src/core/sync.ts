@@ -277,7 +277,8 @@ export function importRecords(
       (issue) => issuesRepo.idsWithIdentity(beads.db, issue.created_at, issue.title),
       () => known ?? issuesRepo.allIssueIds(beads.db),
     );
-    summary.moved = describeMoves(moves);
+    const moved = describeMoves(moves);
+    summary.moved = moved.length ? moved : undefined;
     moveIssues(beads.db, moves.local);
     for (const [from, to] of moves.local) {
       known?.delete(from), known?.add(to);
@@ -411,7 +412,6 @@ export function importRecords(
     );
   }
   if (notes.length) summary.notes = notes;
-  if (!summary.moved?.length) delete summary.moved;
   return summary;
 }
 
@@ -425,7 +425,7 @@ function lineCreated(line: string | undefined): { created_at?: unknown } {
 }
 
 /** The moves an import made, for its report. */
-function describeMoves(moves: ImportMoves): ImportSummary["moved"] {
+function describeMoves(moves: ImportMoves): NonNullable<ImportSummary["moved"]> {
   return [
     ...[...moves.local].map(([from, to]) => ({
       from,
