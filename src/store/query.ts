@@ -23,11 +23,17 @@ SELECT id FROM descendant`;
  * recursive rule itself (always correct, slower).
  */
 function blockedSource(db: Db): string {
-  const fresh = db.get<{ fresh: number }>(
+  return cacheIsFresh(db) ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
+}
+
+const CACHED_BLOCKED_IDS = "SELECT issue_id AS id FROM blocked_cache";
+
+/** True when the blocked set's cache (and the counts kept with it) matches the graph. */
+function cacheIsFresh(db: Db): boolean {
+  return !!db.get<{ fresh: number }>(
     `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') =
             (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS fresh`,
   )?.fresh;
-  return fresh ? "SELECT issue_id AS id FROM blocked_cache" : BLOCKED_IDS_SQL;
 }
 
 /** Beyond this many seeds a full recompute is cheaper than walking their descendants. */
@@ -332,13 +338,14 @@ export function readyIssues(
  * partial index holds only the open issues that have one). Same rule as READY_WHERE.
  */
 export function countReady(db: Db): number {
-  const source = blockedSource(db);
+  const fresh = cacheIsFresh(db);
+  const source = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   // Open issues deferred into the future that are not blocked: a small partial index.
   const deferredLater = `SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
     WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
       AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
       AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
-  if (source !== BLOCKED_IDS_SQL) {
+  if (fresh) {
     // Open minus open-and-blocked, both kept counted; then the deferred ones.
     const row = db.get<{ open: number; blocked: number; later: number }>(
       `WITH blocked_ids AS (${source})
@@ -426,11 +433,6 @@ function issueCounts(db: Db): { all: Map<string, number>; blocked: Map<string, n
     )
   ) (r.scope === "all" ? all : blocked).set(r.status, Number(r.n));
   return { all, blocked };
-}
-
-/** True when the blocked set's cache is current (and so are its counts). */
-function cacheIsFresh(db: Db): boolean {
-  return blockedSource(db) !== BLOCKED_IDS_SQL;
 }
 
 /**
