@@ -6,20 +6,29 @@ import { tick } from "../state.ts";
 import type { Card } from "../data.ts";
 
 /** Loads `load()` now and again whenever the server reports a change (or `deps` change). */
-export function useLive<T>(load: () => Promise<T>, deps: unknown[] = []): { data?: T; error?: string } {
-  const [state, setState] = useState<{ data?: T; error?: string }>({});
+/**
+ * Loads data and reloads it on every live change. `stale` is true while what is shown was loaded
+ * for other arguments (another issue, another graph): a view that names its subject shows
+ * "loading" then, while a list may keep the previous page on screen.
+ */
+export function useLive<T>(
+  load: () => Promise<T>,
+  deps: unknown[] = [],
+): { data?: T; error?: string; stale: boolean } {
+  const [state, setState] = useState<{ data?: T; error?: string; key?: string }>({});
+  const key = JSON.stringify(deps);
   const t = tick.value;
   useEffect(() => {
     let live = true;
     load().then(
-      (data) => live && setState({ data }),
-      (e) => live && setState((s) => ({ ...s, error: String(e?.message ?? e) })),
+      (data) => live && setState({ data, key }),
+      (e) => live && setState((s) => ({ ...s, error: String(e?.message ?? e), key })),
     );
     return () => {
       live = false;
     };
   }, [t, ...deps]);
-  return state;
+  return { data: state.data, error: state.error, stale: state.key !== undefined && state.key !== key };
 }
 
 export function stateOf(i: { status: string; isReady?: boolean; isBlocked?: boolean }): string {

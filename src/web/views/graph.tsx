@@ -73,7 +73,9 @@ function zoomAt(v: View, factor: number, px: number, py: number): View {
 
 export function GraphView() {
   const id = route.value.params.get("id");
-  const { data, error } = useLive(() => load(id), [id]);
+  const live = useLive(() => load(id), [id]);
+  // Another issue's graph (or its error) is not shown under this heading while this one loads.
+  const data = live.stale ? undefined : live.data, error = live.stale ? undefined : live.error;
   const [view, setView] = useState<View | null>(null);
   const [frame, setFrame] = useState<{ w: number; h: number } | null>(null);
   const svg = useRef<SVGSVGElement>(null);
@@ -117,7 +119,7 @@ export function GraphView() {
     if (!layout || !frame || viewFor.current === (id ?? "")) return;
     viewFor.current = id ?? "";
     setView(openingView(frame.w, frame.h, layout.width, layout.height));
-  }, [layout, frame !== null, id]);
+  }, [layout, frame !== null]);
   const zoomBy = (factor: number) => frame && setView((v) => (v ? zoomAt(v, factor, frame.w / 2, frame.h / 2) : v));
   const fit = () => frame && layout && setView(fitView(frame.w, frame.h, layout.width, layout.height));
   const actual = () => frame && layout && setView(actualView(frame.w, layout.width));

@@ -130,12 +130,12 @@ function Choice(
 }
 
 export function IssueView({ id }: { id: string }) {
-  const { data, error } = useLive(() => load(id), [id]);
+  const { data, error, stale } = useLive(() => load(id), [id]);
   const [label, setLabel] = useState("");
   const [comment, setComment] = useState("");
   const [dep, setDep] = useState({ target: "", type: "blocks" });
-  if (error) return <Problem error={error} />;
-  if (!data) return <p class="loading">Loading {id}…</p>;
+  if (error && !stale) return <Problem error={error} />;
+  if (!data || stale) return <p class="loading">Loading {id}…</p>;
   const i = data.issue;
   if (!i) return <p class="problem">No issue {id}.</p>;
   const closedKids = i.children.filter((c: Json) => c.status === "closed").length;
