@@ -19,7 +19,7 @@
 import process from "node:process";
 import { Beads, type OpenOptions } from "./core/service.ts";
 import { type InitOptions, initWorkspace as init } from "./core/init.ts";
-import { exportText, flushJsonl, type ImportSummary, importText } from "./core/sync.ts";
+import { exportText, flushJsonl, type ImportSummary, importText } from "./core/sync/jsonl_io.ts";
 
 export { Beads };
 export type {

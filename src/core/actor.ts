@@ -1,6 +1,6 @@
 /** Who is acting (contract §2): --actor, $BD_ACTOR, $BEADS_ACTOR, git user.name, $USER, unknown. */
 import process from "node:process";
-import { ASK_GIT, gitUserName } from "./git_user.ts";
+import { ASK_GIT, gitUserName } from "./sync/git_user.ts";
 
 // Loaded on first use: most commands never need git, and the module costs start-up time.
 const childProcess = () => process.getBuiltinModule("node:child_process") as typeof import("node:child_process");

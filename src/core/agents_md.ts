@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./sync.ts";
+import { writeFileAtomic } from "./sync/jsonl_io.ts";
 
 const BEGIN = "<!-- BEGIN BD (managed by 'bd setup'; edits between these markers are replaced) -->";
 const END = "<!-- END BD -->";

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "../store/schema.ts";
 import type { Beads } from "./service.ts";
-import { exportText, replaceJsonl } from "./sync.ts";
-import { installMergeDriver, mergeDriverState } from "./merge_driver.ts";
+import { exportText, replaceJsonl } from "./sync/jsonl_io.ts";
+import { installMergeDriver, mergeDriverState } from "./sync/merge_driver.ts";
 
 export interface Check {
   name: string;

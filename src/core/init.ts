@@ -3,8 +3,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Db } from "../store/db.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
-import { flushJsonl, type ImportSummary, importText, jsonlHasContent } from "./sync.ts";
-import { installMergeDriver } from "./merge_driver.ts";
+import { flushJsonl, type ImportSummary, importText, jsonlHasContent } from "./sync/jsonl_io.ts";
+import { installMergeDriver } from "./sync/merge_driver.ts";
 import { checkPrefix, type LocateOptions, prefixFromDir, prepareWorkspace, type WorkspacePaths } from "./workspace.ts";
 
 export interface InitOptions extends LocateOptions {

@@ -5,7 +5,7 @@
  */
 import { validation } from "../model/errors.ts";
 import * as meta from "../store/meta.ts";
-import { memorySortKey } from "./jsonl.ts";
+import { memorySortKey } from "./sync/jsonl.ts";
 import type { Beads } from "./service.ts";
 
 export interface Memory {

@@ -1,7 +1,7 @@
 /** `bd orphans`: open issues that commit messages mention (work committed, issue never closed). */
 import type { Issue } from "../model/types.ts";
 import type { Beads } from "./service.ts";
-import { git } from "./git.ts";
+import { git } from "./sync/git.ts";
 
 /** Returns the issues that are not closed and whose IDs appear in the repository's commit messages. */
 export function orphanedIssues(beads: Beads): Issue[] {

@@ -14,7 +14,7 @@ import { inContractOrder } from "../model/key_order.ts";
 import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, type WorkspacePaths } from "./workspace.ts";
-import { autoImport, flushJsonl } from "./sync.ts";
+import { autoImport, flushJsonl } from "./sync/jsonl_io.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
 import * as issue_changes from "./issue_changes.ts";
 import * as dependencies from "./dependencies.ts";

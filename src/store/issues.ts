@@ -147,7 +147,7 @@ export function allIssues(db: Db): Issue[] {
 
 export { COLUMN_LIST as ISSUE_COLUMNS };
 
-/** What tells two issues under one ID apart (see core/id_collisions.ts). */
+/** What tells two issues under one ID apart (see core/sync/id_collisions.ts). */
 export interface IssueIdentityRow {
   id: string;
   title: string;

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ASK_GIT, gitUserName, userNameIn } from "../../src/core/git_user.ts";
+import { ASK_GIT, gitUserName, userNameIn } from "../../src/core/sync/git_user.ts";
 
 /** `git config user.name` with this HOME (no system config), run in `cwd`. */
 function gitSays(cwd: string, home: string): string {

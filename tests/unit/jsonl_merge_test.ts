@@ -1,6 +1,6 @@
 /** The merge rule (`mergeJsonl`) and conflict-marker resolution, on small and generated data. */
 import assert from "node:assert/strict";
-import { mergeJsonl, resolveConflictText, splitConflictMarkers } from "../../src/core/jsonl_merge.ts";
+import { mergeJsonl, resolveConflictText, splitConflictMarkers } from "../../src/core/sync/jsonl_merge.ts";
 import { generate, rng } from "../../scripts/gen_data.ts";
 
 type Obj = Record<string, unknown>;

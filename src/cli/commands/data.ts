@@ -2,8 +2,15 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { BdError, validation } from "../../model/errors.ts";
-import { countLines, exportText, importText, jsonlHasContent, replaceJsonl, writeFileAtomic } from "../../core/sync.ts";
-import { mergeJsonl } from "../../core/jsonl_merge.ts";
+import {
+  countLines,
+  exportText,
+  importText,
+  jsonlHasContent,
+  replaceJsonl,
+  writeFileAtomic,
+} from "../../core/sync/jsonl_io.ts";
+import { mergeJsonl } from "../../core/sync/jsonl_merge.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
 
@@ -117,7 +124,7 @@ result committed locally for the next 'bd sync'.`,
     message: { type: "string", short: "m", value: "MSG", help: "commit message" },
   },
   async run(ctx, _args, flags) {
-    const { gitSync } = await import("../../core/git_sync.ts"); // spawns git: loaded only here
+    const { gitSync } = await import("../../core/sync/git_sync.ts"); // spawns git: loaded only here
     const report = gitSync(ctx.beads(), {
       push: flags["no-push"] !== true,
       pull: flags["no-pull"] !== true,
@@ -185,7 +192,7 @@ Example:
   async run(ctx, _args, flags) {
     const beads = ctx.beads();
     const dryRun = flags["dry-run"] === true;
-    const { resolveJsonlConflicts } = await import("../../core/conflicts.ts"); // spawns git: loaded only here
+    const { resolveJsonlConflicts } = await import("../../core/sync/conflicts.ts"); // spawns git: loaded only here
     const result = resolveJsonlConflicts(beads, { dryRun });
     if (ctx.globals.json) {
       return ctx.out.data({ path: beads.paths.jsonlPath, dry_run: dryRun, conflicts: 0, merged: 0, ...result });

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { BdError } from "../../model/errors.ts";
 import type { Context } from "../command.ts";
-import { writeFileAtomic } from "../../core/sync.ts";
+import { writeFileAtomic } from "../../core/sync/jsonl_io.ts";
 import { configPath, type ExtensionConfig, loadConfig } from "../../graphql/extensions/config.ts";
 import { CORE_TABLES, planExtensions } from "../../graphql/extensions/plan.ts";
 

@@ -208,7 +208,7 @@ stages that file (nothing else); post-merge and post-checkout import it. A hook 
 kept and runs first.`
       : undefined,
     async run(ctx) {
-      const hooks = await import("../../core/hooks.ts");
+      const hooks = await import("../../core/sync/hooks.ts");
       const beads = ctx.beads();
       const states = action === "install"
         ? hooks.installHooks(beads.paths.beadsDir, beads.paths.jsonlPath)

@@ -2,7 +2,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import process from "node:process";
-import { BdError } from "../model/errors.ts";
+import { BdError } from "../../model/errors.ts";
 
 // Loaded on first use: init pulls this module in, and node:child_process costs start-up time.
 const childProcess = () => process.getBuiltinModule("node:child_process") as typeof import("node:child_process");

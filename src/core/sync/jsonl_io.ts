@@ -16,7 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Beads } from "./service.ts";
+import type { Beads } from "../service.ts";
 import {
   compareIds,
   type ImportRecord,
@@ -28,16 +28,16 @@ import {
 } from "./jsonl.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
 import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
-import { moveIssues } from "../store/issue_move.ts";
+import { moveIssues } from "../../store/issue_move.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
-import * as issuesRepo from "../store/issues.ts";
-import * as rel from "../store/relations.ts";
-import * as meta from "../store/meta.ts";
-import { withoutGraphTriggers, withoutSecondaryIndexes } from "../store/schema.ts";
-import { BdError } from "../model/errors.ts";
-import { toMillis } from "../model/time.ts";
-import { sha256Hex } from "../model/digest.ts";
-import { type Issue, ISSUE_FIELDS, type IssueFilter } from "../model/types.ts";
+import * as issuesRepo from "../../store/issues.ts";
+import * as rel from "../../store/relations.ts";
+import * as meta from "../../store/meta.ts";
+import { withoutGraphTriggers, withoutSecondaryIndexes } from "../../store/schema.ts";
+import { BdError } from "../../model/errors.ts";
+import { toMillis } from "../../model/time.ts";
+import { sha256Hex } from "../../model/digest.ts";
+import { type Issue, ISSUE_FIELDS, type IssueFilter } from "../../model/types.ts";
 
 // ---------------------------------------------------------------- encoding
 

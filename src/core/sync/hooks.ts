@@ -5,7 +5,7 @@
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
-import { BdError } from "../model/errors.ts";
+import { BdError } from "../../model/errors.ts";
 import { git } from "./git.ts";
 
 export const HOOK_NAMES = ["pre-commit", "post-merge", "post-checkout"] as const;

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { Beads } from "./service.ts";
-import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./sync.ts";
+import type { Beads } from "../service.ts";
+import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./jsonl_io.ts";
 import { firstMarkerLine, mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
 import { git, gitBlob, unmergedPaths } from "./git.ts";
 

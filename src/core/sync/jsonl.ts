@@ -1,7 +1,7 @@
 /** The JSONL format of contract §8: one compact issue per line, sorted by ID, extras kept. */
-import { BdError } from "../model/errors.ts";
-import { inContractOrder } from "../model/key_order.ts";
-import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../model/types.ts";
+import { BdError } from "../../model/errors.ts";
+import { inContractOrder } from "../../model/key_order.ts";
+import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../../model/types.ts";
 
 /** Returns the issue as a JSONL record: contract key order, relations embedded, extras last. */
 export function issueRecord(

@@ -19,9 +19,9 @@
  * - the output is sorted (issues by ID, then memories by key, then other records) and does not
  *   depend on which side is "ours": swapping left and right gives the same bytes.
  */
-import { BdError } from "../model/errors.ts";
-import { ISSUE_FIELDS } from "../model/types.ts";
-import { toMillis } from "../model/time.ts";
+import { BdError } from "../../model/errors.ts";
+import { ISSUE_FIELDS } from "../../model/types.ts";
+import { toMillis } from "../../model/time.ts";
 import { compareIds } from "./jsonl.ts";
 import { type IdMove, separateIssues } from "./id_collisions.ts";
 import { type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";

@@ -10,9 +10,9 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { BdError } from "../model/errors.ts";
-import type { Beads } from "./service.ts";
-import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } from "./sync.ts";
+import { BdError } from "../../model/errors.ts";
+import type { Beads } from "../service.ts";
+import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } from "./jsonl_io.ts";
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";

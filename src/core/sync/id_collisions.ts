@@ -20,8 +20,8 @@
  * The choice depends on content only, never on which side is "ours", so the merge stays
  * symmetric.
  */
-import { replacementId } from "../model/hash_id.ts";
-import { toMillis } from "../model/time.ts";
+import { replacementId } from "../../model/hash_id.ts";
+import { toMillis } from "../../model/time.ts";
 import { type Entry, ISSUE } from "./jsonl_records.ts";
 
 type Obj = Record<string, unknown>;
