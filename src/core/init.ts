@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Db } from "../store/db.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
-import { flushJsonl, type ImportSummary, importText, jsonlHasContent } from "./sync/jsonl_io.ts";
+import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
 import { installMergeDriver } from "./sync/merge_driver.ts";
 import { checkPrefix, type LocateOptions, prefixFromDir, prepareWorkspace, type WorkspacePaths } from "./workspace.ts";
 
@@ -44,7 +44,7 @@ export function initWorkspace(
   const beads = new Beads(db, paths, { actor: opts.actor, env: opts.env, cwd: opts.cwd, autoFlush: opts.autoFlush });
   let imported: ImportSummary | undefined;
   if (existing !== undefined) {
-    imported = importText(beads, existing);
+    imported = importWorkspaceText(beads, existing);
   } else {
     if (!existsSync(paths.jsonlPath)) writeFileSync(paths.jsonlPath, "");
     if (opts.autoFlush !== false) flushJsonl(beads, { full: true });

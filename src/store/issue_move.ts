@@ -1,9 +1,10 @@
 /**
  * Moving an issue to another ID with everything that points at it: its row, bd's own rows
- * (dependencies both ways, labels, comments, events, dirty marks, child counter, blocked cache)
+ * (dependencies both ways, labels, comments, events, dirty marks, child counter, blocked cache,
+ * import base)
  * and every column of any table — an application's too — whose foreign key references
  * `issues(id)`. Used when an import finds that another clone gave this issue's ID to a different
- * issue and moved this one (see core/id_collisions.ts). Table and column names come from the
+ * issue and moved this one (see core/sync/id_collisions.ts). Table and column names come from the
  * catalog only and are quoted; the IDs are bound parameters.
  */
 import type { Db } from "./db.ts";
@@ -25,6 +26,7 @@ const BD_ID_SETS: [string, string][] = [
   ["dirty_issues", "issue_id"],
   ["blocked_cache", "issue_id"],
   ["blocked_seeds", "issue_id"],
+  ["jsonl_base", "key"],
 ];
 
 /** Moves each issue `from` to its free ID `to` (catalog read once); call inside a write transaction. */

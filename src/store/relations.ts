@@ -261,6 +261,11 @@ export function insertComment(
   return { id: r.lastInsertRowid, ...c };
 }
 
+/** Deletes a comment by its row ID; returns true if it existed. */
+export function deleteComment(db: Db, id: number): boolean {
+  return db.run("DELETE FROM comments WHERE id = ?", id).changes > 0;
+}
+
 /** Returns true if an identical comment (author, text, time) exists on the issue. */
 export function commentExists(
   db: Db,

@@ -401,6 +401,9 @@ const MIGRATIONS: Migration[] = [
     db.exec(COUNT_TRIGGERS_SQL);
     recountIssues(db, ["all"]);
   },
+  // 16: each JSONL record's line as bd last flushed or imported it (store/jsonl_base.ts): the base
+  // against which an import tells the file's changes from this clone's, so removals travel.
+  `CREATE TABLE IF NOT EXISTS jsonl_base (key TEXT PRIMARY KEY, line TEXT NOT NULL);`,
 ];
 
 /** The schema version this build writes. */

@@ -6,6 +6,7 @@ import {
   countLines,
   exportText,
   importText,
+  importWorkspaceText,
   jsonlHasContent,
   replaceJsonl,
   writeFileAtomic,
@@ -68,30 +69,47 @@ const importCmd: Command = {
   section: SECTION,
   summary: "Import issues from JSONL (upsert by ID, newer updated_at wins)",
   maxArgs: 0,
-  description: `Labels, dependencies and comments are merged, never dropped; tombstones delete; the whole
-import is one transaction: a malformed line aborts with its line number and changes nothing.`,
+  description: `Upsert by ID (the newer updated_at wins); tombstones delete; the whole import is one
+transaction: a malformed line aborts with its line number and changes nothing.
+
+Labels, dependencies and comments:
+  - the workspace's own file (the default): for each issue whose line changed since bd last
+    flushed or imported it, the file's sets are the truth, removals included; changes made here
+    and never flushed are merged three-way, so they are kept too. Memories gone from the file
+    are forgotten here.
+  - another file (-i FILE): added to what the database has, never removed, unless --replace.
+
+Examples:
+  bd import                          # re-read .beads/issues.jsonl (bd does this by itself after git pull)
+  bd import -i other.jsonl --dry-run # what another file would change
+  bd import -i snapshot.jsonl --replace`,
   flags: {
     input: { type: "string", short: "i", value: "FILE", help: "read FILE (- = stdin; default .beads/issues.jsonl)" },
     "skip-existing": { type: "boolean", help: "leave issues that already exist untouched" },
+    replace: {
+      type: "boolean",
+      help: "the file's labels, dependencies and comments replace those of the issues it has",
+    },
     "dry-run": { type: "boolean", help: "report what would change, change nothing" },
   },
   run(ctx, _args, flags) {
     const beads = ctx.beads();
     const input = str(flags, "input");
     let text: string;
-    if (input === "-") text = ctx.readStdin();
+    const path = input === undefined ? beads.paths.jsonlPath : input === "-" ? undefined : resolve(ctx.cwd, input);
+    if (path === undefined) text = ctx.readStdin();
     else {
-      const path = input === undefined ? beads.paths.jsonlPath : resolve(ctx.cwd, input);
       try {
         text = readFileSync(path, "utf8");
       } catch (e) {
         throw validation(`cannot read ${input ?? path}: ${(e as Error).message}`);
       }
     }
-    const summary = importText(beads, text, {
-      skipExisting: flags["skip-existing"] === true,
-      dryRun: flags["dry-run"] === true,
-    });
+    const opts = { skipExisting: flags["skip-existing"] === true, dryRun: flags["dry-run"] === true };
+    const ownFile = path === beads.paths.jsonlPath && flags.replace !== true;
+    const summary = ownFile
+      ? importWorkspaceText(beads, text, opts)
+      : importText(beads, text, { ...opts, replace: flags.replace === true });
     const line = `${
       summary.dry_run ? "Dry run: would import " : "Imported: "
     }${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.deleted} deleted${

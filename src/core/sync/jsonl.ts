@@ -30,10 +30,12 @@ export function issueRecord(
  * written by `bd remember`), or a record of a kind bd does not know (kept verbatim).
  */
 export type ImportRecord =
-  | { kind: "memory"; key: string; value: string }
+  | { kind: "memory"; key: string; value: string; raw: string }
   | { kind: "other"; line: string; type: string }
   | {
     kind: "issue";
+    /** The line as the file has it (what the import base is compared with). */
+    raw: string;
     issue: Issue;
     extra: Record<string, unknown>;
     labels: string[];
@@ -42,6 +44,7 @@ export type ImportRecord =
   }
   | {
     kind: "tombstone";
+    raw: string;
     id: string;
     deleted_at: string;
     deleted_by: string;
@@ -84,7 +87,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   if (type === MEMORY_TYPE) {
     const key = optString(o, "key", lineNo);
     if (!key) fail(lineNo, 'memory record without "key"');
-    return { kind: "memory", key, value: optString(o, "value", lineNo) ?? "" };
+    return { kind: "memory", key, value: optString(o, "value", lineNo) ?? "", raw: line };
   }
   // Newer bds mark issue lines with "_type":"issue"; other kinds (and headers with "_schema")
   // are kept as they are and written back on export.
@@ -99,6 +102,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   if (o.status === "tombstone") {
     return {
       kind: "tombstone",
+      raw: line,
       id,
       deleted_at: optString(o, "deleted_at", lineNo) ?? optString(o, "updated_at", lineNo) ?? now,
       deleted_by: optString(o, "deleted_by", lineNo) ?? "unknown",
@@ -182,7 +186,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
       });
     }
   }
-  return { kind: "issue", issue, extra, labels, dependencies, comments };
+  return { kind: "issue", raw: line, issue, extra, labels, dependencies, comments };
 }
 
 /** Parses a whole JSONL text; blank lines are skipped; the first bad line aborts. */

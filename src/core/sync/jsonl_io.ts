@@ -21,11 +21,15 @@ import {
   compareIds,
   type ImportRecord,
   issueRecord,
+  lineId,
   memoryLine,
   memorySortKey,
   otherSortKey,
   parseJsonl,
+  parseLine,
 } from "./jsonl.ts";
+import { applyIssueSets, type SetRule } from "./import_sets.ts";
+import { baseLines, replaceBaseLines, setBaseLines } from "../../store/jsonl_base.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
 import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
 import { moveIssues } from "../../store/issue_move.ts";
@@ -188,6 +192,7 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
     const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
     for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
     patchSortedFile(path, changed);
+    setBaseLines(beads.db, [...changed].filter(([key]) => !key.startsWith(OTHER_PREFIX)));
     recordJsonlState(beads);
     meta.clearDirty(beads.db);
     return true;
@@ -205,8 +210,21 @@ export function replaceJsonl(beads: Beads, text: string): void {
   const path = beads.paths.jsonlPath;
   writeFileAtomic(path, text);
   clearPatchMarker(path);
+  recordBase(beads, text);
   recordJsonlState(beads);
   meta.clearDirty(beads.db);
+}
+
+const OTHER_PREFIX = otherSortKey("");
+
+/** Records a whole file just written as the import base (records of unknown kinds need none). */
+function recordBase(beads: Beads, text: string): void {
+  const lines: [string, string][] = [];
+  for (const line of text.split("\n")) {
+    const key = line ? lineId(line) : undefined;
+    if (key !== undefined && !key.startsWith(OTHER_PREFIX)) lines.push([key, line]);
+  }
+  replaceBaseLines(beads.db, lines);
 }
 
 /** The number of lines in JSONL text (each ends with a newline), without splitting it. */
@@ -241,13 +259,39 @@ class DryRunRollback extends Error {}
 const BULK_IMPORT = 5000;
 
 /**
+ * The workspace's own file, changed under bd (git pull, merge, checkout, sync): its lines that
+ * differ from the base are the ones imported; see importWorkspaceText.
+ */
+interface WorkspaceFile {
+  /** Each record's line as bd last flushed or imported it, by sort key. */
+  base: Map<string, string>;
+  /** The sort keys of the memories in the file: a memory in the base and not here was forgotten. */
+  memoryKeys: Set<string>;
+  /** Lines equal to their base, passed over without parsing. */
+  unchanged: number;
+}
+
+export interface ImportOptions {
+  skipExisting?: boolean;
+  dryRun?: boolean;
+  markDirty?: boolean;
+  /** A foreign file's labels, dependencies and comments replace the database's (default: union). */
+  replace?: boolean;
+  workspace?: WorkspaceFile;
+}
+
+const MEMORY_PREFIX = memorySortKey("");
+
+/**
  * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;
- * labels, dependencies and comments merged (never dropped); tombstones delete.
+ * tombstones delete. Labels, dependencies and comments of an existing issue: see SetRule — the
+ * workspace's own file is the truth for them (local changes never flushed are merged three-way
+ * against the base), a foreign file adds to them, or replaces them with `replace`.
  */
 export function importRecords(
   beads: Beads,
   incoming: ImportRecord[],
-  opts: { skipExisting?: boolean; dryRun?: boolean; markDirty?: boolean } = {},
+  opts: ImportOptions = {},
 ): ImportSummary {
   const summary: ImportSummary = {
     created: 0,
@@ -264,7 +308,14 @@ export function importRecords(
   // A large import asks "is it here? was it deleted?" of two sets read once, instead of two
   // lookups per record, and loads without the graph triggers (the blocked set is then rebuilt).
   const bulk = records.length >= BULK_IMPORT;
+  const ws = opts.workspace;
+  summary.unchanged = ws?.unchanged ?? 0;
   const run = () => {
+    const dirty = ws ? new Set(meta.dirtyIds(beads.db)) : undefined;
+    // The file's lines become the base, under the keys the file has them (before any move below).
+    const newBase: [string, string | null][] = ws ? records.flatMap(baseEntry) : [];
+    const setRule = (id: string): SetRule =>
+      opts.replace ? "file" : dirty ? (dirty.has(id) ? "three-way" : "file") : "union";
     const identities = bulk ? issuesRepo.issueIdentities(beads.db) : undefined;
     const known = identities ? new Set(identities.keys()) : undefined;
     const buried = bulk ? new Set(meta.tombstones(beads.db).map((t) => t.id)) : undefined;
@@ -287,6 +338,8 @@ export function importRecords(
     if (moves.incoming.size) records = placeIncoming(records, moves.incoming, touched);
     for (const r of records) {
       if (r.kind === "memory") {
+        // A value set here and not flushed yet wins over the file's; it is flushed next.
+        if (dirty?.has(memorySortKey(r.key))) continue;
         // bd skips empty values too: a memory is text.
         if (r.value !== "" && meta.setMemory(beads.db, r.key, r.value)) {
           summary.memories++;
@@ -362,6 +415,10 @@ export function importRecords(
         known?.add(issue.id);
         summary.created++;
         changed = true;
+        for (const label of r.labels) rel.insertLabel(beads.db, issue.id, label);
+        // Edges are identified by (issue, target, type): parallel edges of different types all stay.
+        for (const { dep, extra } of r.dependencies) rel.insertDependency(beads.db, dep, extra);
+        for (const c of r.comments) rel.insertComment(beads.db, { issue_id: issue.id, ...c });
       } else {
         if (toMillis(issue.updated_at) > toMillis(existing.updated_at)) {
           const cols: Record<string, unknown> = {};
@@ -370,17 +427,8 @@ export function importRecords(
           issuesRepo.setIssueExtra(beads.db, issue.id, r.extra);
           changed = true;
         }
-      }
-      for (const label of r.labels) if (rel.insertLabel(beads.db, issue.id, label)) changed = true;
-      // Edges are identified by (issue, target, type): parallel edges of different types all stay.
-      for (const { dep, extra } of r.dependencies) {
-        if (rel.insertDependency(beads.db, dep, extra)) changed = true;
-      }
-      for (const c of r.comments) {
-        const comment = { issue_id: issue.id, ...c };
-        // A new issue has no comments yet: only an existing one needs the duplicate check.
-        if (!existing || !rel.commentExists(beads.db, comment)) {
-          rel.insertComment(beads.db, comment);
+        const rule = setRule(issue.id);
+        if (applyIssueSets(beads.db, r, rule, rule === "three-way" ? baseRecord(ws!, issue.id) : undefined)) {
           changed = true;
         }
       }
@@ -389,6 +437,15 @@ export function importRecords(
         else summary.unchanged++;
       }
       if (changed) touched.push(issue.id);
+    }
+    if (ws) {
+      // A memory the base had and the file lost was forgotten on another clone, unless it changed here since.
+      for (const key of ws.base.keys()) {
+        if (!key.startsWith(MEMORY_PREFIX) || ws.memoryKeys.has(key) || dirty!.has(key)) continue;
+        if (meta.deleteMemory(beads.db, key.slice(MEMORY_PREFIX.length))) summary.memories++;
+        newBase.push([key, null]);
+      }
+      setBaseLines(beads.db, newBase);
     }
     if (opts.markDirty !== false) meta.markDirty(beads.db, [...new Set(touched)], new Date().toISOString());
     if (opts.dryRun) throw new DryRunRollback();
@@ -413,6 +470,26 @@ export function importRecords(
   }
   if (notes.length) summary.notes = notes;
   return summary;
+}
+
+/** A record's base entry: its sort key in the file and its line as the file has it. */
+function baseEntry(r: ImportRecord): [string, string][] {
+  if (r.kind === "issue") return [[r.issue.id, r.raw]];
+  if (r.kind === "tombstone") return [[r.id, r.raw]];
+  if (r.kind === "memory") return [[memorySortKey(r.key), r.raw]];
+  return [];
+}
+
+/** The issue as bd last flushed or imported it, for a three-way merge (undefined: none). */
+function baseRecord(ws: WorkspaceFile, id: string): Extract<ImportRecord, { kind: "issue" }> | undefined {
+  const line = ws.base.get(id);
+  if (line === undefined) return undefined;
+  try {
+    const r = parseLine(line, 0);
+    return r.kind === "issue" ? r : undefined;
+  } catch {
+    return undefined; // a base line bd cannot read (written by a foreign tool): no base
+  }
 }
 
 /** The creation time a stored JSONL line (a tombstone's) names, for telling issues apart. */
@@ -464,13 +541,43 @@ function placeIncoming(records: ImportRecord[], moved: Map<string, string>, touc
   });
 }
 
-/** Imports JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */
+/** Imports a foreign JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */
 export function importText(
+  beads: Beads,
+  text: string,
+  opts: { skipExisting?: boolean; dryRun?: boolean; replace?: boolean } = {},
+): ImportSummary {
+  return importRecords(beads, parseJsonl(text), opts);
+}
+
+/**
+ * Imports the workspace's own `issues.jsonl` after it changed under bd (contract §8, "removals
+ * travel"): a line equal to what bd last flushed or imported is passed over unparsed; a line that
+ * differs carries the other clones' changes merged with this clone's flushed ones, so its labels,
+ * dependencies and comments are the truth, and a memory gone from the file was forgotten. An
+ * issue with local changes never flushed is merged three-way against the base instead.
+ */
+export function importWorkspaceText(
   beads: Beads,
   text: string,
   opts: { skipExisting?: boolean; dryRun?: boolean } = {},
 ): ImportSummary {
-  return importRecords(beads, parseJsonl(text), opts);
+  return beads.db.write(() => {
+    const base = baseLines(beads.db);
+    const records: ImportRecord[] = [];
+    const memoryKeys = new Set<string>();
+    let unchanged = 0;
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim();
+      if (!line) continue;
+      const key = lineId(line);
+      if (key?.startsWith(MEMORY_PREFIX)) memoryKeys.add(key);
+      if (key !== undefined && base.get(key) === line) unchanged++;
+      else records.push(parseLine(line, i + 1));
+    }
+    return importRecords(beads, records, { ...opts, workspace: { base, memoryKeys, unchanged } });
+  });
 }
 
 /**
@@ -486,8 +593,10 @@ export function autoImport(beads: Beads): ImportSummary | undefined {
     const now = fileState(path);
     if (patchInterrupted(path)) {
       // A writer died while patching the file: the database holds the truth, write it out whole.
-      writeFileAtomic(path, exportText(beads));
+      const text = exportText(beads);
+      writeFileAtomic(path, text);
       clearPatchMarker(path);
+      recordBase(beads, text);
       recordJsonlState(beads);
       return undefined;
     }
@@ -503,7 +612,7 @@ export function autoImport(beads: Beads): ImportSummary | undefined {
     }
     if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
       try {
-        summary = importText(beads, text);
+        summary = importWorkspaceText(beads, text);
       } catch (e) {
         if (e instanceof BdError) {
           throw new BdError(

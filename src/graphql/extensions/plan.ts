@@ -78,6 +78,7 @@ export const CORE_TABLES = new Set([
   "dirty_issues",
   "tombstones",
   "child_counters",
+  "jsonl_base",
 ]);
 
 /** Names the generated SDL defines once for all extensions. */
