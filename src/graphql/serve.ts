@@ -7,11 +7,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Buffer } from "node:buffer";
 import process from "node:process";
+import { hostname } from "node:os";
 import { printSchema } from "graphql";
 import { BdError } from "../model/errors.ts";
 import type { Beads } from "../core/service.ts";
 import { createBdServer } from "./server.ts";
-import { webResponse } from "./web_assets.ts";
+import { PAGE_PATHS, webResponse } from "./web_assets.ts";
+import { type GuardPolicy, guardPolicy, refusal } from "./request_guard.ts";
 
 export interface ServeOptions {
   /** The workspace (opened by the caller). */
@@ -24,12 +26,18 @@ export interface ServeOptions {
   port: number;
   token?: string;
   extensions?: string;
-  cors: string[];
+  /** Extra Host names accepted (reverse proxies, tunnels): `NAME` (any port) or `NAME:PORT`. */
+  allowHosts?: string[];
+  /** The one origin granted cross-origin access (CORS), if any. */
+  corsOrigin?: string;
   /** Request body limit in bytes. */
   maxBodyBytes?: number;
   /** Per-request time limit in milliseconds (not applied to event streams). */
   timeoutMs?: number;
 }
+
+/** Every route the server answers; request_guard.ts runs before all of them (and before a 404). */
+export const ROUTES = ["/healthz", "/graphql", ...PAGE_PATHS];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -81,14 +89,32 @@ export async function runServer(opts: ServeOptions): Promise<number> {
   const timeoutMs = opts.timeoutMs ?? Number(opts.env.BD_SERVE_TIMEOUT_MS ?? 15_000);
   const { yoga, feed } = createBdServer(beads, {
     extensionsPath: opts.extensions,
-    cors: opts.cors,
+    corsOrigin: opts.corsOrigin,
     warn: (m) => process.stderr.write(`bd serve: warning: ${m}\n`),
   });
   let inFlight = 0;
   const streams = new Set<AbortController>();
   let shuttingDown = false;
 
+  let policy: GuardPolicy | undefined; // known once the port is (--port 0 picks one)
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Every response: never sniffed, never framed, no referrer. Pages add their own CSP.
+    res.setHeader("x-content-type-options", "nosniff");
+    res.setHeader("referrer-policy", "no-referrer");
+    res.setHeader("x-frame-options", "DENY");
+    res.setHeader("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
+    // Before any route: a foreign Host or Origin, or a body that is not JSON (see request_guard.ts).
+    const refused = policy ? refusal(policy, { method: req.method ?? "GET", headers: req.headers }) : undefined;
+    if (!policy || refused) {
+      req.resume(); // the body is not read
+      return sendJson(
+        res,
+        refused?.status ?? 503,
+        gqlError(refused?.message ?? "starting", refused?.code ?? "UNAVAILABLE"),
+        { connection: "close" },
+      );
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") {
       return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? "stopping" : "ok" });
@@ -190,7 +216,17 @@ export async function runServer(opts: ServeOptions): Promise<number> {
           ),
         ),
     );
-    server.listen(opts.port, opts.host, () => resolve());
+    server.listen(opts.port, opts.host, () => {
+      const address = server.address();
+      policy = guardPolicy({
+        host: opts.host,
+        port: typeof address === "object" && address ? address.port : opts.port,
+        allowHosts: opts.allowHosts,
+        corsOrigin: opts.corsOrigin,
+        hostname: hostname(),
+      });
+      resolve();
+    });
   });
   // Signal handlers go in before the start-up line: a supervisor may signal as soon as it reads it.
   const stopped = new Promise<number>((resolve) => {

@@ -25,8 +25,8 @@ import {
 export interface ServerOptions {
   /** Extension config file (default: `.beads/graphql.json` when it exists). */
   extensionsPath?: string;
-  /** Origins allowed for cross-origin requests; none by default. */
-  cors?: string[];
+  /** The one origin allowed cross-origin requests (CORS headers); none by default. */
+  corsOrigin?: string;
   /** Limits (defaults in DEFAULT_LIMITS). */
   limits?: Partial<typeof DEFAULT_LIMITS>;
   /** Called with messages about extension config problems (warnings, not refusals). */
@@ -112,9 +112,12 @@ export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer
     landingPage: false,
     // GraphiQL is served by web_assets.ts from an embedded copy: yoga's own loads it from a CDN.
     graphiql: false,
-    cors: opts.cors?.length ? { origin: opts.cors, credentials: false } : false,
+    cors: opts.corsOrigin ? { origin: [opts.corsOrigin], credentials: false } : false,
+    // bd takes no uploads: a multipart body is a form another site could post without a preflight.
+    multipart: false,
     logging: false,
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    // isDev off: yoga would otherwise add stacks and internals to errors when NODE_ENV says development.
+    maskedErrors: { maskError: (error, message) => maskError(error, message), isDev: false },
     context: ({ request }) => {
       beads.checkDatabaseFile();
       beads.refreshFromJsonl();

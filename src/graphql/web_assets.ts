@@ -66,6 +66,9 @@ const INDEX = `<!doctype html>
 </html>
 `;
 
+/** The paths webResponse answers (with /graphql for GraphiQL): for the test that walks every route. */
+export const PAGE_PATHS = ["/", "/index.html", "/app.js", "/app.css"];
+
 export interface WebResponse {
   status: number;
   headers: Record<string, string>;

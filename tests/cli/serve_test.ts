@@ -191,7 +191,7 @@ Deno.test("limits: body size, request timeout, no CORS unless configured", async
   } finally {
     await s.stop();
   }
-  const c = await startServer(dir, ["--cors", "http://app.local"]);
+  const c = await startServer(dir, ["--cors-origin", "http://app.local"]);
   try {
     const pre = await fetch(c.url, {
       method: "OPTIONS",

@@ -1,5 +1,6 @@
 /** GraphQL front end commands: serve, schema, ext. Their modules load only when they run. */
 import type { Command } from "../command.ts";
+import { BdError } from "../../model/errors.ts";
 import { int, str } from "./util.ts";
 
 const SECTION = "Integrations & Advanced";
@@ -10,19 +11,35 @@ const serve: Command = {
   summary: "Serve the GraphQL API (127.0.0.1:4000 by default)",
   maxArgs: 0,
   description: `The web UI at / (ready work, board, list, issues, epics, graph, extension tables; it follows
-changes live), GraphiQL on GET /graphql, health on /healthz — all offline. Binding to an address
-other than loopback requires a bearer token (--token or $BD_SERVE_TOKEN). Extension tables are
+changes live), GraphiQL on GET /graphql, health on /healthz — all offline. Extension tables are
 exposed through .beads/graphql.json (or --extensions FILE); see 'bd ext --help'.
+
+What it refuses, on every route, so that no web page you visit can use it:
+  - a Host header that is not an address it listens on (127.0.0.1, localhost, [::1], --host;
+    a DNS-rebinding page sends its own name): 403. --allow-host NAME adds one (a proxy, a tunnel);
+  - an Origin other than its own pages' (another site's page): 403. --cors-origin URL grants one
+    origin CORS access; tools that send no Origin (curl, scripts) are not affected;
+  - a POST body that is not application/json (HTML forms, text, multipart): 415.
+Binding to an address other than loopback requires a bearer token (--token or $BD_SERVE_TOKEN),
+sent as 'Authorization: Bearer T' (never in a URL).
 
 Examples:
   bd serve                 # then open http://127.0.0.1:4000/
-  bd serve --demo          # a throwaway demo project, to see everything at once`,
+  bd serve --demo          # a throwaway demo project, to see everything at once
+  bd serve --host 0.0.0.0 --token "$TOKEN"
+  bd serve --allow-host bd.example.test --cors-origin https://dash.example.test`,
   flags: {
     host: { type: "string", value: "ADDR", help: "address to bind (default 127.0.0.1)" },
     port: { type: "string", value: "N", help: "port (default 4000; 0 = any free port)" },
     token: { type: "string", value: "T", help: "require 'Authorization: Bearer T' (else $BD_SERVE_TOKEN)" },
     extensions: { type: "string", value: "FILE", help: "extension-table config (default .beads/graphql.json)" },
-    cors: { type: "string", value: "ORIGIN", help: "allow cross-origin requests from ORIGIN", multiple: true },
+    "allow-host": {
+      type: "string",
+      value: "NAME",
+      help: "also accept requests for this Host (NAME or NAME:PORT; a proxy or tunnel)",
+      multiple: true,
+    },
+    "cors-origin": { type: "string", value: "URL", help: "grant this one origin cross-origin access (CORS)" },
     demo: { type: "boolean", help: "serve a throwaway demo workspace (an epic, blockers, extension rows)" },
   },
   async run(ctx, _args, flags) {
@@ -38,10 +55,29 @@ Examples:
       port: int(flags, "port", 4000)!,
       token: str(flags, "token") ?? ctx.env.BD_SERVE_TOKEN,
       extensions: str(flags, "extensions"),
-      cors: (flags.cors as string[] | undefined) ?? [],
+      allowHosts: (flags["allow-host"] as string[] | undefined) ?? [],
+      corsOrigin: corsOrigin(str(flags, "cors-origin")),
     });
   },
 };
+
+/** Checks that --cors-origin names exactly one origin (scheme, host, port; no path). */
+function corsOrigin(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch { /* said below */ }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.origin !== value.replace(/\/$/, "")) {
+    throw new BdError(
+      "USAGE",
+      `--cors-origin takes one origin such as https://dash.example.test (scheme, host and port, no path); got ${
+        JSON.stringify(value)
+      }`,
+    );
+  }
+  return url.origin;
+}
 
 const schema: Command = {
   path: ["schema"],
