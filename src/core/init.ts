@@ -1,11 +1,21 @@
 /** `bd init`: create a workspace, or rebuild the database from an existing `issues.jsonl`. */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { linkedWorktreeOf } from "./sync/git_worktree.ts";
 import { Db } from "../store/db.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
 import { installMergeDriver } from "./sync/merge_driver.ts";
-import { checkPrefix, type LocateOptions, prefixFromDir, prepareWorkspace, type WorkspacePaths } from "./workspace.ts";
+import {
+  checkPrefix,
+  type LocateOptions,
+  prefixFromDir,
+  prefixInJsonl,
+  prepareWorkspace,
+  sharedWorkspace,
+  type WorkspacePaths,
+} from "./workspace.ts";
 
 export interface InitOptions extends LocateOptions {
   prefix?: string;
@@ -18,18 +28,29 @@ export interface InitOptions extends LocateOptions {
   force?: boolean;
 }
 
-/** Returns the most common ID prefix in a JSONL text (how an adopted workspace names issues). */
-function prefixInJsonl(text: string): string | undefined {
-  const counts = new Map<string, number>();
-  for (const m of text.matchAll(/"id":"([^"]+?)-[^"-]+"/g)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
 /** Creates the workspace; returns it with the import summary when it was rebuilt from JSONL. */
 export function initWorkspace(
   opts: InitOptions,
-): { beads: Beads; paths: WorkspacePaths; prefix: string; imported?: ImportSummary; mergeDriver?: string[] } {
+): {
+  beads: Beads;
+  paths: WorkspacePaths;
+  prefix: string;
+  imported?: ImportSummary;
+  mergeDriver?: string[];
+  /** Set in a linked worktree whose main worktree already has the database: nothing was created. */
+  shared?: boolean;
+} {
   if (opts.prefix !== undefined) checkPrefix(opts.prefix);
+  const linked = !opts.db && !opts.env.BEADS_DB && !opts.env.BEADS_DIR ? linkedWorktreeOf(opts.cwd) : undefined;
+  if (linked) {
+    // Every worktree uses the main worktree's database: a second one would let two agents claim one issue.
+    const shared = sharedWorkspace(linked, opts.cwd);
+    if (shared.paths && !shared.paths.build) {
+      const beads = Beads.openPaths(shared.paths, { actor: opts.actor, env: opts.env, cwd: opts.cwd });
+      return { beads, paths: shared.paths, prefix: beads.prefix, shared: true };
+    }
+    opts = { ...opts, cwd: dirname(shared.beadsDir) };
+  }
   const paths = prepareWorkspace(opts);
   const existing = jsonlHasContent(paths.jsonlPath) ? readFileSync(paths.jsonlPath, "utf8") : undefined;
   const db = Db.open(paths.dbPath);

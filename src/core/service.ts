@@ -2,7 +2,7 @@
  * The service layer: every bd operation and rule, used by the CLI, the GraphQL server and
  * library users alike. SQL stays in `store/`; output formatting stays in the front ends.
  */
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
@@ -13,7 +13,7 @@ import { BdError, notFound, validation } from "../model/errors.ts";
 import { inContractOrder } from "../model/key_order.ts";
 import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
-import { type LocateOptions, locateWorkspace, type WorkspacePaths } from "./workspace.ts";
+import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
 import { autoImport, flushJsonl } from "./sync/jsonl_io.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
 import * as issue_changes from "./issue_changes.ts";
@@ -148,6 +148,14 @@ export class Beads {
   static openPaths(paths: WorkspacePaths, opts: OpenOptions = {}): Beads {
     const timeout = Number(opts.env?.BD_BUSY_TIMEOUT_MS);
     const db = Db.open(paths.dbPath, { timeoutMs: timeout > 0 ? timeout : undefined });
+    if (paths.build) {
+      // A linked worktree's first command in a fresh clone: the shared database is built from
+      // the main worktree's JSONL (the import below), under the prefix its issues use.
+      const prefix = prefixInJsonl(readFileSync(paths.jsonlPath, "utf8"));
+      db.write(() => {
+        if (prefix && !meta.getKey(db, "config", "issue_prefix")) meta.setKey(db, "config", "issue_prefix", prefix);
+      });
+    }
     const beads = new Beads(db, paths, {
       actor: opts.actor,
       env: opts.env,
@@ -156,7 +164,13 @@ export class Beads {
     });
     if (opts.autoImport !== false) {
       try {
-        beads.importNotes = autoImport(beads)?.moved?.map((m) => m.note) ?? [];
+        const imported = autoImport(beads);
+        beads.importNotes = imported?.moved?.map((m) => m.note) ?? [];
+        if (paths.build && imported) {
+          beads.importNotes.unshift(
+            `built the database ${paths.dbPath}, shared by every worktree, from ${paths.jsonlPath} (${imported.created} issues)`,
+          );
+        }
       } catch (e) {
         // A file that cannot be imported (conflict markers, a bad line) must not stop reads; writes
         // refuse until it is fixed, because flushing would overwrite what the file holds.

@@ -1,7 +1,8 @@
 /** Finding (contract §1) and creating a bd workspace: the `.beads/` dir, its database and JSONL. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { BdError } from "../model/errors.ts";
+import { type LinkedWorktree, linkedWorktreeOf } from "./sync/git_worktree.ts";
 
 export const BEADS_DIR = ".beads";
 export const JSONL_NAME = "issues.jsonl";
@@ -14,6 +15,10 @@ export interface WorkspacePaths {
   jsonlPath: string;
   /** Something the user should know about how the database was chosen (printed on stderr). */
   warning?: string;
+  /** Set when bd runs in a linked git worktree: the database is the main worktree's, shared by all. */
+  worktree?: { main: string; linked: string };
+  /** The database does not exist yet: open it and build it from the JSONL beside it. */
+  build?: boolean;
 }
 
 export interface LocateOptions {
@@ -84,6 +89,15 @@ export function locateWorkspace(opts: LocateOptions): WorkspacePaths {
     return pathsFor(db.path, db.warning);
   }
   if (opts.env.BEADS_DB) return pathsFor(resolve(opts.cwd, opts.env.BEADS_DB));
+  const linked = linkedWorktreeOf(opts.cwd);
+  if (linked) {
+    const shared = sharedWorkspace(linked, opts.cwd);
+    if (shared.paths) return shared.paths;
+    throw new BdError(
+      "NOT_FOUND",
+      `no bd workspace in ${shared.beadsDir}, the main worktree's (this is a linked worktree of ${linked.mainRoot}, and all worktrees share one database there): run 'bd init' (here or there)`,
+    );
+  }
   let dir = resolve(opts.cwd);
   for (;;) {
     const candidate = join(dir, BEADS_DIR);
@@ -99,6 +113,61 @@ export function locateWorkspace(opts: LocateOptions): WorkspacePaths {
     "NOT_FOUND",
     "no bd workspace found (no .beads/ with a database here or in any parent directory): run 'bd init' first",
   );
+}
+
+/**
+ * The workspace a linked worktree shares with the main worktree: the `.beads/` at the same place
+ * there as the nearest one here (the top by default). `paths` is undefined when it has neither a
+ * database nor a JSONL to build one from; `build` is set when only the JSONL is there (a fresh
+ * clone), so that the first command builds the shared database. A database of the worktree's own
+ * (made by an older bd) is left alone, with a warning.
+ */
+export function sharedWorkspace(
+  linked: LinkedWorktree,
+  cwd: string,
+): { beadsDir: string; paths?: WorkspacePaths } {
+  if (!linked.mainRoot) {
+    throw new BdError(
+      "NOT_FOUND",
+      `${linked.root} is a worktree of the bare repository ${linked.commonDir}, which has no main worktree to hold the shared database: set BEADS_DIR to one .beads directory for all worktrees`,
+    );
+  }
+  let rel = "";
+  for (let d = resolve(cwd); d.startsWith(linked.root); d = dirname(d)) {
+    if (isDir(join(d, BEADS_DIR))) {
+      rel = relative(linked.root, d);
+      break;
+    }
+    if (d === linked.root || dirname(d) === d) break;
+  }
+  const beadsDir = join(linked.mainRoot, rel, BEADS_DIR);
+  const worktree = { main: linked.mainRoot, linked: linked.root };
+  const own = dbInDir(join(linked.root, rel, BEADS_DIR));
+  const warning = own
+    ? `ignoring ${own.path}: this linked worktree uses the main worktree's database, shared by every worktree`
+    : undefined;
+  const db = dbInDir(beadsDir);
+  if (db) return { beadsDir, paths: { ...pathsFor(db.path, db.warning ?? warning), worktree } };
+  const jsonl = join(beadsDir, JSONL_NAME);
+  if (isDir(beadsDir) && (statOf(jsonl)?.size ?? 0) > 0) {
+    return { beadsDir, paths: { ...pathsFor(join(beadsDir, "beads.db"), warning), worktree, build: true } };
+  }
+  return { beadsDir };
+}
+
+/** Returns the most common ID prefix in a JSONL text (how an adopted workspace names issues). */
+export function prefixInJsonl(text: string): string | undefined {
+  const counts = new Map<string, number>();
+  for (const m of text.matchAll(/"id":"([^"]+?)-[^"-]+"/g)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function isDir(path: string): boolean {

@@ -45,6 +45,9 @@ export function info(beads: Beads): Record<string, unknown> {
     database: beads.paths.dbPath,
     jsonl: beads.paths.jsonlPath,
     beads_dir: beads.paths.beadsDir,
+    // The worktree the database belongs to; from a linked worktree, the main one (shared by all).
+    worktree: beads.paths.worktree?.main ?? null,
+    linked_worktree: beads.paths.worktree?.linked ?? null,
     prefix: beads.prefix,
     schema_version: meta.schemaVersionOf(beads.db),
     issues: beads.count({ includeClosed: true }),

@@ -134,7 +134,17 @@ markers left in the file by a merge outside bd are resolved first.
 
 All or nothing: if a step fails (a hook, the fetch, a conflict outside issues.jsonl), the
 repository is put back as it was and the database is unchanged; a failed push leaves the merged
-result committed locally for the next 'bd sync'.`,
+result committed locally for the next 'bd sync'.
+
+Many clones at once: when the remote rejects the push because another clone pushed first (not a
+fast-forward, or its ref lock was held), sync fetches, merges, imports and pushes again with
+jittered back-off, up to 12 tries or 90 seconds; the JSON report counts them (push_retries).
+
+Branches: it pushes to the branch's configured upstream whatever the local branch is called
+(master tracking origin/main pushes to main). With no upstream it follows git's push.default if
+you set one, else pushes to the branch of the same name and makes it the upstream. A detached
+HEAD is refused. From a linked worktree it syncs the shared issues.jsonl of the main worktree
+(committing there, on the main worktree's branch), and says so.`,
   flags: {
     "no-push": { type: "boolean", help: "do not push" },
     "no-pull": { type: "boolean", help: "do not pull" },

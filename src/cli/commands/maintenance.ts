@@ -18,7 +18,9 @@ const info: Command = {
     const i = ctx.beads().info();
     if (ctx.globals.json) return ctx.out.data(i);
     ctx.out.line("\nbd workspace\n");
-    for (const [k, v] of Object.entries(i)) ctx.out.line(`  ${`${k.replaceAll("_", " ")}:`.padEnd(16)} ${v}`);
+    for (const [k, v] of Object.entries(i)) {
+      if (v !== null) ctx.out.line(`  ${`${k.replaceAll("_", " ")}:`.padEnd(16)} ${v}`);
+    }
   },
 };
 
@@ -29,8 +31,21 @@ const where: Command = {
   maxArgs: 0,
   run(ctx) {
     const p = ctx.beads().paths;
-    if (ctx.globals.json) return ctx.out.data({ beads_dir: p.beadsDir, database: p.dbPath, jsonl: p.jsonlPath });
+    if (ctx.globals.json) {
+      return ctx.out.data({
+        beads_dir: p.beadsDir,
+        database: p.dbPath,
+        jsonl: p.jsonlPath,
+        worktree: p.worktree?.main ?? null,
+        linked_worktree: p.worktree?.linked ?? null,
+      });
+    }
     ctx.out.line(p.beadsDir);
+    if (p.worktree) {
+      ctx.out.note(
+        `(the main worktree's, ${p.worktree.main}: shared by every worktree, including ${p.worktree.linked})`,
+      );
+    }
   },
 };
 

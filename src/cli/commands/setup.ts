@@ -17,7 +17,11 @@ const init: Command = {
 directory name), .beads/issues.jsonl and .beads/.gitignore. If issues.jsonl already exists (a
 cloned repository), the database is rebuilt from it. Inside a git repository it also makes bd
 git's merge driver for issues.jsonl (a line in .gitattributes, merge.beads.* in .git/config), so
-that plain 'git pull' and 'git merge' merge issues instead of leaving conflict markers.`,
+that plain 'git pull' and 'git merge' merge issues instead of leaving conflict markers.
+
+In a linked git worktree ('git worktree add') no second database is made: every worktree uses
+the main worktree's .beads/ (so a claim is atomic across them); init says which, or sets that
+one up when the main worktree has none yet.`,
   flags: {
     prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
     sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
@@ -37,6 +41,22 @@ that plain 'git pull' and 'git merge' merge issues instead of leaving conflict m
       force: flags.force === true,
     });
     result.beads.close();
+    if (result.shared) {
+      const main = result.paths.worktree!.main;
+      if (ctx.globals.json) {
+        return ctx.out.data({
+          database: result.paths.dbPath,
+          jsonl: result.paths.jsonlPath,
+          prefix: result.prefix,
+          shared_with_worktree: main,
+          created: false,
+        });
+      }
+      ctx.out.line(
+        `This is a linked worktree of ${main}: it uses the shared database ${result.paths.dbPath}, as every worktree of the repository does. Nothing was created.`,
+      );
+      return;
+    }
     if (ctx.globals.json) {
       return ctx.out.data({
         database: result.paths.dbPath,

@@ -24,7 +24,32 @@ export interface SyncReport {
   merged_conflicts: number;
   resolved_markers: number;
   pushed: boolean;
+  /** Pushes the remote rejected (another clone pushed first) that sync then fetched, merged and retried. */
+  push_retries: number;
+  /** Where the pushed branch went (`origin/main`), when it was pushed. */
+  upstream?: string;
   dry_run: boolean;
+}
+
+/** Bounds of the retry after a rejected push: tries, and time from the first push. */
+export const PUSH_TRIES = 12;
+export const PUSH_RETRY_MS = 90_000;
+
+/** A push another pusher beat (the ref moved, or its lock was held): fetch, merge and try again. */
+const RETRYABLE_PUSH =
+  /non-fast-forward|fetch first|cannot lock ref|failed to update ref|unable to lock|stale info|incorrect old value/i;
+
+/** Waits without an event loop (sync runs git synchronously). */
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** The branch's configured upstream (`remote`, `branch` ref), or undefined when it has none. */
+function upstreamOf(root: string, branch: string): { remote: string; ref: string; name: string } | undefined {
+  const remote = git(root, ["config", "--get", `branch.${branch}.remote`], { allowFail: true }).out;
+  const ref = git(root, ["config", "--get", `branch.${branch}.merge`], { allowFail: true }).out;
+  if (!remote || !ref || remote === ".") return undefined;
+  return { remote, ref, name: `${remote}/${ref.replace(/^refs\/heads\//, "")}` };
 }
 
 /** A sync step that failed after git was changed; the repository has been restored. */
@@ -53,10 +78,27 @@ export function gitSync(
     merged_conflicts: 0,
     resolved_markers: 0,
     pushed: false,
+    push_retries: 0,
     dry_run: opts.dryRun,
   };
-  const hasUpstream = git(root, ["rev-parse", "--abbrev-ref", "@{upstream}"], { allowFail: true }).ok;
-  const hasRemote = git(root, ["remote"], { allowFail: true }).out.length > 0;
+  const branch = git(root, ["symbolic-ref", "-q", "--short", "HEAD"], { allowFail: true }).out;
+  // (During a rebase HEAD is detached too: finishOutsideMerge below says what to do about that.)
+  if (!branch && !operationInProgress(root)) {
+    throw new BdError(
+      "CONFLICT",
+      `HEAD is detached in ${root}: bd sync commits ${file} to a branch and pushes it, so check one out first ('git switch BRANCH'). Nothing was changed`,
+    );
+  }
+  const upstream = upstreamOf(root, branch);
+  const hasUpstream = upstream !== undefined &&
+    git(root, ["rev-parse", "--abbrev-ref", "@{upstream}"], { allowFail: true }).ok;
+  const remotes = git(root, ["remote"], { allowFail: true }).out.split("\n").filter(Boolean);
+  const hasRemote = remotes.length > 0;
+  if (beads.paths.worktree) {
+    report.steps.push(
+      `This is a linked worktree: syncing the shared ${file} in the main worktree ${root} (branch ${branch})`,
+    );
+  }
   if (opts.dryRun) {
     report.steps.push(
       `would flush ${file}, commit it, ${opts.pull && hasUpstream ? "fetch, rebase (merging issues), import, " : ""}${
@@ -111,57 +153,110 @@ export function gitSync(
     throw failed("commit", e, restore());
   }
 
-  if (opts.pull && hasUpstream) {
-    try {
-      git(root, ["fetch", "--quiet"]);
-    } catch (e) {
-      throw failed("fetch", e, restore());
-    }
-    const beforeRebase = git(root, ["rev-parse", "HEAD"]).out;
-    try {
-      rebaseOntoUpstream(root, file, beads.paths.jsonlPath, report);
-    } catch (e) {
-      throw failed("rebase", e, restore());
-    }
-    try {
-      const summary = autoImport(beads);
-      if (summary) {
-        report.steps.push(
-          `Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`,
-        );
-        for (const m of summary.moved ?? []) report.steps.push(`Note: ${m.note}`);
-      }
-    } catch (e) {
-      // Back to before the rebase (the user's own files kept), then undo bd's commit.
-      git(root, ["reset", "-q", "--keep", beforeRebase], { allowFail: true });
-      throw failed("import", e, restore());
-    }
-    // The pulled file may differ in form from ours (another tool wrote it): rewrite it whole.
-    beads.db.write(() => {
-      const text = exportText(beads);
-      if (readFileSync(beads.paths.jsonlPath, "utf8") !== text) replaceJsonl(beads, text);
-    });
+  // The first round pulls as the user asked; when the push is rejected because another clone
+  // pushed first, sync fetches, merges and pushes again, with jittered back-off, within bounds.
+  const started = Date.now();
+  for (let attempt = 0;; attempt++) {
+    const retry = attempt > 0;
+    if ((opts.pull || retry) && hasUpstream) pullAndImport(beads, root, file, report, retry ? undefined : restore);
     try {
       commit(`Committed merged ${file}`);
     } catch (e) {
       throw failed("commit of the merged file", e, "The merged issues are in the database; run 'bd sync' again.");
     }
-  }
-  if (opts.push && hasRemote) {
-    const args = hasUpstream ? ["push", "--quiet"] : ["push", "--quiet", "-u", "origin", "HEAD"];
-    try {
-      git(root, args);
-    } catch (e) {
+    if (!opts.push || !hasRemote) break;
+    const push = git(root, pushArgs(root, branch, upstream, remotes), { allowFail: true });
+    if (push.ok) {
+      report.pushed = true;
+      if (upstream) report.upstream = upstream.name;
+      report.steps.push(
+        `Pushed${upstream ? ` to ${upstream.name}` : ""}${
+          report.push_retries ? ` (after ${report.push_retries} rejected push(es) merged and retried)` : ""
+        }`,
+      );
+      break;
+    }
+    const why = push.err || push.out;
+    const outOfBounds = attempt + 1 >= PUSH_TRIES || Date.now() - started > PUSH_RETRY_MS;
+    if (!hasUpstream || !RETRYABLE_PUSH.test(why) || outOfBounds) {
       throw failed(
         "push",
-        e,
+        new BdError(
+          "CONFLICT",
+          `git push: ${why}${report.push_retries ? ` (after ${report.push_retries} retries)` : ""}`,
+        ),
         "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.",
       );
     }
-    report.pushed = true;
-    report.steps.push("Pushed");
+    report.push_retries++;
+    sleep(Math.min(2000, 40 * 2 ** attempt) * (0.5 + Math.random()));
   }
   return report;
+}
+
+/**
+ * Fetches, rebases onto the upstream (the JSONL merged by the merge rule), imports the result and
+ * rewrites the file in bd's form. In the first round a failure restores git as sync found it
+ * (`restore`); in a retry round the local merged commit stays and git is left clean.
+ */
+function pullAndImport(
+  beads: Beads,
+  root: string,
+  file: string,
+  report: SyncReport,
+  restore: (() => string) | undefined,
+): void {
+  const keep = () => {
+    if (operationInProgress(root) === "rebase") git(root, ["rebase", "--abort"], { allowFail: true });
+    return "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.";
+  };
+  const undo = restore ?? keep;
+  try {
+    git(root, ["fetch", "--quiet"]);
+  } catch (e) {
+    throw failed("fetch", e, undo());
+  }
+  const beforeRebase = git(root, ["rev-parse", "HEAD"]).out;
+  try {
+    rebaseOntoUpstream(root, file, beads.paths.jsonlPath, report);
+  } catch (e) {
+    throw failed("rebase", e, undo());
+  }
+  try {
+    const summary = autoImport(beads);
+    if (summary) {
+      report.steps.push(
+        `Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`,
+      );
+      for (const m of summary.moved ?? []) report.steps.push(`Note: ${m.note}`);
+    }
+  } catch (e) {
+    // Back to before the rebase (the user's own files kept), then undo bd's commit.
+    git(root, ["reset", "-q", "--keep", beforeRebase], { allowFail: true });
+    throw failed("import", e, undo());
+  }
+  // The pulled file may differ in form from ours (another tool wrote it): rewrite it whole.
+  beads.db.write(() => {
+    const text = exportText(beads);
+    if (readFileSync(beads.paths.jsonlPath, "utf8") !== text) replaceJsonl(beads, text);
+  });
+}
+
+/**
+ * The push: to the branch's configured upstream, whatever the local branch is called; with none,
+ * git's own push.default when the user set one, else to the only remote (or origin) under the
+ * branch's name, which then becomes its upstream.
+ */
+function pushArgs(
+  root: string,
+  branch: string,
+  upstream: { remote: string; ref: string } | undefined,
+  remotes: string[],
+): string[] {
+  if (upstream) return ["push", "--quiet", upstream.remote, `HEAD:${upstream.ref}`];
+  if (git(root, ["config", "--get", "push.default"], { allowFail: true }).out) return ["push", "--quiet"];
+  const remote = remotes.length === 1 ? remotes[0] : "origin";
+  return ["push", "--quiet", "-u", remote, `HEAD:refs/heads/${branch}`];
 }
 
 /**

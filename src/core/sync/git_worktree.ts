@@ -1,0 +1,58 @@
+/**
+ * Linked git worktrees (`git worktree add ../agent2`), read from git's own files without starting
+ * git (every bd command pays for its discovery): a linked worktree's `.git` is a file naming its
+ * private git directory, which holds `commondir`, the repository's shared git directory. The
+ * main worktree is the directory around that shared `.git`.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+
+export interface LinkedWorktree {
+  /** The linked worktree's top directory (where its `.git` file is). */
+  root: string;
+  /** The repository's shared git directory. */
+  commonDir: string;
+  /** The main worktree's top directory; undefined for a bare repository's worktrees. */
+  mainRoot?: string;
+}
+
+function statOf(path: string) {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Returns the linked worktree that `dir` is in, or undefined when `dir` is in a main worktree, a
+ * plain repository, a submodule (its `.git` file has no `commondir`) or no repository at all.
+ */
+export function linkedWorktreeOf(dir: string): LinkedWorktree | undefined {
+  for (let at = resolve(dir);;) {
+    const dotGit = join(at, ".git");
+    const st = statOf(dotGit);
+    if (st?.isDirectory()) return undefined; // a main worktree or an ordinary repository
+    if (st?.isFile()) return readLink(at, dotGit);
+    const parent = dirname(at);
+    if (parent === at) return undefined;
+    at = parent;
+  }
+}
+
+function readLink(root: string, dotGit: string): LinkedWorktree | undefined {
+  let gitDir: string;
+  let common: string;
+  try {
+    const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
+    if (!m) return undefined;
+    gitDir = resolve(root, m[1]);
+    common = readFileSync(join(gitDir, "commondir"), "utf8").trim();
+  } catch {
+    return undefined; // a submodule's .git file: its git directory has no commondir
+  }
+  const commonDir = resolve(gitDir, common);
+  // A shared `.git` inside a directory is a main worktree's; any other is a bare repository.
+  const mainRoot = basename(commonDir) === ".git" && statOf(commonDir)?.isDirectory() ? dirname(commonDir) : undefined;
+  return { root, commonDir, mainRoot };
+}
