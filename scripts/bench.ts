@@ -457,9 +457,11 @@ for (const n of Deno.args.includes("--skip-graphql") ? [] : SIZES) {
   }
   lines.push("", `\`serve\` resident memory after the load: ${rssRows.join(", ")}.`, "");
 }
-const notesPath = join(ROOT, "scripts", "bench_notes.md");
-try {
-  lines.push(await Deno.readTextFile(notesPath));
-} catch { /* no notes */ }
+// Hand-written notes, then sections other benchmarks write (scripts/bench_swarm.ts).
+for (const name of ["bench_notes.md", "bench_swarm.md"]) {
+  try {
+    lines.push(await Deno.readTextFile(join(ROOT, "scripts", name)));
+  } catch { /* not written yet */ }
+}
 await Deno.writeTextFile(OUT, lines.join("\n") + "\n");
 console.error(`wrote ${OUT}`);

@@ -7,7 +7,15 @@ import { basename, join } from "node:path";
 import { SCHEMA_VERSION } from "../store/schema.ts";
 import type { Beads } from "./service.ts";
 import { exportText, replaceJsonl } from "./sync/jsonl_io.ts";
-import { installMergeDriver, mergeDriverState } from "./sync/merge_driver.ts";
+import {
+  commandProblem,
+  driverProgram,
+  installMergeDriver,
+  type MergeDriverState,
+  mergeDriverState,
+} from "./sync/merge_driver.ts";
+import { installHooks, listHooks } from "./sync/hooks.ts";
+import { selfCommand } from "./sync/self_command.ts";
 
 export interface Check {
   name: string;
@@ -106,18 +114,57 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
   });
 
   const driver = mergeDriverState(beads.paths.beadsDir, path);
-  if (driver.root) {
-    const ok = driver.attributes && driver.driver;
-    const c: Check = {
-      name: "merge-driver",
-      status: ok ? "ok" : "warning",
-      message: ok
-        ? "git merges issues.jsonl with 'bd merge'"
-        : "git is not set up to merge issues.jsonl with 'bd merge' (plain git pulls can leave conflict markers)",
-    };
-    if (!ok && fix) c.fixed = `configured ${installMergeDriver(beads.paths.beadsDir, path)!.join(", ")}`;
-    add(c);
-  }
+  if (driver.root) add(mergeDriverCheck(beads, driver, fix));
+  if (driver.root) { for (const c of hookChecks(beads, driver.root, fix)) add(c); }
 
   return checks;
+}
+
+/** The merge driver: configured, and its recorded bd really runs from git's shell. */
+function mergeDriverCheck(beads: Beads, driver: MergeDriverState, fix: boolean): Check {
+  const path = beads.paths.jsonlPath;
+  let problem: string | undefined;
+  if (!driver.attributes || !driver.driver) {
+    problem = "git is not set up to merge issues.jsonl with 'bd merge' (plain git pulls can leave conflict markers)";
+  } else {
+    const program = driverProgram(driver.driver); // undefined: someone's own driver command, theirs to keep
+    const broken = program === undefined ? undefined : commandProblem(driver.root!, program);
+    if (broken) {
+      problem =
+        `the merge driver's bd does not run (${driver.driver}: ${broken}): bd was moved or reinstalled, so plain git pulls leave conflict markers`;
+    }
+  }
+  const c: Check = {
+    name: "merge-driver",
+    status: problem ? "warning" : "ok",
+    message: problem ?? `git merges issues.jsonl with '${driver.driver}'`,
+  };
+  if (problem && fix) {
+    c.fixed = `configured ${
+      installMergeDriver(beads.paths.beadsDir, path)?.join(", ") || "nothing (git ignores the file)"
+    }`;
+  }
+  return c;
+}
+
+/** bd's git hooks, when installed: the bd each one records really runs. */
+function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
+  const hooks = listHooks(beads.paths.beadsDir).filter((h) => h.state === "installed");
+  if (hooks.length === 0) return [];
+  const broken = hooks.flatMap((h) => {
+    const problem = commandProblem(root, h.command!);
+    return problem ? [`${h.name} (${h.command}: ${problem})`] : [];
+  });
+  const c: Check = {
+    name: "hooks",
+    status: broken.length ? "warning" : "ok",
+    message: broken.length
+      ? `git hooks whose bd does not run (moved or reinstalled?): ${broken.join("; ")}`
+      : `git hooks run bd (${hooks.map((h) => h.name).join(", ")})`,
+  };
+  if (broken.length && fix) {
+    installHooks(beads.paths.beadsDir, beads.paths.jsonlPath);
+    c.fixed = `rewrote the hooks to run ${selfCommand()}`;
+  }
+  return [c];
 }

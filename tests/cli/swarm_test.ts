@@ -110,3 +110,62 @@ Deno.test("bd sync from a linked worktree syncs the shared file in the main work
     (await bdIn(b, ["list", "--json"])).json().some((i: { title: string }) => i.title === "made in the worktree"),
   );
 });
+
+/** git and bd with no bd on PATH: bd is run only by its path, as after an install git cannot find. */
+const offPath = (dir: string) => ({ ...gitEnv(dir), PATH: "/usr/bin:/bin" });
+const bdOffPath = async (dir: string, args: string[]) => {
+  const r = await bd(dir, args, { env: offPath(dir) });
+  assert.equal(r.code, 0, `bd ${args.join(" ")}: ${r.stderr}`);
+  return r;
+};
+const gitOffPath = async (dir: string, ...args: string[]) => {
+  const r = await new Deno.Command("git", { args, cwd: dir, env: offPath(dir), clearEnv: true }).output();
+  const text = new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr);
+  assert.equal(r.code, 0, `git ${args.join(" ")}: ${text}`);
+  return text;
+};
+
+Deno.test("with bd off PATH, plain git pull merges issue by issue through the recorded driver, and the hooks run", async () => {
+  const root = await Deno.makeTempDir({ prefix: "bd-offpath-" });
+  await gitOffPath(root, "init", "-q", "--bare", "-b", "main", "remote.git");
+  const [a, b] = [join(root, "a"), join(root, "b")];
+  await gitOffPath(root, "clone", "-q", join(root, "remote.git"), "a");
+  for (const [dir, name] of [[a, "a"]]) {
+    await gitOffPath(dir, "config", "user.name", name);
+    await gitOffPath(dir, "config", "user.email", `${name}@example.test`);
+  }
+  await gitOffPath(a, "checkout", "-q", "-b", "main");
+  await bdOffPath(a, ["init", "--prefix", "p", "-q"]);
+  await bdOffPath(a, ["create", "first", "-q"]);
+  await gitOffPath(a, "add", "-A");
+  await gitOffPath(a, "commit", "-q", "-m", "start");
+  await gitOffPath(a, "push", "-q", "-u", "origin", "main");
+  await gitOffPath(root, "clone", "-q", join(root, "remote.git"), "b");
+  await gitOffPath(b, "config", "user.name", "b");
+  await gitOffPath(b, "config", "user.email", "b@example.test");
+  await bdOffPath(b, ["init", "-q"]);
+  await bdOffPath(b, ["hooks", "install"]);
+  const driver = (await gitOffPath(b, "config", "--get", "merge.beads.driver")).trim();
+  assert.match(driver, /^\/\S*.* merge %A %O %A %B$/, "an absolute path, not plain bd");
+  const doctor = (await bdOffPath(b, ["doctor", "--json"])).json();
+  assert.ok(doctor.ok, JSON.stringify(doctor.checks));
+  assert.deepEqual(
+    doctor.checks.filter((c: { name: string }) => ["merge-driver", "hooks"].includes(c.name)).map((
+      c: { status: string },
+    ) => c.status),
+    ["ok", "ok"],
+  );
+
+  await bdOffPath(a, ["create", "from a", "-q"]);
+  await gitOffPath(a, "commit", "-q", "-am", "a's issue");
+  await gitOffPath(a, "push", "-q");
+  // B writes without flushing; its pre-commit hook (bd by its path) flushes and stages the file.
+  await bdOffPath(b, ["--no-auto-flush", "create", "from b", "-q"]);
+  await gitOffPath(b, "commit", "-q", "--allow-empty", "-m", "b's issue");
+  assert.match(await gitOffPath(b, "show", "--stat", "HEAD"), /issues\.jsonl/, "the hook staged the JSONL");
+  await gitOffPath(b, "pull", "-q", "--no-rebase", "--no-edit");
+  const text = Deno.readTextFileSync(join(b, ".beads", "issues.jsonl"));
+  assert.doesNotMatch(text, /^(<<<<<<<|=======|>>>>>>>)/m, "no conflict markers");
+  const titles = (await bdOffPath(b, ["list", "--json"])).json().map((i: { title: string }) => i.title).sort();
+  assert.deepEqual(titles, ["first", "from a", "from b"]);
+});

@@ -179,7 +179,9 @@ an input is malformed (OUTPUT is then left as it was).
 
 bd init configures git to call it (disable with --skip-merge-driver):
   .gitattributes:  .beads/issues.jsonl merge=beads
-  git config:      merge.beads.driver "bd merge %A %O %A %B"
+  git config:      merge.beads.driver "/path/to/bd merge %A %O %A %B"
+The recorded command names this bd by its absolute path (plain 'bd' only when the bd on PATH is
+this program), so git finds it from any shell; 'bd doctor' checks that it runs, '--fix' rewrites it.
 
 Example:
   bd merge merged.jsonl base.jsonl ours.jsonl theirs.jsonl`,

@@ -1,12 +1,14 @@
 /**
  * `bd hooks`: opt-in git hooks (never installed unasked). pre-commit flushes the database to
  * `.beads/issues.jsonl` and stages that file and nothing else; post-merge and post-checkout import
- * it. A hook that was there before is kept and run first (chained), never overwritten.
+ * it. A hook that was there before is kept and run first (chained), never overwritten. A hook runs
+ * bd by the command recorded when it was installed (self_command.ts), not by PATH.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, relative } from "node:path";
 import { BdError } from "../../model/errors.ts";
 import { git } from "./git.ts";
+import { commandProgram, selfCommand, shellQuote } from "./self_command.ts";
 
 export const HOOK_NAMES = ["pre-commit", "post-merge", "post-checkout"] as const;
 const MARK = "# bd hook: installed by 'bd hooks install'; 'bd hooks uninstall' removes it";
@@ -14,6 +16,8 @@ const CHAINED = ".bd-chained";
 
 export interface HookState {
   name: string;
+  /** The bd command an installed hook runs. */
+  command?: string;
   /** bd's hook is installed; `other`: someone else's hook is there instead. */
   state: "installed" | "other" | "none";
   /** A previous hook that bd's runs first. */
@@ -26,15 +30,26 @@ function hooksDir(root: string): string {
   return isAbsolute(dir) ? dir : join(root, dir);
 }
 
-function script(name: string, jsonl: string): string {
+/** The marker line that records which bd a hook runs (read back by listHooks and bd doctor). */
+const COMMAND_LINE = "# bd command: ";
+
+function script(name: string, jsonl: string, bd: string): string {
+  // In a linked worktree (its .git is a file) the issues live in the main worktree's shared file:
+  // the worktree's own copy is whatever its branch holds, and bd does not commit into it.
   const action = name === "pre-commit"
-    ? `bd export -o '${jsonl}' -q >/dev/null || exit $?\ngit add -- '${jsonl}'`
-    : `bd import -q >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
+    ? `[ -f "$(git rev-parse --show-toplevel)/.git" ] && exit 0\n${bd} export -o '${jsonl}' -q >/dev/null || exit $?\ngit add -- '${jsonl}'`
+    : `${bd} import -q >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
+  const program = commandProgram(bd) ?? "bd";
+  // A bd that was moved or uninstalled must not block commits, but must not go unnoticed either.
+  const present = program.includes("/") ? `[ -x ${shellQuote(program)} ]` : `command -v ${program} >/dev/null 2>&1`;
   return `#!/bin/sh
 ${MARK}
+${COMMAND_LINE}${bd}
 hook_dir=$(dirname "$0")
 if [ -x "$hook_dir/${name}${CHAINED}" ]; then "$hook_dir/${name}${CHAINED}" "$@" || exit $?; fi
-command -v bd >/dev/null 2>&1 || exit 0
+${present} || { echo "bd hook: ${
+    program.replaceAll('"', "")
+  } is not there (bd moved or uninstalled?): run 'bd doctor --fix'" >&2; exit 0; }
 ${action}
 `;
 }
@@ -51,17 +66,19 @@ export function listHooks(beadsDir: string): HookState[] {
   return HOOK_NAMES.map((name) => {
     const path = join(dir, name);
     const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
+    const recorded = text?.split("\n").find((l) => l.startsWith(COMMAND_LINE))?.slice(COMMAND_LINE.length);
     return {
       name,
       path,
+      ...(text?.includes(MARK) ? { command: recorded ?? "bd" } : {}),
       state: text === undefined ? "none" : text.includes(MARK) ? "installed" : "other",
       chained: existsSync(path + CHAINED),
     };
   });
 }
 
-/** Installs bd's hooks (idempotent), chaining any hook that was there. */
-export function installHooks(beadsDir: string, jsonlPath: string): HookState[] {
+/** Installs bd's hooks running `bd` (this bd by default), idempotently, chaining any hook that was there. */
+export function installHooks(beadsDir: string, jsonlPath: string, bd: string = selfCommand()): HookState[] {
   const root = repoRoot(beadsDir);
   const dir = hooksDir(root);
   mkdirSync(dir, { recursive: true });
@@ -73,7 +90,7 @@ export function installHooks(beadsDir: string, jsonlPath: string): HookState[] {
       }
       renameSync(h.path, h.path + CHAINED);
     }
-    writeFileSync(h.path, script(h.name, jsonl));
+    writeFileSync(h.path, script(h.name, jsonl, bd));
     chmodSync(h.path, 0o755);
   }
   return listHooks(beadsDir);

@@ -6,16 +6,29 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { git } from "./git.ts";
+import { selfCommand } from "./self_command.ts";
 
-export const DRIVER_COMMAND = "bd merge %A %O %A %B";
+/** The driver's arguments after the program (git fills in the three versions' temp files). */
+const DRIVER_ARGS = "merge %A %O %A %B";
 export const DRIVER_NAME = "bd JSONL merge driver";
 const ATTRIBUTES_COMMENT = "# Use bd merge for beads JSONL files";
+
+/** The merge driver command for a bd started as `program` (see self_command.ts). */
+export function driverCommand(program: string = selfCommand()): string {
+  return `${program} ${DRIVER_ARGS}`;
+}
+
+/** The program part of a configured driver command (undefined when it is not bd's form). */
+export function driverProgram(command: string): string | undefined {
+  return command.endsWith(` ${DRIVER_ARGS}`) ? command.slice(0, -DRIVER_ARGS.length - 1) : undefined;
+}
 
 export interface MergeDriverState {
   /** The repository root, or undefined outside git. */
   root?: string;
   attributes: boolean;
-  driver: boolean;
+  /** The configured `merge.beads.driver` command, if any. */
+  driver?: string;
 }
 
 function repoRoot(dir: string): string | undefined {
@@ -32,22 +45,37 @@ function attributesLine(root: string, jsonlPath: string): string {
   return `${relative(root, jsonlPath).split("\\").join("/")} merge=beads`;
 }
 
-/** Reports whether the merge driver is configured for this workspace. */
+/** Reports whether the merge driver is configured for this workspace, and with what command. */
 export function mergeDriverState(beadsDir: string, jsonlPath: string): MergeDriverState {
   const root = repoRoot(beadsDir);
-  if (!root) return { attributes: false, driver: false };
+  if (!root) return { attributes: false };
   const path = join(root, ".gitattributes");
   const attributes = existsSync(path) &&
     readFileSync(path, "utf8").split("\n").some((l) => l.trim() === attributesLine(root, jsonlPath));
-  const driver = git(root, ["config", "--get", "merge.beads.driver"], { allowFail: true }).out !== "";
+  const driver = git(root, ["config", "--get", "merge.beads.driver"], { allowFail: true }).out || undefined;
   return { root, attributes, driver };
 }
 
 /**
- * Configures the merge driver (idempotent); returns what it changed, or undefined outside git or
- * when git ignores the JSONL (a workspace in an ignored folder is not shared through git).
+ * Runs a recorded bd command (`program version`) the way git runs drivers and hooks — through
+ * git's own shell, from the repository — and returns what went wrong, or undefined when it ran.
  */
-export function installMergeDriver(beadsDir: string, jsonlPath: string): string[] | undefined {
+export function commandProblem(root: string, program: string): string | undefined {
+  const r = git(root, ["-c", `alias.bd-doctor-probe=!${program} version`, "bd-doctor-probe"], { allowFail: true });
+  if (r.ok && /^bd version /m.test(r.out)) return undefined;
+  return (r.err || r.out || `exit ${r.status}`).split("\n").slice(-2).join(" ").trim();
+}
+
+/**
+ * Configures the merge driver (idempotent) to run this bd (`command`, by default how this bd is
+ * running: see self_command.ts); returns what it changed, or undefined outside git or when git
+ * ignores the JSONL (a workspace in an ignored folder is not shared through git).
+ */
+export function installMergeDriver(
+  beadsDir: string,
+  jsonlPath: string,
+  command: string = driverCommand(),
+): string[] | undefined {
   const state = mergeDriverState(beadsDir, jsonlPath);
   if (!state.root) return undefined;
   if (git(state.root, ["check-ignore", "-q", "--", jsonlPath], { allowFail: true }).ok) return undefined;
@@ -62,10 +90,10 @@ export function installMergeDriver(beadsDir: string, jsonlPath: string): string[
     );
     changed.push(".gitattributes");
   }
-  if (!state.driver) {
-    git(state.root, ["config", "merge.beads.driver", DRIVER_COMMAND]);
+  if (state.driver !== command) {
+    git(state.root, ["config", "merge.beads.driver", command]);
     git(state.root, ["config", "merge.beads.name", DRIVER_NAME]);
-    changed.push("git config merge.beads.driver");
+    changed.push(`git config merge.beads.driver (${command})`);
   }
   return changed;
 }
