@@ -136,3 +136,36 @@ export function issueDetailsText(out: Output, d: IssueDetails): string[] {
 
 /** The line between issues when `show` prints several. */
 export const SEPARATOR = "─".repeat(60);
+
+/**
+ * The rows as a parent/child tree: an issue whose parent is listed too goes under it (in list
+ * order), the others are roots. `line` renders one row.
+ */
+export function treeLines<T extends { id: string }>(
+  rows: T[],
+  parents: Map<string, string>,
+  line: (row: T) => string,
+): string[] {
+  const listed = new Set(rows.map((r) => r.id));
+  const children = new Map<string, T[]>();
+  const roots: T[] = [];
+  for (const r of rows) {
+    const parent = parents.get(r.id);
+    if (parent !== undefined && listed.has(parent) && parent !== r.id) {
+      children.set(parent, [...(children.get(parent) ?? []), r]);
+    } else roots.push(r);
+  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (r: T, lead: string, branch: string) => {
+    if (seen.has(r.id)) return; // a parent-child cycle: each issue once
+    seen.add(r.id);
+    out.push(`${lead}${branch}${line(r)}`);
+    const kids = children.get(r.id) ?? [];
+    const next = lead + (branch === "" ? "" : branch === "└── " ? "    " : "│   ");
+    kids.forEach((k, i) => walk(k, next, i === kids.length - 1 ? "└── " : "├── "));
+  };
+  for (const r of roots) walk(r, "", "");
+  for (const r of rows) walk(r, "", ""); // issues only reachable through a cycle
+  return out;
+}

@@ -16,6 +16,7 @@ import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
 import { autoImport, flushJsonl } from "./sync/jsonl_io.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
+import { checkFilterValues } from "./filter_values.ts";
 import * as issue_changes from "./issue_changes.ts";
 import * as dependencies from "./dependencies.ts";
 import * as work from "./work.ts";
@@ -302,6 +303,16 @@ export class Beads {
     });
   }
 
+  /** Returns each issue's parent (its parent-child edge's target), for those that have one. */
+  parentsOf(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, deps] of rel.dependenciesOf(this.db, ids)) {
+      const parent = deps.find((d) => d.type === "parent-child");
+      if (parent) out.set(id, parent.depends_on_id);
+    }
+    return out;
+  }
+
   /** Returns list rows: issues with labels and dependency/dependent counts. */
   decorate(issues: Issue[]): IssueRow[] {
     const ids = issues.map((i) => i.id);
@@ -510,6 +521,7 @@ export class Beads {
   /** Resolves partial IDs inside a filter (parent). */
   /** Resolves the partial IDs in a filter (for the service modules). */
   resolveFilter(filter: IssueFilter): IssueFilter {
+    checkFilterValues(this.db, filter);
     if (filter.parent === undefined) return filter;
     return { ...filter, parent: this.resolveId(filter.parent) };
   }

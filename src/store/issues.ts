@@ -181,3 +181,9 @@ export function idsWithIdentity(db: Db, createdAt: string, title: string): strin
   )
     .map((r) => r.id);
 }
+
+/** Returns true when some issue has this value in `column` (status or issue_type). */
+export function valueInUse(db: Db, column: "status" | "issue_type", value: string): boolean {
+  // The column name is one of two literals, never input.
+  return db.get(`SELECT 1 AS x FROM issues WHERE ${column} = ? LIMIT 1`, value) !== undefined;
+}

@@ -4,7 +4,7 @@ import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, UpdateInput } from "../../core/service.ts";
 import type { Command, Context, Values } from "../command.ts";
-import { issueDetailsText, listLine, SEPARATOR } from "../format.ts";
+import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
   eachIssue,
   emitResults,
@@ -165,7 +165,9 @@ const listCmd: Command = {
   section: SECTION,
   summary: "List issues (not closed, unless --all or --status)",
   maxArgs: 0,
-  description: `Ordered by priority then newest first; at most 50 rows unless --limit (0 = all).`,
+  description: `Ordered by priority then newest first; at most 50 rows unless --limit (0 = all).
+--status all (or --all) includes closed issues; an unknown status or type is an error that names
+the valid ones. --tree shows the listed issues under their parents (parent-child), in list order.`,
   flags: {
     ...FILTER_FLAGS,
     ...RANGE_FLAGS,
@@ -173,7 +175,8 @@ const listCmd: Command = {
     limit: { type: "string", short: "n", value: "N", help: "at most N rows (default 50; 0 = all)" },
     sort: { type: "string", value: "KEY", help: `order by ${SORTS.join(", ")} (default priority)` },
     reverse: { type: "boolean", short: "r", help: "reverse the order" },
-    tree: { type: "string", value: "BOOL", help: "accepted for compatibility (flat output)" },
+    tree: { type: "boolean", help: "show the listed issues as a parent/child tree (text output)" },
+    flat: { type: "boolean", help: "one line per issue, in order (the default)" },
     format: { type: "string", value: "FMT", help: "text (default), or dot / mermaid: the listed issues as a graph" },
   },
   async run(ctx, _args, flags) {
@@ -193,7 +196,14 @@ const listCmd: Command = {
     if (format !== "text") throw new BdError("USAGE", `invalid --format "${format}": use text, dot or mermaid`);
     if (ctx.globals.json) return ctx.out.data(beads.decorate(issues));
     // bd prints nothing at all for an empty list.
-    for (const i of beads.decorate(issues)) ctx.out.line(listLine(ctx.out, i));
+    const rows = beads.decorate(issues);
+    if (flags.tree === true && flags.flat !== true) {
+      for (const line of treeLines(rows, beads.parentsOf(rows.map((i) => i.id)), (i) => listLine(ctx.out, i))) {
+        ctx.out.line(line);
+      }
+      return;
+    }
+    for (const i of rows) ctx.out.line(listLine(ctx.out, i));
   },
 };
 
@@ -247,15 +257,37 @@ const close: Command = {
   summary: "Close issues",
   args: "ID [ID...]",
   minArgs: 1,
-  flags: { reason: { type: "string", short: "r", value: "TEXT", help: "why (default: Closed)" } },
+  description: `With several IDs, give one --reason for all of them, or one --reason per ID: reasons map
+by position (the first --reason to the first ID, and so on, wherever the flags stand). Any other
+count is an error, and nothing is closed.
+
+Examples:
+  bd close bd-a3f --reason "Fixed in 4c2e1d"
+  bd close bd-a3f bd-b71 -r "shipped" -r "duplicate of bd-a3f"`,
+  flags: {
+    reason: {
+      type: "string",
+      short: "r",
+      value: "TEXT",
+      help: "why (default: Closed); repeat once per ID",
+      multiple: true,
+    },
+  },
   run(ctx, args, flags) {
+    const reasons = (flags.reason as string[] | undefined) ?? [];
+    if (reasons.length > 1 && reasons.length !== args.length) {
+      throw validation(
+        `${reasons.length} --reason values for ${args.length} issue(s): give one reason for all, or one per issue (they map by position); nothing was closed`,
+      );
+    }
     const beads = ctx.beads();
-    const reason = str(flags, "reason");
+    let at = 0;
+    const reasonFor = () => (reasons.length > 1 ? reasons[at++] : reasons[0]);
     return eachIssue(
       ctx,
       args,
-      (id) => beads.closeIssue(id, reason),
-      (i) => `${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || reason || "Closed"}`,
+      (id) => beads.closeIssue(id, reasonFor()),
+      (i) => `${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || "Closed"}`,
     );
   },
 };

@@ -78,7 +78,9 @@ export const RANGE_FLAGS: Record<string, Flag> = {
 export function filterFrom(flags: Values): IssueFilter {
   const f: IssueFilter = {};
   const statuses = list(flags, "status");
-  if (statuses?.length) f.status = statuses;
+  // Upstream's --status all means every status (as --all).
+  if (statuses?.length === 1 && statuses[0] === "all") f.includeClosed = true;
+  else if (statuses?.length) f.status = statuses;
   const prios = list(flags, "priority");
   if (prios?.length) f.priority = prios.map(parsePriority);
   const types = list(flags, "type");

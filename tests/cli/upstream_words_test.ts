@@ -1,0 +1,67 @@
+/** Upstream bd 1.0's everyday words, and no filter that silently answers nothing. */
+import assert from "node:assert/strict";
+import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
+
+Deno.test("close maps several --reason values to the IDs by position; a count that fits neither closes nothing", async () => {
+  const dir = await workspace();
+  const [a, b, c] = [await createIssue(dir, "a"), await createIssue(dir, "b"), await createIssue(dir, "c")];
+  const closed = (await bdOk(dir, ["close", a, b, "--reason", "r1", "--reason", "r2", "--json"])).json();
+  assert.deepEqual(closed.map((i: { id: string; close_reason: string }) => [i.id, i.close_reason]), [[a, "r1"], [
+    b,
+    "r2",
+  ]]);
+  const bad = await bd(dir, ["close", c, "-r", "x", "-r", "y", "--json"]);
+  assert.equal(bad.code, 1);
+  assert.equal(bad.stdout, "");
+  assert.match(bad.stderr, /2 --reason values for 1 issue/);
+  assert.equal((await bdOk(dir, ["show", c, "--json"])).json()[0].status, "open", "nothing was closed");
+  const one = await createIssue(dir, "d");
+  const two = await createIssue(dir, "e");
+  const both = (await bdOk(dir, ["close", one, two, "-r", "same", "--json"])).json();
+  assert.deepEqual(both.map((i: { close_reason: string }) => i.close_reason), ["same", "same"]);
+});
+
+Deno.test("list --status all lists every status; an unknown status or type is a validation error naming the valid ones", async () => {
+  const dir = await workspace();
+  const open = await createIssue(dir, "open one");
+  const done = await createIssue(dir, "closed one");
+  await bdOk(dir, ["close", done]);
+  const all = (await bdOk(dir, ["list", "--status", "all", "--json"])).json().map((i: { id: string }) => i.id).sort();
+  assert.deepEqual(all, [open, done].sort());
+  for (const args of [["list", "--status", "bogus"], ["count", "--status", "bogus"], ["ready", "-t", "bogus"]]) {
+    const r = await bd(dir, [...args, "--json"]);
+    assert.equal(r.code, 1, args.join(" "));
+    assert.equal(r.stdout, "");
+    assert.match(r.stderr, /VALIDATION/);
+    assert.match(
+      r.stderr,
+      args[1] === "-t" ? /invalid issue type \\"bogus\\".*bug, feature, task/ : /open, in_progress/,
+    );
+  }
+  // A custom status and a status only imported data carries are valid filter values.
+  await bdOk(dir, ["config", "set", "status.custom", "in_review:active,on_hold:frozen"]);
+  assert.deepEqual((await bdOk(dir, ["list", "--status", "in_review", "--json"])).json(), []);
+  const r = await bd(dir, ["list", "--status", "bogus"]);
+  assert.match(r.stderr, /custom statuses in_review, on_hold/);
+  await bdOk(dir, ["import", "-i", "-"], {
+    stdin: JSON.stringify({ id: "test-imp", title: "imported", status: "hooked", created_at: "2025-01-01T00:00:00Z" }) +
+      "\n",
+  });
+  assert.equal((await bdOk(dir, ["list", "--status", "hooked", "--json"])).json()[0].id, "test-imp");
+});
+
+Deno.test("list --tree shows issues under their parents; --flat is the plain list", async () => {
+  const dir = await workspace();
+  const epic = await createIssue(dir, "the epic", "-t", "epic");
+  const child = await createIssue(dir, "a child", "--parent", epic);
+  await createIssue(dir, "a grandchild", "--parent", child);
+  await createIssue(dir, "alone");
+  const tree = (await bdOk(dir, ["list", "--tree", "--sort", "id"])).stdout;
+  assert.match(
+    tree,
+    new RegExp(`^○ ${epic} .*the epic\\n└── ○ ${child} .*a child\\n    └── ○ ${child}\\.1 .*a grandchild$`, "m"),
+  );
+  const flat = (await bdOk(dir, ["list", "--flat", "--sort", "id"])).stdout;
+  assert.doesNotMatch(flat, /└──/);
+  assert.equal(flat.trim().split("\n").length, 4);
+});
