@@ -20,6 +20,7 @@ import { checkFilterValues } from "./filter_values.ts";
 import * as issue_changes from "./issue_changes.ts";
 import * as dependencies from "./dependencies.ts";
 import * as work from "./work.ts";
+import * as triage from "./triage.ts";
 import * as labels_comments from "./labels_comments.ts";
 import * as workspace_config from "./workspace_config.ts";
 
@@ -368,6 +369,7 @@ export class Beads {
   ready(opts: ReadyOptions = {}): Issue[] {
     wakeDueDeferred(this); // deferred issues whose time has come are ready again
     const { sort = "hybrid", limit = 10, ...filter } = opts;
+    if (sort === "impact") return triage.readyByImpact(this, filter, limit);
     const resolved = this.resolveFilter(filter);
     const key = JSON.stringify([resolved, sort, limit]);
     const version = `${meta.dataVersion(this.db)}:${this.shared.writes}`;
@@ -377,6 +379,19 @@ export class Beads {
     if (this.shared.readyMemo.size > 64) this.shared.readyMemo.clear();
     this.shared.readyMemo.set(key, { version, at: Date.now(), issues });
     return issues.map((i) => ({ ...i }));
+  }
+
+  /**
+   * What to work on to unblock the most: the critical path, bottlenecks, quick wins, stale work,
+   * cycles and epics (core/triage.ts).
+   */
+  triage(opts: { limit?: number; staleDays?: number } = {}): triage.Triage {
+    return triage.triage(this, opts);
+  }
+
+  /** How many open issues each of these issues blocks, transitively. */
+  unblocksOf(ids: readonly string[]): Map<string, number> {
+    return triage.unblocksOf(this, ids);
   }
 
   /** Returns blocked active issues with the IDs of their open blockers. */

@@ -31,6 +31,7 @@ export function createLoaders(beads: Beads) {
     events: fromMap<IssueEvent[]>((ids) => beads.eventsFor(ids), () => []),
     blocked: fromSet((ids) => beads.blockedAmong(ids)),
     ready: fromSet((ids) => beads.readyAmong(ids)),
+    unblocks: fromMap<number>((ids) => beads.unblocksOf(ids), () => 0),
   };
 }
 

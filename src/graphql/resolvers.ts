@@ -3,7 +3,14 @@
  * shapes. No SQL and no business rule here; every decision is the service layer's.
  */
 import { BdError } from "../model/errors.ts";
-import { type Issue, ISSUE_FIELDS, type IssueEvent, type IssueFilter, KNOWN_ISSUE_KEYS } from "../model/types.ts";
+import {
+  type Issue,
+  ISSUE_FIELDS,
+  type IssueEvent,
+  type IssueFilter,
+  KNOWN_ISSUE_KEYS,
+  type ReadySort,
+} from "../model/types.ts";
 import type { CreateInput, UpdateInput } from "../core/service.ts";
 import { forget, memories, recall, remember } from "../core/memories.ts";
 import { closeEligibleEpics, closeInFavourOf, deferIssue, undeferIssue } from "../core/lifecycle.ts";
@@ -57,10 +64,11 @@ function toFilter(input: Args | undefined | null): IssueFilter {
   return f;
 }
 
-const READY_SORT: Record<string, "hybrid" | "priority" | "oldest"> = {
+const READY_SORT: Record<string, ReadySort> = {
   HYBRID: "hybrid",
   PRIORITY: "priority",
   OLDEST: "oldest",
+  IMPACT: "impact",
 };
 
 const ORDER_FIELD: Record<string, PageField> = {
@@ -156,6 +164,33 @@ export const coreResolvers: Record<string, any> = {
           truncated: n.truncated,
         })),
     cycles: (_: unknown, _args: Args, { beads }: GqlContext) => beads.cycles(),
+    // The service's answer, with IDs turned into issues through the request's loader.
+    triage: async (_: unknown, args: Args, { beads, loaders }: GqlContext) => {
+      const t = beads.triage({ limit: checkPage(args.limit, "limit", 10), staleDays: args.staleDays ?? 3 });
+      const load = async (ids: string[]) => activeIssues(await loaders.issue.loadMany(ids));
+      const impact = async (x: { id: string; unblocks: number; blocks?: string[] }) => ({
+        issue: await loaders.issue.load(x.id),
+        unblocks: x.unblocks,
+        blocks: await load(x.blocks ?? []),
+      });
+      return {
+        open: t.open,
+        ready: t.ready,
+        blocked: t.blocked,
+        inProgress: t.in_progress,
+        criticalPath: await load(t.critical_path.map((i) => i.id)),
+        bottlenecks: await Promise.all(t.bottlenecks.map(impact)),
+        quickWins: await Promise.all(t.quick_wins.map(impact)),
+        stale: await load(t.stale.map((i) => i.id)),
+        cycles: await Promise.all(t.cycles.map(load)),
+        epics: await Promise.all(t.epics.map(async (e) => ({
+          epic: await loaders.issue.load(e.id),
+          remaining: e.remaining,
+          criticalPath: await load(e.critical_path),
+          criticalPathLength: e.critical_path.length,
+        }))),
+      };
+    },
     labels: (_: unknown, _args: Args, { beads }: GqlContext) => beads.allLabels(),
     memories: (_: unknown, args: Args, { beads }: GqlContext) => memories(beads, args.search ?? undefined),
     lint: (_: unknown, args: Args, { beads }: GqlContext) => lintIssues(beads, args.ids ?? []).warnings,
@@ -294,6 +329,7 @@ export const coreResolvers: Record<string, any> = {
     events: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.events.load(i.id),
     isReady: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.ready.load(i.id),
     isBlocked: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.blocked.load(i.id),
+    unblocks: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.unblocks.load(i.id),
   },
   Dependency: {
     issueId: (d: Args) => d.issue_id,

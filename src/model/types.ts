@@ -125,5 +125,5 @@ export interface IssueFilter {
   includeClosed?: boolean;
 }
 
-export type ReadySort = "hybrid" | "priority" | "oldest";
+export type ReadySort = "hybrid" | "priority" | "oldest" | "impact";
 export type ListSort = "priority" | "created" | "updated" | "id" | "title" | "status";

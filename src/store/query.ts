@@ -22,7 +22,7 @@ SELECT id FROM descendant`;
  * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the
  * recursive rule itself (always correct, slower).
  */
-function blockedSource(db: Db): string {
+export function blockedSource(db: Db): string {
   return cacheIsFresh(db) ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
 }
 
@@ -282,7 +282,7 @@ export function countGrouped(
 }
 
 /** The ready rule (contract §6): open, not blocked, not deferred into the future. */
-const READY_WHERE = `i.status = 'open'
+export const READY_WHERE = `i.status = 'open'
   AND (i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))
   AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
 

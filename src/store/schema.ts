@@ -404,6 +404,13 @@ const MIGRATIONS: Migration[] = [
   // 16: each JSONL record's line as bd last flushed or imported it (store/jsonl_base.ts): the base
   // against which an import tells the file's changes from this clone's, so removals travel.
   `CREATE TABLE IF NOT EXISTS jsonl_base (key TEXT PRIMARY KEY, line TEXT NOT NULL);`,
+  // 17: how many open issues each open issue blocks, transitively (store/impact.ts): ready work in
+  // impact order without walking the graph on every call; valid while graph_version is unchanged.
+  `
+  CREATE TABLE IF NOT EXISTS impact_cache (issue_id TEXT PRIMARY KEY, unblocks INTEGER NOT NULL) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS idx_impact_cache_unblocks ON impact_cache(unblocks DESC, issue_id);
+  INSERT OR IGNORE INTO metadata (key, value) VALUES ('impact_cache_version', '-1');
+  `,
 ];
 
 /** The schema version this build writes. */

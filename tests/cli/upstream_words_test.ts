@@ -65,3 +65,34 @@ Deno.test("list --tree shows issues under their parents; --flat is the plain lis
   assert.doesNotMatch(flat, /└──/);
   assert.equal(flat.trim().split("\n").length, 4);
 });
+
+Deno.test("bd triage --json answers in one call what to work on to unblock the most; ready --sort impact agrees", async () => {
+  const dir = await workspace();
+  const hub = await createIssue(dir, "hub", "-p", "3");
+  for (const n of [1, 2, 3]) await bdOk(dir, ["dep", "add", await createIssue(dir, `waits ${n}`), hub]);
+  const t = (await bdOk(dir, ["triage", "--json"])).json();
+  assert.deepEqual(Object.keys(t), [
+    "open",
+    "ready",
+    "blocked",
+    "in_progress",
+    "critical_path",
+    "bottlenecks",
+    "quick_wins",
+    "stale",
+    "stale_days",
+    "cycles",
+    "epics",
+  ]);
+  assert.equal(t.critical_path[0].id, hub);
+  assert.equal(t.bottlenecks[0].id, hub);
+  assert.equal(t.bottlenecks[0].unblocks, 3);
+  assert.equal(t.quick_wins[0].id, hub);
+  const ready = (await bdOk(dir, ["ready", "--sort", "impact", "--json"])).json();
+  assert.equal(ready[0].id, hub);
+  assert.equal(ready[0].unblocks, 3);
+  assert.match((await bdOk(dir, ["triage"])).stdout, /Bottlenecks[\s\S]*3 .*hub/);
+  const bad = await bd(dir, ["triage", "--limit", "x"]);
+  assert.notEqual(bad.code, 0);
+  assert.equal((await bdOk(dir, ["ready", "--sort", "impact", "--claim", "--json"])).json()[0].id, hub);
+});

@@ -7,7 +7,7 @@ import { FILTER_FLAGS, filterFrom, int, RANGE_FLAGS, str } from "./util.ts";
 
 const SECTION = "Additional Commands";
 const REPORTS = "Views & Reports";
-const READY_SORTS: ReadySort[] = ["hybrid", "priority", "oldest"];
+const READY_SORTS: ReadySort[] = ["hybrid", "priority", "oldest", "impact"];
 
 const ready: Command = {
   path: ["ready"],
@@ -16,8 +16,10 @@ const ready: Command = {
   maxArgs: 0,
   description: `An issue is blocked while it has a 'blocks' dependency on an issue that is not closed,
 or while a parent (parent-child) is blocked. Default order 'hybrid': issues created in the last
-48 hours first by priority, then older ones oldest first.
+48 hours first by priority, then older ones oldest first. 'impact': the issues that unblock the
+most open issues (transitively) first, then by priority, then oldest; each carries "unblocks".
   bd ready --json --limit 1
+  bd ready --sort impact --limit 5   # what to do to unblock the most
   bd ready --claim --json        # atomically claim the first ready issue`,
   flags: {
     limit: { type: "string", short: "n", value: "N", help: "at most N issues (default 10; 0 = all)" },
@@ -28,12 +30,12 @@ or while a parent (parent-child) is blocked. Default order 'hybrid': issues crea
     "label-any": FILTER_FLAGS["label-any"],
     type: FILTER_FLAGS.type,
     parent: RANGE_FLAGS.parent,
-    sort: { type: "string", value: "KEY", help: "hybrid (default), priority or oldest" },
-    claim: { type: "boolean", help: "claim the first ready issue atomically and print it" },
+    sort: { type: "string", value: "KEY", help: "hybrid (default), priority, oldest or impact" },
+    claim: { type: "boolean", help: "claim the first ready issue (in --sort order) atomically and print it" },
   },
   run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "hybrid") as ReadySort;
-    if (!READY_SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use hybrid, priority or oldest`);
+    if (!READY_SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use ${READY_SORTS.join(", ")}`);
     const filter = filterFrom(flags);
     const beads = ctx.beads();
     if (flags.claim) {
@@ -42,7 +44,11 @@ or while a parent (parent-child) is blocked. Default order 'hybrid': issues crea
       if (!claimed) return ctx.out.line("\n✨ No ready work found to claim\n");
       return ctx.out.line(`${ctx.out.paint("green", "✓")} Claimed ${claimed.id}: ${claimed.title}`);
     }
-    const issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
+    let issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
+    if (sort === "impact") {
+      const unblocks = beads.unblocksOf(issues.map((i) => i.id));
+      issues = issues.map((i) => ({ ...i, unblocks: unblocks.get(i.id) ?? 0 }));
+    }
     if (ctx.globals.json) return ctx.out.data(issues);
     if (issues.length === 0) {
       const open = beads.count({ status: ["open"] });
@@ -57,6 +63,7 @@ or while a parent (parent-child) is blocked. Default order 'hybrid': issues crea
       );
       if (i.estimated_minutes !== undefined) ctx.out.line(`   Estimate: ${i.estimated_minutes} min`);
       if (i.assignee) ctx.out.line(`   Assignee: ${i.assignee}`);
+      if (typeof i.unblocks === "number" && i.unblocks > 0) ctx.out.line(`   Unblocks: ${i.unblocks}`);
     });
     ctx.out.line("");
   },
@@ -228,4 +235,68 @@ const epicStatus: Command = {
   },
 };
 
-export const workCommands: Command[] = [ready, blocked, search, stats, count, stale, epicStatus];
+const triageCmd: Command = {
+  path: ["triage"],
+  section: REPORTS,
+  summary: "What to work on to unblock the most: critical path, bottlenecks, quick wins",
+  maxArgs: 0,
+  description: `Over the open work (not closed) and what blocks it — 'blocks' dependencies, and a blocked
+parent blocking its children, as the ready rule has it ('related' and 'discovered-from' block
+nothing):
+  critical_path  the longest chain of open issues each blocked by the previous one, from the one
+                 that can start first to the end
+  bottlenecks    open issues by how many open issues they block, transitively (unblocks), with the
+                 issues that depend on them directly (blocks)
+  quick_wins     ready issues that unblock the most
+  stale          in-progress issues not updated for --stale-days days
+  cycles         dependency cycles, if any
+  epics          open epics: open issues under them (remaining) and their own critical path
+
+Examples:
+  bd triage
+  bd triage --json | jq '.quick_wins[0].id'     # the one ready issue that frees the most work
+  bd ready --sort impact --claim --json         # claim it`,
+  flags: {
+    limit: { type: "string", short: "n", value: "N", help: "rows per list (default 10; 0 = all)" },
+    "stale-days": { type: "string", value: "N", help: "in progress and not updated for N days is stale (default 3)" },
+  },
+  run(ctx, _args, flags) {
+    const t = ctx.beads().triage({ limit: int(flags, "limit", 10), staleDays: int(flags, "stale-days", 3) });
+    if (ctx.globals.json) return ctx.out.data(t);
+    const o = ctx.out;
+    const row = (i: { id: string; title: string; priority: number; status: string }) =>
+      `[${priority(o, i.priority)}] ${o.paint("cyan", i.id)} ${i.status}: ${i.title}`;
+    o.line(`\n🔎 Triage: ${t.open} open, ${t.ready} ready, ${t.blocked} blocked, ${t.in_progress} in progress\n`);
+    o.line(`Critical path (${t.critical_path.length} issues, each blocked by the one before):`);
+    if (t.critical_path.length === 0) o.line("  (no open issues)");
+    t.critical_path.forEach((i, n) => o.line(`  ${n + 1}. ${row(i)}`));
+    o.line("\nBottlenecks (open issues they block, transitively):");
+    if (t.bottlenecks.length === 0) o.line("  (nothing blocks anything)");
+    for (const b of t.bottlenecks) {
+      o.line(`  ${String(b.unblocks).padStart(4)}  ${row(b)}${b.assignee ? ` (${b.assignee})` : ""}`);
+      o.line(`        blocks: ${b.blocks.join(" ")}`);
+    }
+    o.line("\nQuick wins (ready, unblock the most):");
+    if (t.quick_wins.length === 0) o.line("  (no ready issue unblocks anything)");
+    for (const q of t.quick_wins) o.line(`  ${String(q.unblocks).padStart(4)}  ${row(q)}`);
+    if (t.stale.length) {
+      o.line(`\nStale (in progress, not updated for ${t.stale_days}+ days):`);
+      for (const s of t.stale) {
+        o.line(`  ${String(s.days_stale).padStart(3)}d  ${row(s)}${s.assignee ? ` (${s.assignee})` : ""}`);
+      }
+    }
+    if (t.cycles.length) {
+      o.line("\nCycles (nothing in them can become ready):");
+      for (const c of t.cycles) o.line(`  ${c.join(" → ")} → ${c[0]}`);
+    }
+    if (t.epics.length) {
+      o.line("\nEpics:");
+      for (const e of t.epics) {
+        o.line(`  ${o.paint("cyan", e.id)} ${e.title}: ${e.remaining} open, critical path ${e.critical_path.length}`);
+      }
+    }
+    o.line("");
+  },
+};
+
+export const workCommands: Command[] = [ready, blocked, search, stats, count, stale, epicStatus, triageCmd];

@@ -79,6 +79,7 @@ export const CORE_TABLES = new Set([
   "tombstones",
   "child_counters",
   "jsonl_base",
+  "impact_cache",
 ]);
 
 /** Names the generated SDL defines once for all extensions. */
