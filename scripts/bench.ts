@@ -189,6 +189,9 @@ async function cliBench(n: number, floor: string): Promise<Row[]> {
     ["list --json (default limit)", () => ["list", "--json"], read],
     ["count --json", () => ["count", "--json"], read],
     ["dep list ID --json", () => ["dep", "list", show, "--json"], read],
+    ["ready --json --limit 10", () => ["ready", "--json", "--limit", "10"], read],
+    // Target set below: at most 3 × ready (the kept unblocks counts are current: reads come before writes).
+    ["ready --sort impact --limit 10 --json", () => ["ready", "--sort", "impact", "--limit", "10", "--json"], read],
     ["stats --json", () => ["stats", "--json"], report],
     ["blocked --json", () => ["blocked", "--json"], report],
     ["create (JSONL kept current)", (i) => ["create", `bench create ${i}`, "-q", "--silent"], write],
@@ -211,7 +214,18 @@ async function cliBench(n: number, floor: string): Promise<Row[]> {
       `${n}: ${what}: ${m.cmd.toFixed(1)} ms = ${(m.cmd / m.floor).toFixed(2)} × floor ${m.floor.toFixed(1)}`,
     );
   }
+  const plain = rows.find((r) => r.what === "ready --json --limit 10")!;
+  const byImpact = rows.find((r) => r.what.startsWith("ready --sort impact"))!;
+  byImpact.target = (3 * plain.ms) / plain.floor;
+  byImpact.what += ` (${(byImpact.ms / plain.ms).toFixed(2)} × ready; target ≤ 3 ×)`;
   const floorMs = median(rows.map((r) => r.floor));
+  rows.push({
+    what: `triage --json (${n.toLocaleString("en")} issues)`,
+    ms: await measure([BIN], dir, () => ["triage", "--json"]),
+    floor: floorMs,
+    target: big ? 1000 : undefined,
+    absolute: true,
+  });
   // Whole-set export and import (into a fresh workspace each time).
   const exportMs = await measure([BIN], dir, () => ["export", "-o", join(dir, "out.jsonl")]);
   rows.push({
