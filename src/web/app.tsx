@@ -3,7 +3,7 @@
 /**
  * bd's web UI: the page `bd serve` gives at `/`. Every read and write goes through the GraphQL API
  * (gql.ts); the views follow issueEvents, so a change from any process shows within a second.
- * Keys: j/k move, Enter opens, / searches, c creates, g then r/b/l/e/x/v switches views.
+ * Keys: j/k move, Enter opens, / searches, c creates, g then r/t/b/l/e/x/v switches views.
  */
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
@@ -17,9 +17,11 @@ import { IssueView } from "./views/issue.tsx";
 import { EpicsView } from "./views/epics.tsx";
 import { GraphView } from "./views/graph.tsx";
 import { ExtensionsView } from "./views/ext.tsx";
+import { TriageView } from "./views/triage.tsx";
 
 const NAV: [string, string, string][] = [
   ["ready", "Ready", "r"],
+  ["triage", "Triage", "t"],
   ["board", "Board", "b"],
   ["list", "List", "l"],
   ["epics", "Epics", "e"],
@@ -170,6 +172,8 @@ function App() {
     ? <GraphView />
     : r.view === "ext"
     ? <ExtensionsView />
+    : r.view === "triage"
+    ? <TriageView />
     : <ReadyView />;
   return (
     <div class="app">

@@ -4,7 +4,7 @@ import { signal } from "@preact/signals";
 import { followEvents } from "./gql.ts";
 
 export interface Route {
-  view: "ready" | "board" | "list" | "issue" | "epics" | "graph" | "ext";
+  view: "ready" | "triage" | "board" | "list" | "issue" | "epics" | "graph" | "ext";
   arg?: string;
   params: URLSearchParams;
 }
@@ -12,7 +12,7 @@ export interface Route {
 function parse(hash: string): Route {
   const [path, query = ""] = hash.replace(/^#\/?/, "").split("?");
   const [view, ...rest] = path.split("/");
-  const known = ["ready", "board", "list", "issue", "epics", "graph", "ext"];
+  const known = ["ready", "triage", "board", "list", "issue", "epics", "graph", "ext"];
   return {
     view: (known.includes(view) ? view : "ready") as Route["view"],
     arg: rest.length ? decodeURIComponent(rest.join("/")) : undefined,

@@ -1,8 +1,9 @@
 /** @jsxImportSource preact */
 /// <reference lib="dom" />
 /**
- * The dependency graph of an issue's neighbourhood (or an epic), or of every open issue, laid out
- * top-down by dagre: nodes coloured ready / blocked / in progress / closed, edges styled by type;
+ * The dependency graph of an issue's neighbourhood (or an epic), of every open issue, or of the
+ * critical path alone (`?critical=1`), laid out top-down by dagre: nodes coloured ready / blocked /
+ * in progress / closed, edges styled by type, the critical path (bd triage) drawn over them;
  * click a node to open it; drag to pan, wheel (or the buttons, or + / - / 0 / 1) to zoom. A graph
  * that fits the frame at a readable size is shown whole; a larger one opens at full size at its
  * top, to be panned, rather than shrunk until nothing can be read.
@@ -17,7 +18,21 @@ import { Problem, stateOf, useLive } from "./common.tsx";
 export const NODE_CAP = 300;
 const NODE = "id title status isReady isBlocked dependencies { type dependsOnId }";
 
-async function load(id: string | null): Promise<{ nodes: Json[]; total: number }> {
+interface Loaded {
+  nodes: Json[];
+  total: number;
+  /** The critical path's IDs, in order (bd triage). */
+  critical: string[];
+}
+
+async function load(id: string | null, criticalOnly: boolean): Promise<Loaded> {
+  const path: Json = await gql(`{ triage(limit: 1) { criticalPath { ${NODE} } } }`);
+  const critical = path.triage.criticalPath.map((n: Json) => n.id as string);
+  if (criticalOnly) return { nodes: path.triage.criticalPath, total: critical.length, critical };
+  return { ...(await neighbourhood(id)), critical };
+}
+
+async function neighbourhood(id: string | null): Promise<{ nodes: Json[]; total: number }> {
   if (id) {
     const q = `query($id: ID!) {
       down: dependencyTree(id: $id, direction: DOWN, maxDepth: 20) { issue { ${NODE} } }
@@ -73,7 +88,8 @@ function zoomAt(v: View, factor: number, px: number, py: number): View {
 
 export function GraphView() {
   const id = route.value.params.get("id");
-  const live = useLive(() => load(id), [id]);
+  const criticalOnly = route.value.params.get("critical") === "1";
+  const live = useLive(() => load(id, criticalOnly), [id, criticalOnly]);
   // Another issue's graph (or its error) is not shown under this heading while this one loads.
   const data = live.stale ? undefined : live.data, error = live.stale ? undefined : live.error;
   const [view, setView] = useState<View | null>(null);
@@ -88,17 +104,27 @@ export function GraphView() {
     const ids = new Set(data.nodes.map((n) => n.id));
     for (const n of data.nodes) g.setNode(n.id, { width: 170, height: 46, issue: n });
     const edges: { from: string; to: string; type: string }[] = [];
+    const onPath = new Map(data.critical.map((c, i) => [c, i]));
+    const pathStep = (from: string, to: string) => onPath.has(from) && onPath.get(to) === onPath.get(from)! + 1;
     for (const n of data.nodes) {
       for (const d of n.dependencies) {
         if (!ids.has(d.dependsOnId)) continue;
         // Draw what something depends on above it: the edge goes from the blocker down to the issue.
-        g.setEdge(d.dependsOnId, n.id, { type: d.type }, `${n.id}|${d.type}`);
+        const critical = d.type === "blocks" && pathStep(d.dependsOnId, n.id);
+        g.setEdge(d.dependsOnId, n.id, { type: d.type, critical }, `${n.id}|${d.type}`);
         edges.push({ from: d.dependsOnId, to: n.id, type: d.type });
+      }
+    }
+    // A step of the path that is no edge of its own (the issue is blocked through its parent).
+    for (let i = 1; i < data.critical.length; i++) {
+      const [from, to] = [data.critical[i - 1], data.critical[i]];
+      if (ids.has(from) && ids.has(to) && !edges.some((e) => e.from === from && e.to === to && e.type === "blocks")) {
+        g.setEdge(from, to, { type: "inherited", critical: true }, `${to}|critical`);
       }
     }
     dagre.layout(g);
     const size = g.graph() as { width?: number; height?: number };
-    return { g, edges, width: Math.max(size.width ?? 1, 1), height: Math.max(size.height ?? 1, 1) };
+    return { g, edges, onPath, width: Math.max(size.width ?? 1, 1), height: Math.max(size.height ?? 1, 1) };
   }, [data]);
   // The frame's size in pixels: the drawing is placed in pixels, not stretched to the frame.
   useLayoutEffect(() => {
@@ -116,8 +142,9 @@ export function GraphView() {
   // Another issue's graph opens at its own view; live changes to the same graph keep the reader's.
   const viewFor = useRef<string | null>(null);
   useEffect(() => {
-    if (!layout || !frame || viewFor.current === (id ?? "")) return;
-    viewFor.current = id ?? "";
+    const subject = `${id ?? ""}|${criticalOnly}`;
+    if (!layout || !frame || viewFor.current === subject) return;
+    viewFor.current = subject;
     setView(openingView(frame.w, frame.h, layout.width, layout.height));
   }, [layout, frame !== null]);
   const zoomBy = (factor: number) => frame && setView((v) => (v ? zoomAt(v, factor, frame.w / 2, frame.h / 2) : v));
@@ -125,7 +152,13 @@ export function GraphView() {
   const actual = () => frame && layout && setView(actualView(frame.w, layout.width));
   return (
     <section aria-labelledby="graph-h" class="graph-view">
-      <h1 id="graph-h">Graph {id ? <span class="id">{id}</span> : <span class="count">open issues</span>}</h1>
+      <h1 id="graph-h">
+        Graph {criticalOnly
+          ? <span class="count">critical path</span>
+          : id
+          ? <span class="id">{id}</span>
+          : <span class="count">open issues</span>}
+      </h1>
       <form
         class="filters"
         onSubmit={(e) => {
@@ -143,7 +176,9 @@ export function GraphView() {
         <button type="submit">Show</button>
         <span class="legend">
           <span class="status ready">ready</span> <span class="status blocked">blocked</span>{" "}
-          <span class="status in-progress">in progress</span> <span class="status closed">closed</span>
+          <span class="status in-progress">in progress</span> <span class="status closed">closed</span>{" "}
+          <span class="status critical">critical path</span>{" "}
+          {criticalOnly ? <a href="#/graph">all open issues</a> : <a href="#/graph?critical=1">critical path only</a>}
         </span>
       </form>
       <Problem error={error} />
@@ -159,7 +194,13 @@ export function GraphView() {
         ? (
           <div class="graph-frame">
             <div class="zoom" role="toolbar" aria-label="Zoom">
-              <button type="button" aria-label="Zoom in" onClick={() => zoomBy(1.25)}>+</button>
+              <button
+                type="button"
+                aria-label="Zoom in"
+                onClick={() => zoomBy(1.25)}
+              >
+                +
+              </button>
               <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>−</button>
               <button type="button" onClick={fit}>Fit</button>
               <button type="button" onClick={actual}>100%</button>
@@ -210,10 +251,19 @@ export function GraphView() {
               </defs>
               <g transform={view ? `translate(${view.x},${view.y}) scale(${view.k})` : "scale(0)"}>
                 {layout.g.edges().map((e) => {
-                  const edge = layout.g.edge(e) as { points: { x: number; y: number }[]; type: string };
+                  const edge = layout.g.edge(e) as {
+                    points: { x: number; y: number }[];
+                    type: string;
+                    critical?: boolean;
+                  };
                   const d = edge.points.map((p, n) => `${n ? "L" : "M"}${p.x},${p.y}`).join(" ");
                   return (
-                    <path key={`${e.v}-${e.w}-${e.name}`} d={d} class={`edge ${edge.type}`} marker-end="url(#arrow)" />
+                    <path
+                      key={`${e.v}-${e.w}-${e.name}`}
+                      d={d}
+                      class={`edge ${edge.type}${edge.critical ? " critical" : ""}`}
+                      marker-end="url(#arrow)"
+                    />
                   );
                 })}
                 {layout.g.nodes().map((nid) => {
@@ -221,7 +271,7 @@ export function GraphView() {
                   return (
                     <g
                       key={nid}
-                      class={`node ${stateOf(n.issue)}`}
+                      class={`node ${stateOf(n.issue)}${layout.onPath.has(nid) ? " critical" : ""}`}
                       transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
                       data-id={nid}
                       tabIndex={0}
