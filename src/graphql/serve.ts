@@ -37,7 +37,7 @@ export interface ServeOptions {
 }
 
 /** Every route the server answers; request_guard.ts runs before all of them (and before a 404). */
-export const ROUTES = ["/healthz", "/graphql", ...PAGE_PATHS];
+export const ROUTES = ["/healthz", "/graphql", "/mcp", ...PAGE_PATHS];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -98,6 +98,27 @@ export async function runServer(opts: ServeOptions): Promise<number> {
 
   let policy: GuardPolicy | undefined; // known once the port is (--port 0 picks one)
 
+  /** `/mcp`: MCP over Streamable HTTP (stateless: POST only); the SDK loads on the first call. */
+  const serveMcp = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== "POST") {
+      return sendJson(res, 405, { jsonrpc: "2.0", error: { code: -32000, message: "use POST" }, id: null }, {
+        allow: "POST",
+      });
+    }
+    const bytes = await readBody(req, maxBody);
+    if (bytes === undefined) {
+      return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(bytes.toString("utf8"));
+    } catch {
+      return sendJson(res, 400, { jsonrpc: "2.0", error: { code: -32700, message: "parse error" }, id: null });
+    }
+    const { handleMcpRequest } = await import("../mcp/http.ts");
+    await handleMcpRequest(beads, req, res, body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Every response: never sniffed, never framed, no referrer. Pages add their own CSP.
     res.setHeader("x-content-type-options", "nosniff");
@@ -134,6 +155,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         },
       );
     }
+    if (url.pathname === "/mcp") return await serveMcp(req, res);
     if (url.pathname !== "/graphql") {
       return sendJson(res, 404, gqlError("not found: the API is at /graphql, the web UI at /", "NOT_FOUND"));
     }

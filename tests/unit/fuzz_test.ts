@@ -71,7 +71,7 @@ Deno.test("random argv to every command never crashes, never leaks a stack, neve
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const flagsOf = (c: (typeof COMMANDS)[number]) => Object.entries(c.flags ?? {});
   let internal = 0;
-  const runnable = COMMANDS.filter((c) => !["serve", "sync", "init", "schema", "ext"].includes(c.path[0]));
+  const runnable = COMMANDS.filter((c) => !["serve", "mcp", "sync", "init", "schema", "ext"].includes(c.path[0]));
   for (let n = 0; n < 2500; n++) {
     const c = pick(runnable);
     const argv = [...c.path];

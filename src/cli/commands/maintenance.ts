@@ -186,11 +186,27 @@ function setupCommand(word: "setup" | "onboard"): Command {
     summary: word === "setup"
       ? "Write the bd workflow section into AGENTS.md (and CLAUDE.md when present)"
       : "= bd setup: give agents in this project the bd workflow",
-    maxArgs: 0,
+    args: "[mcp]",
+    maxArgs: 1,
     description: `The section sits between <!-- BEGIN BD --> and <!-- END BD --> markers; running again
-replaces only that text. --check reports drift (exit 1) and writes nothing.`,
+replaces only that text. --check reports drift (exit 1) and writes nothing.
+
+'${word} mcp' prints the config that registers 'bd mcp' with an MCP client (the "mcpServers"
+entry of Claude Desktop, Cursor, Windsurf and others): the command names this bd by its absolute
+path (plain 'bd' only when the bd on PATH is this program), with BEADS_DIR set to this workspace.`,
     flags: { check: { type: "boolean", help: "report whether the section is current; write nothing" } },
-    async run(ctx, _args, flags) {
+    async run(ctx, args, flags) {
+      if (args[0] !== undefined) {
+        if (args[0] !== "mcp") {
+          throw new BdError("USAGE", `unknown recipe "${args[0]}": use mcp (or no recipe: AGENTS.md)`);
+        }
+        const { mcpClientConfig } = await import("../../mcp/client_config.ts");
+        const config = mcpClientConfig(ctx.beads().paths.beadsDir, ctx.env);
+        if (ctx.globals.json) return ctx.out.data(config);
+        ctx.out.line(JSON.stringify(config, null, 2));
+        ctx.out.note('Add this to your MCP client\'s configuration (merge the "beads" entry into its mcpServers).');
+        return;
+      }
       const { syncAgentFiles } = await import("../../core/agents_md.ts");
       const beads = ctx.beads();
       const root = dirname(beads.paths.beadsDir);

@@ -1,5 +1,6 @@
 /** GraphQL front end commands: serve, schema, ext. Their modules load only when they run. */
 import type { Command } from "../command.ts";
+import { mcpCommand } from "./mcp.ts";
 import { BdError } from "../../model/errors.ts";
 import { int, str } from "./util.ts";
 
@@ -123,4 +124,4 @@ const extCheck: Command = {
   },
 };
 
-export const serverCommands: Command[] = [serve, schema, extInit, extCheck];
+export const serverCommands: Command[] = [serve, schema, extInit, extCheck, mcpCommand];

@@ -3,7 +3,7 @@ import { VERSION } from "../../version.ts";
 import { initWorkspace } from "../../core/init.ts";
 import type { Command } from "../command.ts";
 import { BdError } from "../../model/errors.ts";
-import { memories } from "../../core/memories.ts";
+import { primer, primerText } from "../../core/primer.ts";
 import { str } from "./util.ts";
 
 const SECTION = "Setup & Configuration";
@@ -137,21 +137,6 @@ More: bd --help, bd <command> --help, bd prime (the agent primer).
 
 Ready to start!`;
 
-const PRIME = `# bd workflow primer (for agents)
-
-- Find work: \`bd ready --json\` (open, unblocked, not deferred; sorted). Claim atomically:
-  \`bd ready --claim --json\` → \`[issue]\` or \`[]\`; or \`bd update ID --claim --json\`
-  (exit 1 with code CONFLICT if someone else holds it).
-- Record what you find while working: \`bd create "TITLE" -t bug -p 1 --deps discovered-from:ID --json\`.
-- Dependencies: \`bd dep add A B\` = A depends on B (B blocks A). Types: blocks, related,
-  parent-child, discovered-from. Epics: \`bd create "Part" --parent EPIC\`.
-- Progress: \`bd update ID --status in_progress|blocked|deferred\`, \`bd comments add ID "note"\`.
-- Finish: \`bd close ID --reason "what was done" --json\`.
-- Inspect: \`bd show ID --json\` (array), \`bd list --json\`, \`bd blocked --json\`, \`bd stats --json\`.
-- Errors: non-zero exit, empty stdout; with --json stderr carries
-  {"error":{"code":"NOT_FOUND|AMBIGUOUS_ID|VALIDATION|CYCLE|CONFLICT|USAGE|DB_LOCKED|INTERNAL","message":...}}.
-- Before ending a session: \`bd sync\` (commit and share .beads/issues.jsonl through git).`;
-
 const quickstart: Command = {
   path: ["quickstart"],
   section: SECTION,
@@ -170,18 +155,15 @@ const prime: Command = {
   maxArgs: 0,
   description: `Prints the workflow an agent needs, then the workspace's memories (bd remember), if any.`,
   run(ctx) {
-    let kept: { key: string; value: string }[] = [];
+    let beads;
     try {
-      kept = memories(ctx.beads());
+      beads = ctx.beads();
     } catch (e) {
       if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the primer alone
     }
-    if (ctx.globals.json) return ctx.out.data({ text: PRIME, memories: kept });
-    ctx.out.line(PRIME);
-    if (kept.length) {
-      ctx.out.line(`\n## Memories (bd remember; bd forget KEY to drop one)\n`);
-      for (const m of kept) ctx.out.line(`- **${m.key}**: ${m.value}`);
-    }
+    const p = primer(beads);
+    if (ctx.globals.json) return ctx.out.data({ text: p.text, memories: p.memories });
+    ctx.out.line(primerText(p));
   },
 };
 
