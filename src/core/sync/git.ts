@@ -1,6 +1,6 @@
 /** Running git: every call in one place, with output limits chosen for real sizes. */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import path, { join } from "node:path";
 import process from "node:process";
 import { BdError } from "../../model/errors.ts";
 
@@ -74,4 +74,12 @@ export function operationInProgress(root: string): "rebase" | "merge" | "cherry-
 /** Paths with unresolved conflicts. */
 export function unmergedPaths(root: string): string[] {
   return git(root, ["diff", "--name-only", "--diff-filter=U"], { allowFail: true }).out.split("\n").filter(Boolean);
+}
+
+/**
+ * A file's path relative to the repository root as git writes it (forward slashes, also on
+ * Windows): for .gitattributes lines and hook scripts. `p` is node:path (path.win32 in tests).
+ */
+export function gitRelativePath(root: string, file: string, p: typeof path = path): string {
+  return p.relative(root, file).split(p.sep).join("/");
 }

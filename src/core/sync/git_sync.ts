@@ -16,6 +16,7 @@ import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } fro
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";
+import { waitSync } from "./wait.ts";
 
 export interface SyncReport {
   steps: string[];
@@ -38,11 +39,6 @@ export const PUSH_RETRY_MS = 90_000;
 /** A push another pusher beat (the ref moved, or its lock was held): fetch, merge and try again. */
 const RETRYABLE_PUSH =
   /non-fast-forward|fetch first|cannot lock ref|failed to update ref|unable to lock|stale info|incorrect old value/i;
-
-/** Waits without an event loop (sync runs git synchronously). */
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
 
 /** The branch's configured upstream (`remote`, `branch` ref), or undefined when it has none. */
 function upstreamOf(root: string, branch: string): { remote: string; ref: string; name: string } | undefined {
@@ -189,7 +185,7 @@ export function gitSync(
       );
     }
     report.push_retries++;
-    sleep(Math.min(2000, 40 * 2 ** attempt) * (0.5 + Math.random()));
+    waitSync(Math.min(2000, 40 * 2 ** attempt) * (0.5 + Math.random()));
   }
   return report;
 }

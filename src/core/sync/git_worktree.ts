@@ -5,7 +5,7 @@
  * main worktree is the directory around that shared `.git`.
  */
 import { readFileSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import path, { dirname, join, resolve } from "node:path";
 
 export interface LinkedWorktree {
   /** The linked worktree's top directory (where its `.git` file is). */
@@ -41,18 +41,36 @@ export function linkedWorktreeOf(dir: string): LinkedWorktree | undefined {
 }
 
 function readLink(root: string, dotGit: string): LinkedWorktree | undefined {
-  let gitDir: string;
-  let common: string;
+  let link: ReturnType<typeof worktreeLink>;
   try {
-    const m = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(dotGit, "utf8"));
-    if (!m) return undefined;
-    gitDir = resolve(root, m[1]);
-    common = readFileSync(join(gitDir, "commondir"), "utf8").trim();
+    link = worktreeLink(
+      root,
+      readFileSync(dotGit, "utf8"),
+      (gitDir) => readFileSync(join(gitDir, "commondir"), "utf8"),
+    );
   } catch {
     return undefined; // a submodule's .git file: its git directory has no commondir
   }
-  const commonDir = resolve(gitDir, common);
+  if (!link) return undefined;
+  const mainRoot = link.mainRoot && statOf(link.commonDir)?.isDirectory() ? link.mainRoot : undefined;
+  return { root, commonDir: link.commonDir, mainRoot };
+}
+
+/**
+ * Reads a linked worktree's `.git` file text (`gitdir: PATH`) and its git directory's `commondir`
+ * (`readCommonDir(gitDir)`): the shared git directory, and the main worktree around it when that
+ * is a `.git` directory. `p` is node:path (path.win32 in tests: git for Windows writes `C:/...`).
+ */
+export function worktreeLink(
+  root: string,
+  dotGitText: string,
+  readCommonDir: (gitDir: string) => string,
+  p: typeof path = path,
+): { commonDir: string; mainRoot?: string } | undefined {
+  const m = /^gitdir:\s*(.+?)\s*$/m.exec(dotGitText);
+  if (!m) return undefined;
+  const gitDir = p.resolve(root, m[1]);
+  const commonDir = p.resolve(gitDir, readCommonDir(gitDir).trim());
   // A shared `.git` inside a directory is a main worktree's; any other is a bare repository.
-  const mainRoot = basename(commonDir) === ".git" && statOf(commonDir)?.isDirectory() ? dirname(commonDir) : undefined;
-  return { root, commonDir, mainRoot };
+  return { commonDir, mainRoot: p.basename(commonDir) === ".git" ? p.dirname(commonDir) : undefined };
 }

@@ -5,9 +5,9 @@
  * bd by the command recorded when it was installed (self_command.ts), not by PATH.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { BdError } from "../../model/errors.ts";
-import { git } from "./git.ts";
+import { git, gitRelativePath } from "./git.ts";
 import { commandProgram, selfCommand, shellQuote } from "./self_command.ts";
 
 export const HOOK_NAMES = ["pre-commit", "post-merge", "post-checkout"] as const;
@@ -82,7 +82,7 @@ export function installHooks(beadsDir: string, jsonlPath: string, bd: string = s
   const root = repoRoot(beadsDir);
   const dir = hooksDir(root);
   mkdirSync(dir, { recursive: true });
-  const jsonl = relative(root, jsonlPath).split("\\").join("/");
+  const jsonl = gitRelativePath(root, jsonlPath);
   for (const h of listHooks(beadsDir)) {
     if (h.state === "other") {
       if (existsSync(h.path + CHAINED)) {

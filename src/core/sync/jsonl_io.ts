@@ -29,6 +29,7 @@ import {
   parseLine,
 } from "./jsonl.ts";
 import { applyIssueSets, type SetRule } from "./import_sets.ts";
+import { waitSync } from "./wait.ts";
 import { baseLines, replaceBaseLines, setBaseLines } from "../../store/jsonl_base.ts";
 import { firstMarkerLine } from "./jsonl_merge.ts";
 import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
@@ -97,7 +98,29 @@ export function writeFileAtomic(path: string, text: string | Uint8Array[]): void
     throw new BdError("INTERNAL", `cannot write ${path}: ${e instanceof Error ? e.message : e}`);
   }
   closeSync(fd);
-  renameSync(tmp, path);
+  renameOver(tmp, path);
+}
+
+/**
+ * Renames `from` over `to`. On Windows a rename over a file that another program holds open
+ * without delete sharing (an editor, git, a virus scanner) fails for a moment with EPERM, EACCES or
+ * EBUSY: that is retried for up to two seconds before it is an error (the temp file is removed).
+ */
+export function renameOver(from: string, to: string): void {
+  for (let wait = 10;; wait *= 2) {
+    try {
+      return renameSync(from, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (!["EPERM", "EACCES", "EBUSY"].includes(code ?? "") || wait > 1280) {
+        try {
+          unlinkSync(from);
+        } catch { /* already gone */ }
+        throw new BdError("INTERNAL", `cannot replace ${to}: ${(e as Error).message}`);
+      }
+      waitSync(wait);
+    }
+  }
 }
 
 /**

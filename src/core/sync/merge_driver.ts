@@ -4,8 +4,8 @@
  * clones' edits merge issue by issue instead of leaving conflict markers in the file.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { git } from "./git.ts";
+import { join } from "node:path";
+import { git, gitRelativePath } from "./git.ts";
 import { selfCommand } from "./self_command.ts";
 
 /** The driver's arguments after the program (git fills in the three versions' temp files). */
@@ -41,8 +41,8 @@ function repoRoot(dir: string): string | undefined {
 }
 
 /** Returns the `.gitattributes` line for the workspace's JSONL (relative to the repository root). */
-function attributesLine(root: string, jsonlPath: string): string {
-  return `${relative(root, jsonlPath).split("\\").join("/")} merge=beads`;
+export function attributesLine(root: string, jsonlPath: string): string {
+  return `${gitRelativePath(root, jsonlPath)} merge=beads`;
 }
 
 /** Reports whether the merge driver is configured for this workspace, and with what command. */
