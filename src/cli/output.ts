@@ -42,7 +42,9 @@ export class Output {
   /** Reports one failure on stderr (JSON object with --json). */
   error(e: BdError): void {
     if (this.json) {
-      this.stderrChunks.push(JSON.stringify({ error: { code: e.code, message: e.message } }) + "\n");
+      // Contract §4 (upstream's shape): `.error` is the message; bd's code stays in `.code`.
+      const line = { error: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}), schema_version: 1 };
+      this.stderrChunks.push(JSON.stringify(line) + "\n");
     } else this.stderrChunks.push(`Error: ${e.message}\n`);
   }
 

@@ -26,7 +26,7 @@ Use it for all task tracking; do not keep TODO lists in markdown.
 - Before you stop: \`bd sync\` (commit, pull, merge issue by issue, push).
 
 Issue IDs look like \`${prefix}-a3f\`. Every command takes \`--json\`; errors come as
-\`{"error":{"code":...,"message":...}}\` on stderr with a non-zero exit.
+\`{"error":"<message>","code":"NOT_FOUND",...}\` on stderr with a non-zero exit.
 ${END}
 `;
 }

@@ -17,7 +17,7 @@ export const PRIMER = `# bd workflow primer (for agents)
 - Finish: \`bd close ID --reason "what was done" --json\`.
 - Inspect: \`bd show ID --json\` (array), \`bd list --json\`, \`bd blocked --json\`, \`bd stats --json\`.
 - Errors: non-zero exit, empty stdout; with --json stderr carries
-  {"error":{"code":"NOT_FOUND|AMBIGUOUS_ID|VALIDATION|CYCLE|CONFLICT|USAGE|DB_LOCKED|INTERNAL","message":...}}.
+  {"error":"<message>","code":"NOT_FOUND|AMBIGUOUS_ID|VALIDATION|CYCLE|CONFLICT|USAGE|DB_LOCKED|INTERNAL","schema_version":1}.
 - Before ending a session: \`bd sync\` (commit and share .beads/issues.jsonl through git).`;
 
 export interface Primer {

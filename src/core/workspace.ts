@@ -112,6 +112,7 @@ export function locateWorkspace(opts: LocateOptions): WorkspacePaths {
   throw new BdError(
     "NOT_FOUND",
     "no bd workspace found (no .beads/ with a database here or in any parent directory): run 'bd init' first",
+    { hint: "bd init" },
   );
 }
 

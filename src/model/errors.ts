@@ -9,11 +9,17 @@ export type ErrorCode =
   | "DB_LOCKED"
   | "INTERNAL";
 
-/** The one error class of bd: a stable `code` plus a message that tells the user what to do. */
+/**
+ * The one error class of bd: a stable `code` plus a message that tells the user what to do, and
+ * optionally a `hint` (the next command to run), which JSON errors carry as their own field.
+ */
 export class BdError extends Error {
-  constructor(readonly code: ErrorCode, message: string) {
+  readonly hint?: string;
+
+  constructor(readonly code: ErrorCode, message: string, opts: { hint?: string } = {}) {
     super(message);
     this.name = "BdError";
+    if (opts.hint) this.hint = opts.hint;
   }
 }
 

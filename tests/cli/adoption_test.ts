@@ -225,8 +225,8 @@ Deno.test("databases bd cannot adopt are refused before anything is written, byt
     const before = Deno.readFileSync(db);
     const r = await bd(dir, ["list", "--json"]);
     assert.equal(r.code, 1);
-    assert.match(JSON.parse(r.stderr).error.message, why);
-    assert.match(JSON.parse(r.stderr).error.message, /Nothing was changed/);
+    assert.match(JSON.parse(r.stderr).error, why);
+    assert.match(JSON.parse(r.stderr).error, /Nothing was changed/);
     assert.deepEqual(Deno.readFileSync(db), before);
     assert.equal([...Deno.readDirSync(join(dir, ".beads"))].filter((e) => e.name.includes("backup")).length, 0);
   }
@@ -247,7 +247,7 @@ Deno.test("discovery: beads.db wins among several with a warning; backups are ne
   assert.doesNotMatch((await bdOk(dir, ["list"])).stderr, /several/);
   const again = await bd(dir, ["init", "--json"]);
   assert.equal(again.code, 1);
-  assert.match(JSON.parse(again.stderr).error.message, /found existing database.*--force/);
+  assert.match(JSON.parse(again.stderr).error, /found existing database.*--force/);
   const forced = (await bdOk(dir, ["init", "--force", "--json"])).json();
   assert.equal(forced.prefix, "old", "the adopted database keeps its prefix");
   assert.ok((await bdOk(dir, ["count", "--json"])).json().count >= 2);
@@ -262,8 +262,8 @@ Deno.test("a dependencies table another program's foreign key points at is left 
   });
   const r = await bd(dir, ["dep", "add", "old-2", "old-1", "--type", "related", "--json"]);
   assert.equal(r.code, 1);
-  assert.equal(JSON.parse(r.stderr).error.code, "CONFLICT");
-  assert.match(JSON.parse(r.stderr).error.message, /keeps one edge per pair/);
+  assert.equal(JSON.parse(r.stderr).code, "CONFLICT");
+  assert.match(JSON.parse(r.stderr).error, /keeps one edge per pair/);
   assert.deepEqual(query(db, "SELECT note FROM app_edge_notes"), [{ note: "reviewed" }]);
   assert.equal((await bdOk(dir, ["show", "old-2", "--json"])).json()[0].dependencies.length, 1);
 });

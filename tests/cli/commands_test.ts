@@ -19,7 +19,7 @@ Deno.test("defer hides an issue from ready; undefer brings it back; --until in t
   assert.ok((await ready()).includes(a), "a defer time that has passed makes it ready again");
   assert.equal((await bdOk(dir, ["show", a, "--json"])).json()[0].status, "open");
   const bad = await bd(dir, ["defer", a, "--until", "someday", "--json"]);
-  assert.equal(JSON.parse(bad.stderr).error.code, "VALIDATION");
+  assert.equal(JSON.parse(bad.stderr).code, "VALIDATION");
 });
 
 Deno.test("q prints only the ID; children lists an epic's children; status is stats", async () => {
@@ -260,7 +260,7 @@ Deno.test("bd merge: exit 0 and a merged file; malformed input: exit 1, a report
   const before = Deno.readTextFileSync(join(dir, "ours"));
   const bad = await bd(dir, ["merge", "ours", "base", "ours", "bad", "--json"]);
   assert.equal(bad.code, 1);
-  assert.match(JSON.parse(bad.stderr).error.message, /right, line 1: invalid JSON/);
+  assert.match(JSON.parse(bad.stderr).error, /right, line 1: invalid JSON/);
   assert.equal(Deno.readTextFileSync(join(dir, "ours")), before);
   assert.equal((await bd(dir, ["merge", "a", "b"])).code, 2);
 });

@@ -218,7 +218,7 @@ Deno.test("parallel edges of different types survive storage, show, GraphQL-faci
   assert.equal((await bdOk(dir, ["blocked", "--json"])).json().map((i: Obj) => i.id).includes("e-2"), true);
   const r = await bd(dir, ["dep", "remove", "e-2", "e-1", "--json"]);
   assert.equal(r.code, 1);
-  assert.match(JSON.parse(r.stderr).error.message, /2 edges \(blocks, supersedes\).*--type/);
+  assert.match(JSON.parse(r.stderr).error, /2 edges \(blocks, supersedes\).*--type/);
   const removed = (await bdOk(dir, ["dep", "remove", "e-2", "e-1", "--type", "supersedes", "--json"])).json();
   assert.equal(removed.type, "supersedes");
   const line = (await bdOk(dir, ["export"])).stdout.split("\n").find((l) => l.includes('"id":"e-2"'))!;
@@ -260,10 +260,10 @@ Deno.test("memories: remember, memories, recall, forget, prime, and the JSONL li
   await bdOk(dir, ["forget", "auth"]);
   const gone = await bd(dir, ["recall", "auth", "--json"]);
   assert.equal(gone.code, 1);
-  assert.equal(JSON.parse(gone.stderr).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(gone.stderr).code, "NOT_FOUND");
   assert.doesNotMatch(Deno.readTextFileSync(join(dir, ".beads", "issues.jsonl")), /"key":"auth"/);
   const empty = await bd(dir, ["remember", "  ", "--json"]);
-  assert.equal(JSON.parse(empty.stderr).error.code, "VALIDATION");
+  assert.equal(JSON.parse(empty.stderr).code, "VALIDATION");
 });
 
 Deno.test("a malformed line still rejects the whole import with its line number; unknown kinds are only noted", async () => {
@@ -271,7 +271,7 @@ Deno.test("a malformed line still rejects the whole import with its line number;
   Deno.writeTextFileSync(join(dir, "in.jsonl"), mid2026 + '{"_type":"issue","title":"no id"}\n');
   const r = await bd(dir, ["import", "-i", "in.jsonl", "--json"]);
   assert.equal(r.code, 1);
-  assert.match(JSON.parse(r.stderr).error.message, /line 6: missing "id"/);
+  assert.match(JSON.parse(r.stderr).error, /line 6: missing "id"/);
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 0, "nothing was imported");
   Deno.writeTextFileSync(join(dir, "in.jsonl"), mid2026);
   const ok = await bdOk(dir, ["import", "-i", "in.jsonl"]);

@@ -12,8 +12,10 @@ async function fails(dir: string, args: string[], code: string, exit = 1, messag
   assert.equal(json.code, exit);
   assert.equal(json.stdout, "");
   const err = JSON.parse(json.stderr.trim().split("\n").pop()!);
-  assert.equal(err.error.code, code, json.stderr);
-  assert.equal(typeof err.error.message, "string");
+  assert.equal(err.code, code, json.stderr);
+  assert.equal(typeof err.error, "string", "upstream's shape: .error is the message");
+  assert.equal(err.schema_version, 1);
+  if (message) assert.match(err.error, message);
 }
 
 Deno.test("bad input gets the contract's codes, exit status and an empty stdout", async () => {
@@ -49,9 +51,10 @@ Deno.test("a command outside any workspace says to run bd init and creates nothi
   const r = await bd(dir, ["list", "--json"], { env: { HOME: home } });
   assert.equal(r.code, 1);
   assert.equal(r.stdout, "");
-  const err = JSON.parse(r.stderr.trim()).error;
+  const err = JSON.parse(r.stderr.trim());
   assert.equal(err.code, "NOT_FOUND");
-  assert.match(err.message, /bd init/);
+  assert.match(err.error, /bd init/);
+  assert.equal(err.hint, "bd init");
   assert.deepEqual([...Deno.readDirSync(dir)], []);
   assert.ok(![...Deno.readDirSync(home)].some((e) => e.name === ".beads"), "nothing created in HOME");
 });
@@ -76,7 +79,7 @@ Deno.test("a database locked beyond the busy timeout reports DB_LOCKED", async (
     const r = await bd(dir, ["create", "blocked write", "--json"], { env: { BD_BUSY_TIMEOUT_MS: "300" } });
     assert.equal(r.code, 1);
     assert.equal(r.stdout, "");
-    assert.equal(JSON.parse(r.stderr.trim()).error.code, "DB_LOCKED");
+    assert.equal(JSON.parse(r.stderr.trim()).code, "DB_LOCKED");
   } finally {
     holder.exec("ROLLBACK");
     holder.close();

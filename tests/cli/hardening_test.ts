@@ -174,7 +174,7 @@ Deno.test("a read-only database gives a clear error; reads still work", async ()
   try {
     const r = await bd(dir, ["create", "nope", "--json"]);
     assert.equal(r.code, 1);
-    assert.match(JSON.parse(r.stderr.trim()).error.message, /read-only/);
+    assert.match(JSON.parse(r.stderr.trim()).error, /read-only/);
   } finally {
     await sh(dir, `chattr -i ${shell(db)}`);
   }
@@ -196,7 +196,7 @@ Deno.test("a JSONL with a truncated last line: reads keep working with a warning
   const write = await bd(dir, ["create", "three", "--json"]);
   assert.equal(write.code, 1);
   assert.equal(write.stdout, "");
-  assert.match(JSON.parse(write.stderr).error.message, /line 2: invalid JSON.*only reads/);
+  assert.match(JSON.parse(write.stderr).error, /line 2: invalid JSON.*only reads/);
   assert.equal(Deno.readTextFileSync(path), truncated, "the file is left for the user to fix");
   assert.equal((await bdOk(dir, ["count", "--json", "--no-auto-import"])).json().count, 2);
   // Recovery: rewrite the file from the database.

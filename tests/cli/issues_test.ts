@@ -86,7 +86,7 @@ Deno.test("create takes every field flag, labels, parent, deps and explicit IDs"
   assert.equal(explicit.json().id, "test-custom");
   const dup = await bd(dir, ["create", "Again", "--id", "test-custom", "--json"]);
   assert.equal(dup.code, 1);
-  assert.equal(JSON.parse(dup.stderr).error.code, "CONFLICT");
+  assert.equal(JSON.parse(dup.stderr).code, "CONFLICT");
   const wrongPrefix = await bd(dir, ["create", "X", "--id", "other-1"]);
   assert.equal(wrongPrefix.code, 1);
   assert.match(wrongPrefix.stderr, /^Error: .*prefix "test-"/);
@@ -123,7 +123,7 @@ Deno.test("show prints an array even for one ID, with labels, dependencies, depe
   const mixed = await bd(dir, ["show", a, "nope", "--json"]);
   assert.equal(mixed.code, 1);
   assert.equal(mixed.json().length, 1);
-  assert.equal(JSON.parse(mixed.stderr.trim()).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(mixed.stderr.trim()).code, "NOT_FOUND");
 });
 
 Deno.test("list hides closed issues, filters, sorts by priority then newest, and notes when it cuts", async () => {
@@ -179,7 +179,7 @@ Deno.test("update changes fields, labels and claims; close and reopen print arra
   const conflict = await bd(dir, ["update", a, "--claim", "--json"], { env: { BD_ACTOR: "other" } });
   assert.equal(conflict.code, 1);
   assert.equal(conflict.stdout, ""); // a failure leaves stdout empty
-  assert.equal(JSON.parse(conflict.stderr.trim()).error.code, "CONFLICT");
+  assert.equal(JSON.parse(conflict.stderr.trim()).code, "CONFLICT");
   assert.match((await bdOk(dir, ["update", b, "--status", "in_progress"])).stdout, new RegExp(`✓ Updated issue: ${b}`));
   const closed = (await bdOk(dir, ["close", a, b, "--reason", "Fixed", "--json"])).json();
   assert.deepEqual(closed.map((i: { status: string; close_reason: string }) => [i.status, i.close_reason]), [[
@@ -209,7 +209,7 @@ Deno.test("delete previews without --force, then removes for good with a tombsto
   await bdOk(dir, ["delete", a, "--force"]);
   const gone = await bd(dir, ["show", a, "--json"]);
   assert.equal(gone.code, 1);
-  assert.equal(JSON.parse(gone.stderr.trim()).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(gone.stderr.trim()).code, "NOT_FOUND");
   const jsonl = await Deno.readTextFile(`${dir}/.beads/issues.jsonl`);
   const line = jsonl.split("\n").find((l) => l.includes(`"id":"${a}"`))!;
   const tomb = JSON.parse(line);

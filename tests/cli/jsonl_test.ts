@@ -35,7 +35,7 @@ Deno.test("export --status and -o write filtered files atomically; an empty expo
   Deno.writeTextFileSync(join(empty, "keep.jsonl"), '{"id":"x-1","title":"keep me"}\n');
   const refused = await bd(empty, ["export", "-o", "keep.jsonl", "--json"]);
   assert.equal(refused.code, 1);
-  assert.equal(JSON.parse(refused.stderr).error.code, "CONFLICT");
+  assert.equal(JSON.parse(refused.stderr).code, "CONFLICT");
   assert.match(Deno.readTextFileSync(join(empty, "keep.jsonl")), /keep me/);
   await bdOk(empty, ["export", "-o", "keep.jsonl", "--force"]);
   assert.equal(Deno.readTextFileSync(join(empty, "keep.jsonl")), "");

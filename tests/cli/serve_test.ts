@@ -220,7 +220,7 @@ Deno.test("bd schema prints the SDL; bd ext init/check write and validate the ex
   assert.match(sdl.stdout, /type Issue \{/);
   assert.match(sdl.stdout, /claimNextReady/);
   const noTables = await bd(dir, ["ext", "init", "myapp_", "--json"]);
-  assert.equal(JSON.parse(noTables.stderr).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(noTables.stderr).code, "NOT_FOUND");
   const { DatabaseSync } = await import("node:sqlite");
   const db = new DatabaseSync(`${dir}/.beads/myapp.db`);
   db.exec(Deno.readTextFileSync(new URL("../fixtures/extending/02_integration_schema.sql", import.meta.url)));

@@ -91,8 +91,7 @@ Deno.test("sync pushes to the upstream of a branch named otherwise; a detached H
   await git(b, "checkout", "-q", "--detach");
   const detached = await bd(b, ["sync", "--json"], { env: gitEnv(b) });
   assert.equal(detached.code, 1);
-  const error = JSON.parse(detached.stderr).error;
-  assert.match(typeof error === "string" ? error : error.message, /HEAD is detached[\s\S]*check one out/);
+  assert.match(JSON.parse(detached.stderr).error, /HEAD is detached[\s\S]*check one out/);
 });
 
 Deno.test("bd sync from a linked worktree syncs the shared file in the main worktree and says so", async () => {

@@ -131,7 +131,7 @@ Deno.test("conflict markers from plain git at 10k issues: reads work, writes ref
   assert.match(read.stderr, /conflict markers \(line \d+\).*bd resolve-conflicts/);
   const write = await bd(b, ["create", "blocked write", "--json"], { env: gitEnv(b) });
   assert.equal(write.code, 1);
-  assert.match(JSON.parse(write.stderr).error.message, /resolve-conflicts/);
+  assert.match(JSON.parse(write.stderr).error, /resolve-conflicts/);
   assert.match(jsonlOf(b), /^<<<<<<< /m, "a refused write leaves the file alone");
 
   const report = (await sync(b)).json();
@@ -188,7 +188,7 @@ async function assertFailedCleanly(dir: string, step: RegExp, head: string | und
   const r = await bd(dir, ["sync", "--json"], { env: gitEnv(dir) });
   assert.equal(r.code, 1, r.stdout);
   assert.equal(r.stdout, "");
-  const message = JSON.parse(r.stderr).error.message;
+  const message = JSON.parse(r.stderr).error;
   assert.match(message, step);
   await assertGitClean(dir);
   if (head) {
@@ -262,7 +262,7 @@ Deno.test("bd sync refuses to start while the user is in the middle of a rebase,
   assert.equal(r.code, 0, r.out);
   const out = await bd(b, ["sync", "--json"], { env: gitEnv(b) });
   assert.equal(out.code, 1);
-  assert.match(JSON.parse(out.stderr).error.message, /middle of a rebase.*Nothing was changed/);
+  assert.match(JSON.parse(out.stderr).error, /middle of a rebase.*Nothing was changed/);
   await git(b, "rebase", "--abort");
 });
 

@@ -93,7 +93,7 @@ Deno.test("dep add/remove/list/tree/cycles print the contract's shapes", async (
   });
   const again = await bd(dir, ["dep", "remove", a, b, "--json"]);
   assert.equal(again.code, 1);
-  assert.equal(JSON.parse(again.stderr).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(again.stderr).code, "NOT_FOUND");
 });
 
 Deno.test("dep cycles finds cycles written by other tools into the database", async () => {
@@ -192,7 +192,7 @@ Deno.test("config get/set/list/unset", async () => {
   await bdOk(dir, ["config", "unset", "jira.url"]);
   const missing = await bd(dir, ["config", "get", "jira.url", "--json"]);
   assert.equal(missing.code, 1);
-  assert.equal(JSON.parse(missing.stderr).error.code, "NOT_FOUND");
+  assert.equal(JSON.parse(missing.stderr).code, "NOT_FOUND");
   await bdOk(dir, ["config", "set", "issue_prefix", "new"]);
   assert.match(await createIssue(dir, "renamed"), /^new-/);
 });

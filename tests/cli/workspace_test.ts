@@ -13,7 +13,7 @@ Deno.test("init creates .beads/<prefix>.db, issues.jsonl and a .gitignore for th
   for (const p of ["*.db", "*.db-wal", "*.db-shm"]) assert.ok(gi.includes(p));
   const again = await bd(dir, ["init", "--prefix", "myapp", "--json"]);
   assert.equal(again.code, 1);
-  assert.equal(JSON.parse(again.stderr.trim()).error.code, "CONFLICT");
+  assert.equal(JSON.parse(again.stderr.trim()).code, "CONFLICT");
 });
 
 Deno.test("init without --prefix names the database beads.db and takes the prefix from the directory", async () => {
