@@ -12,6 +12,9 @@ export const GLOBAL_FLAGS: Record<string, Flag> = {
   "no-auto-import": { type: "boolean", help: "do not import .beads/issues.jsonl when it changed" },
   sandbox: { type: "boolean", help: "= --no-auto-flush --no-auto-import" },
   quiet: { type: "boolean", short: "q", help: "print no notes on stderr" },
+  directory: { type: "string", short: "C", value: "PATH", help: "run as if bd was started in PATH (like git -C)" },
+  readonly: { type: "boolean", help: "refuse every write (for sandboxed agents); reads work as usual" },
+  version: { type: "boolean", short: "V", help: "print the version" },
   help: { type: "boolean", short: "h", help: "show help" },
 };
 
@@ -101,6 +104,9 @@ function globalsFrom(values: Values): Globals {
     actor: values.actor as string | undefined,
     noAutoFlush: sandbox || values["no-auto-flush"] === true,
     noAutoImport: sandbox || values["no-auto-import"] === true,
+    directory: values.directory as string | undefined,
+    readonly: values.readonly === true,
+    version: values.version === true,
   };
 }
 

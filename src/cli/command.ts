@@ -18,6 +18,12 @@ export interface Globals {
   actor?: string;
   noAutoFlush: boolean;
   noAutoImport: boolean;
+  /** -C PATH: the directory bd acts as if started in. */
+  directory?: string;
+  /** --readonly: every write is refused. */
+  readonly: boolean;
+  /** --version / -V. */
+  version: boolean;
 }
 
 export interface Context {

@@ -1,7 +1,8 @@
 /** The CLI: parse argv, run the command, map errors to exit codes (0 ok, 1 failure, 2 usage). */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
 import process from "node:process";
-import { BdError } from "../model/errors.ts";
+import { BdError, readOnly } from "../model/errors.ts";
 import { Beads } from "../core/service.ts";
 import { VERSION } from "../version.ts";
 import { commandHelp, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
@@ -50,6 +51,12 @@ export async function run(
     const parsed = parseCommandLine(argv, COMMANDS);
     out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
     const { command } = parsed;
+    if (parsed.globals.directory !== undefined) cwd = enterDirectory(cwd, parsed.globals.directory);
+    if (parsed.globals.version && (!command || command.path[0] === "version")) {
+      if (parsed.globals.json) out.data({ version: VERSION, build: "deno" });
+      else out.line(`bd version ${VERSION} (deno)`);
+      return finish(out, 0);
+    }
     if (!command) {
       if (parsed.words.length === 0 || parsed.words[0] === "help") {
         const target = parsed.words.length > 1 ? parseCommandLine(parsed.words.slice(1), COMMANDS).command : undefined;
@@ -83,6 +90,7 @@ export async function run(
     }
     checkArgCount(command, parsed.args.length);
     const g = parsed.globals;
+    if (g.readonly && writesOutsideTheService(command, parsed.flags)) throw readOnly();
     const ctx: Context = {
       globals: g,
       out,
@@ -96,6 +104,7 @@ export async function run(
           actor: g.actor,
           autoFlush: !g.noAutoFlush,
           autoImport: !g.noAutoImport,
+          readonly: g.readonly,
         });
         if (beads.paths.warning) out.note(`Warning: ${beads.paths.warning}`);
         for (const note of beads.importNotes) out.note(`Note: ${note}`);
@@ -114,6 +123,34 @@ export async function run(
   } finally {
     beads?.close();
   }
+}
+
+/** -C PATH: the directory to act in (it must be one). */
+function enterDirectory(cwd: string, dir: string): string {
+  const path = resolve(cwd, dir);
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch { /* said below */ }
+  if (!isDir) throw new BdError("USAGE", `-C ${dir}: not a directory (${path})`);
+  return path;
+}
+
+/**
+ * Commands that write without going through the service's transactions (files, git, config);
+ * with --readonly they are refused up front. Every other write is refused by the service itself.
+ */
+function writesOutsideTheService(command: Command, flags: Record<string, unknown>): boolean {
+  const name = command.path.join(" ");
+  if (
+    ["init", "sync", "resolve-conflicts", "config set", "config unset", "hooks install", "hooks uninstall"].includes(
+      name,
+    )
+  ) {
+    return true;
+  }
+  if ((name === "setup" || name === "onboard") && flags.check !== true) return true;
+  return (name === "doctor" && flags.fix === true) || (name === "export" && flags.output !== undefined);
 }
 
 /** bd's (cobra's) wording for a wrong number of arguments, with the usage line to follow. */

@@ -149,6 +149,11 @@ export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue
     const before = issuesRepo.getIssue(beads.db, id)!;
     const now = nowIso();
     const changes: Partial<Record<IssueField, unknown>> = {};
+    if (patch.append_notes !== undefined && patch.append_notes !== "") {
+      // Appended to the notes as they are inside this write, so two appends never lose one.
+      const base = (fields.notes as string | undefined) ?? before.notes ?? "";
+      fields.notes = base ? `${base}\n${patch.append_notes}` : patch.append_notes;
+    }
     for (const [k, v] of Object.entries(fields)) {
       if ((before[k] ?? null) !== (v === "" ? null : v)) changes[k as IssueField] = v;
     }

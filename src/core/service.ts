@@ -9,7 +9,7 @@ import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
 import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
-import { BdError, notFound, validation } from "../model/errors.ts";
+import { BdError, notFound, readOnly, validation } from "../model/errors.ts";
 import { inContractOrder } from "../model/key_order.ts";
 import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
@@ -35,6 +35,8 @@ export interface OpenOptions {
   autoFlush?: boolean;
   /** Import `issues.jsonl` at open when it changed since the last flush (default true). */
   autoImport?: boolean;
+  /** Refuse every write (`--readonly`): mutate() throws instead of running. */
+  readonly?: boolean;
 }
 
 export interface CreateInput {
@@ -81,7 +83,11 @@ export type UpdateInput =
       | "defer_until"
     >
   >
-  & { close_reason?: string };
+  & {
+    close_reason?: string;
+    /** Text added to the end of the notes (on a new line), atomically. */
+    append_notes?: string;
+  };
 
 /** An issue with its relations, as `show` prints it. */
 export type IssueDetails = Issue & {
@@ -164,6 +170,7 @@ export class Beads {
       cwd: opts.cwd,
       autoFlush: opts.autoFlush,
     });
+    beads.readonly = opts.readonly ?? false;
     if (opts.autoImport !== false) {
       try {
         const imported = autoImport(beads);
@@ -216,8 +223,12 @@ export class Beads {
     this.prefixCache = undefined;
   }
 
+  /** Set by `--readonly`: every write is refused (reads, and the JSONL cache import, still work). */
+  readonly = false;
+
   /** Runs `fn` as one write transaction; the JSONL is flushed after the outermost commit. */
   mutate<T>(fn: () => T): T {
+    if (this.readonly) throw readOnly();
     if (this.importProblem) throw this.importProblem;
     return this.db.write(() => {
       const result = fn();
@@ -392,6 +403,11 @@ export class Beads {
   /** How many open issues each of these issues blocks, transitively. */
   unblocksOf(ids: readonly string[]): Map<string, number> {
     return triage.unblocksOf(this, ids);
+  }
+
+  /** Runs `act` (a close of `ids`) and returns its result with the issues it made ready. */
+  withNewlyReady<T>(ids: readonly string[], act: () => T): { result: T; ready: Issue[] } {
+    return work.withNewlyReady(this, ids, act);
   }
 
   /** Returns blocked active issues with the IDs of their open blockers. */

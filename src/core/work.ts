@@ -2,6 +2,7 @@
 import { fromBase64Url, toBase64Url } from "../model/base64url.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
+import * as rel from "../store/relations.ts";
 import { validation } from "../model/errors.ts";
 import type { Issue, IssueFilter, ListSort } from "../model/types.ts";
 import type { Beads } from "./service.ts";
@@ -124,4 +125,22 @@ export function epicStatus(
     closed_children: r.closed,
     eligible_for_close: r.total > 0 && r.total === r.closed,
   }));
+}
+
+/**
+ * Runs `act` (closing `ids`) and returns its result with the issues it made ready: those blocked
+ * by one of `ids` (and their descendants, which a blocked parent held) that were not ready before
+ * and are now, under the one ready rule.
+ */
+export function withNewlyReady<T>(beads: Beads, ids: readonly string[], act: () => T): { result: T; ready: Issue[] } {
+  const resolved = ids.map((id) => beads.resolveId(id));
+  const candidates = new Set<string>();
+  for (const deps of rel.dependentsOf(beads.db, resolved).values()) {
+    for (const d of deps) if (d.type === "blocks") candidates.add(d.issue_id);
+  }
+  for (const c of [...candidates]) for (const d of query.descendantIds(beads.db, c)) candidates.add(d);
+  const before = beads.readyAmong([...candidates]);
+  const result = act();
+  const after = beads.readyAmong([...candidates]);
+  return { result, ready: beads.issuesById([...after].filter((id) => !before.has(id)).sort()) };
 }

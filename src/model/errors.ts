@@ -32,3 +32,8 @@ export function validation(message: string): BdError {
 export function notFound(message: string): BdError {
   return new BdError("NOT_FOUND", message);
 }
+
+/** The refusal of a write under `--readonly`. */
+export function readOnly(): BdError {
+  return new BdError("CONFLICT", "read-only mode (--readonly): this command would write; nothing was changed");
+}

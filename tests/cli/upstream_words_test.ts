@@ -96,3 +96,76 @@ Deno.test("bd triage --json answers in one call what to work on to unblock the m
   assert.notEqual(bad.code, 0);
   assert.equal((await bdOk(dir, ["ready", "--sort", "impact", "--claim", "--json"])).json()[0].id, hub);
 });
+
+Deno.test("global words: --version / -V, -C PATH, --readonly refuses every write and keeps reads", async () => {
+  const dir = await workspace();
+  const id = await createIssue(dir, "readable");
+  assert.match((await bdOk(dir, ["--version"])).stdout, /^bd version \d/);
+  assert.equal((await bdOk(dir, ["-V", "--json"])).json().version.length > 0, true);
+  const elsewhere = await Deno.makeTempDir();
+  assert.equal((await bdOk(elsewhere, ["-C", dir, "show", id, "--json"])).json()[0].title, "readable");
+  const missing = await bd(elsewhere, ["-C", "/no/such/dir", "list"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /not a directory/);
+  const before = Deno.readTextFileSync(`${dir}/.beads/issues.jsonl`);
+  for (
+    const args of [["create", "nope"], ["update", id, "-p", "0"], ["close", id], ["note", id, "x"], ["sync"], [
+      "config",
+      "set",
+      "a.b",
+      "c",
+    ]]
+  ) {
+    const r = await bd(dir, ["--readonly", ...args, "--json"]);
+    assert.equal(r.code, 1, args.join(" "));
+    assert.match(JSON.parse(r.stderr).error, /read-only mode/);
+  }
+  assert.equal(Deno.readTextFileSync(`${dir}/.beads/issues.jsonl`), before, "nothing changed");
+  assert.equal((await bdOk(dir, ["--readonly", "ready", "--json"])).json()[0].id, id, "reads work");
+});
+
+Deno.test("text words: -m, --body, --stdin, --description-file, --design-file, --append-notes and bd note", async () => {
+  const dir = await workspace();
+  const file = `${dir}/body.md`;
+  Deno.writeTextFileSync(file, "from a file\n");
+  const show = async (id: string) => (await bdOk(dir, ["show", id, "--json"])).json()[0];
+  const m = await createIssue(dir, "m", "-m", "via -m");
+  assert.equal((await show(m)).description, "via -m");
+  assert.equal((await show(await createIssue(dir, "b", "--body", "via --body"))).description, "via --body");
+  assert.equal((await show(await createIssue(dir, "f", "--description-file", file))).description, "from a file\n");
+  const s = (await bdOk(dir, ["create", "s", "--stdin", "--json"], { stdin: "via stdin" })).json().id;
+  assert.equal((await show(s)).description, "via stdin");
+  await bdOk(dir, ["update", m, "--design-file", file]);
+  assert.equal((await show(m)).design, "from a file\n");
+  await bdOk(dir, ["update", m, "--notes", "first"]);
+  await bdOk(dir, ["update", m, "--append-notes", "second"]);
+  await bdOk(dir, ["note", m, "third"]);
+  assert.equal((await show(m)).notes, "first\nsecond\nthird");
+  const twice = await bd(dir, ["create", "x", "-m", "a", "--body", "b"]);
+  assert.equal(twice.code, 2);
+  assert.match(twice.stderr, /give the description once/);
+  assert.equal((await bdOk(dir, ["view", m, "--json"])).json()[0].id, m, "view = show");
+});
+
+Deno.test("close words: done, --reason-file, --suggest-next (JSON field unblocked), --claim-next", async () => {
+  const dir = await workspace();
+  const blocker = await createIssue(dir, "blocker");
+  const waiting = await createIssue(dir, "waiting", "-p", "0");
+  await bdOk(dir, ["dep", "add", waiting, blocker]);
+  const r =
+    (await bdOk(dir, ["done", blocker, "--reason-file", "-", "--suggest-next", "--json"], { stdin: "shipped\n" }))
+      .json();
+  assert.equal(r.closed[0].close_reason, "shipped");
+  assert.deepEqual(r.unblocked.map((i: { id: string }) => i.id), [waiting]);
+  await bdOk(dir, ["reopen", blocker]);
+  assert.match(
+    (await bdOk(dir, ["close", blocker, "--suggest-next"])).stdout,
+    new RegExp(`Newly unblocked:\\n  • ${waiting}`),
+  );
+  await bdOk(dir, ["reopen", blocker]);
+  const claimed = (await bdOk(dir, ["close", blocker, "--claim-next", "--json"])).json();
+  assert.equal(claimed.claimed.id, waiting);
+  assert.equal(claimed.claimed.status, "in_progress");
+  const both = await bd(dir, ["close", waiting, "-r", "a", "--reason-file", "-"], { stdin: "b" });
+  assert.equal(both.code, 2);
+});

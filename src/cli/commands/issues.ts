@@ -24,11 +24,17 @@ const SECTION = "Working With Issues";
 const FIELD_FLAGS = {
   title: { type: "string", value: "TEXT", help: "title (1-500 characters)" },
   description: { type: "string", short: "d", value: "TEXT", help: "description" },
+  body: { type: "string", value: "TEXT", help: "alias of --description" },
+  message: { type: "string", short: "m", value: "TEXT", help: "alias of --description" },
   "body-file": { type: "string", value: "PATH", help: "read the description from a file (- = stdin)" },
+  "description-file": { type: "string", value: "PATH", help: "alias of --body-file" },
+  stdin: { type: "boolean", help: "read the description from standard input" },
   design: { type: "string", value: "TEXT", help: "design notes" },
+  "design-file": { type: "string", value: "PATH", help: "read the design notes from a file (- = stdin)" },
   acceptance: { type: "string", value: "TEXT", help: "acceptance criteria" },
   "acceptance-criteria": { type: "string", value: "TEXT", help: "alias of --acceptance" },
-  notes: { type: "string", value: "TEXT", help: "notes" },
+  notes: { type: "string", value: "TEXT", help: "notes (replaces them)" },
+  "append-notes": { type: "string", value: "TEXT", help: "add TEXT to the end of the notes, on a new line" },
   priority: { type: "string", short: "p", value: "P", help: "priority 0-4 or P0-P4 (0 highest; default 2)" },
   type: { type: "string", short: "t", value: "TYPE", help: "bug, feature, task (default), epic or chore" },
   assignee: { type: "string", short: "a", value: "NAME", help: "assignee" },
@@ -39,13 +45,29 @@ const FIELD_FLAGS = {
   defer: { type: "string", value: "WHEN", help: "hide from ready until (same forms as --due)" },
 } as const;
 
+/** The description from whichever one of its spellings was given (upstream's words: --body, -m, ...). */
+function oneDescription(ctx: Context, flags: Values): string | undefined {
+  const given = ["description", "body", "message", "body-file", "description-file", "stdin"].filter((f) =>
+    flags[f] !== undefined && flags[f] !== false
+  );
+  if (given.length > 1) {
+    throw new BdError("USAGE", `give the description once (got ${given.map((f) => `--${f}`).join(" and ")})`);
+  }
+  if (flags.stdin === true) return ctx.readStdin();
+  const file = str(flags, "body-file") ?? str(flags, "description-file");
+  if (file !== undefined) return textOrFile(ctx, { "body-file": file }, "description", "body-file");
+  return str(flags, "description") ?? str(flags, "body") ?? str(flags, "message");
+}
+
 function fieldsFrom(ctx: Context, flags: Values): UpdateInput {
   const input: UpdateInput = {};
   const title = str(flags, "title");
   if (title !== undefined) input.title = title;
-  const description = textOrFile(ctx, flags, "description", "body-file");
+  const description = oneDescription(ctx, flags);
   if (description !== undefined) input.description = description;
-  if (str(flags, "design") !== undefined) input.design = str(flags, "design");
+  const design = textOrFile(ctx, flags, "design", "design-file");
+  if (design !== undefined) input.design = design;
+  if (str(flags, "append-notes") !== undefined) input.append_notes = str(flags, "append-notes");
   const ac = str(flags, "acceptance") ?? str(flags, "acceptance-criteria");
   if (ac !== undefined) input.acceptance_criteria = ac;
   if (str(flags, "notes") !== undefined) input.notes = str(flags, "notes");
@@ -107,8 +129,10 @@ Examples:
     if (title === undefined) {
       throw new BdError("USAGE", 'title required (give it as the argument or with --title: bd create "TITLE")');
     }
+    const { append_notes, ...rest } = fields;
+    if (append_notes) rest.notes = rest.notes ? `${rest.notes}\n${append_notes}` : append_notes;
     const input: CreateInput = {
-      ...fields,
+      ...rest,
       title,
       labels: list(flags, "labels"),
       id: str(flags, "id"),
@@ -129,6 +153,7 @@ Examples:
 
 const show: Command = {
   path: ["show"],
+  aliases: [["view"]],
   section: SECTION,
   summary: "Show issues with their dependencies, labels and comments",
   args: "ID [ID...]",
@@ -253,6 +278,7 @@ const update: Command = {
 
 const close: Command = {
   path: ["close"],
+  aliases: [["done"]],
   section: SECTION,
   summary: "Close issues",
   args: "ID [ID...]",
@@ -261,33 +287,87 @@ const close: Command = {
 by position (the first --reason to the first ID, and so on, wherever the flags stand). Any other
 count is an error, and nothing is closed.
 
+--suggest-next (one ID) lists the issues this close made ready; with --json the answer is then
+{"closed": [...], "unblocked": [...]}. --claim-next then claims the next ready issue (by
+priority) for you, atomically; with --json {"closed": [...], "claimed": issue or null}.
+
 Examples:
   bd close bd-a3f --reason "Fixed in 4c2e1d"
-  bd close bd-a3f bd-b71 -r "shipped" -r "duplicate of bd-a3f"`,
+  bd close bd-a3f bd-b71 -r "shipped" -r "duplicate of bd-a3f"
+  bd done bd-a3f --suggest-next
+  git log -1 --format=%B | bd close bd-a3f --reason-file -`,
   flags: {
-    reason: {
-      type: "string",
-      short: "r",
-      value: "TEXT",
-      help: "why (default: Closed); repeat once per ID",
-      multiple: true,
-    },
+    reason: { type: "string", short: "r", value: "TEXT", help: "why (default: Closed); repeat once per ID", multiple: true },
+    "reason-file": { type: "string", value: "FILE", help: "read the reason from FILE (- = stdin)" },
+    "suggest-next": { type: "boolean", help: "show the issues this close made ready (one ID)" },
+    "claim-next": { type: "boolean", help: "then claim the next ready issue (by priority)" },
   },
   run(ctx, args, flags) {
-    const reasons = (flags.reason as string[] | undefined) ?? [];
+    let reasons = (flags.reason as string[] | undefined) ?? [];
+    const file = str(flags, "reason-file");
+    if (file !== undefined) {
+      if (reasons.length) throw new BdError("USAGE", "give --reason or --reason-file, not both");
+      reasons = [textOrFile(ctx, { "reason-file": file }, "reason", "reason-file")!.replace(/\s+$/, "")];
+    }
     if (reasons.length > 1 && reasons.length !== args.length) {
       throw validation(
         `${reasons.length} --reason values for ${args.length} issue(s): give one reason for all, or one per issue (they map by position); nothing was closed`,
       );
     }
+    if (flags["suggest-next"] === true && args.length > 1) {
+      throw new BdError("USAGE", "--suggest-next works when closing one issue");
+    }
     const beads = ctx.beads();
     let at = 0;
     const reasonFor = () => (reasons.length > 1 ? reasons[at++] : reasons[0]);
+    const closeAll = () => forEachId(ctx, args, (id) => beads.closeIssue(id, reasonFor()));
+    const { result: [closed, code], ready } = flags["suggest-next"] === true
+      ? beads.withNewlyReady(args, closeAll)
+      : { result: closeAll(), ready: undefined };
+    const claimed = flags["claim-next"] === true && closed.length
+      ? beads.claimNextReady({ sort: "priority" })
+      : undefined;
+    if (ctx.globals.json) {
+      if (ready === undefined && claimed === undefined) emitResults(ctx, closed, code);
+      else if (closed.length) {
+        ctx.out.data({
+          closed,
+          ...(ready !== undefined ? { unblocked: ready } : {}),
+          ...(flags["claim-next"] === true ? { claimed: claimed ?? null } : {}),
+        });
+      }
+      return code;
+    }
+    for (const i of closed) ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || "Closed"}`);
+    if (ready?.length) {
+      ctx.out.line("\nNewly unblocked:");
+      for (const i of ready) ctx.out.line(`  • ${i.id}: ${i.title} (P${i.priority})`);
+    } else if (ready) ctx.out.line("\nNo issue became ready.");
+    if (claimed) ctx.out.line(`${ctx.out.paint("green", "✓")} Auto-claimed next ready issue: ${claimed.id}: ${claimed.title} (P${claimed.priority})`);
+    else if (flags["claim-next"] === true && closed.length) ctx.out.line("\n✨ No ready issues available to claim.");
+    return code;
+  },
+};
+
+const note: Command = {
+  path: ["note"],
+  section: SECTION,
+  summary: "Add a line to an issue's notes (= update --append-notes)",
+  args: "ID TEXT",
+  minArgs: 2,
+  maxArgs: 2,
+  description: `Appends TEXT to the issue's notes on a new line, in one write (two agents' notes never
+overwrite each other).
+
+Examples:
+  bd note bd-a3f "tried the cache: no gain"`,
+  run(ctx, args) {
+    const beads = ctx.beads();
     return eachIssue(
       ctx,
-      args,
-      (id) => beads.closeIssue(id, reasonFor()),
-      (i) => `${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || "Closed"}`,
+      [args[0]],
+      (id) => beads.update(id, { append_notes: args[1] }),
+      (i) => `${ctx.out.paint("green", "✓")} Added a note to ${i.id}`,
     );
   },
 };
@@ -364,4 +444,4 @@ tombstones so other clones delete them on their next import.`,
   },
 };
 
-export const issueCommands: Command[] = [create, show, listCmd, update, close, reopen, del];
+export const issueCommands: Command[] = [create, show, listCmd, update, close, note, reopen, del];
