@@ -57,7 +57,7 @@ export function sha256sums(files: string[]): string {
 /** Checks SHA256SUMS text against the files in `dir`; returns the names that do not match. */
 export function checkSums(text: string, dir: string): string[] {
   return text.trim().split("\n").flatMap((line) => {
-    const [hex, name] = line.split(/  /);
+    const [hex, name] = line.split("  ");
     const actual = createHash("sha256").update(readFileSync(join(dir, name))).digest("hex");
     return actual === hex ? [] : [name];
   });
