@@ -297,7 +297,13 @@ Examples:
   bd done bd-a3f --suggest-next
   git log -1 --format=%B | bd close bd-a3f --reason-file -`,
   flags: {
-    reason: { type: "string", short: "r", value: "TEXT", help: "why (default: Closed); repeat once per ID", multiple: true },
+    reason: {
+      type: "string",
+      short: "r",
+      value: "TEXT",
+      help: "why (default: Closed); repeat once per ID",
+      multiple: true,
+    },
     "reason-file": { type: "string", value: "FILE", help: "read the reason from FILE (- = stdin)" },
     "suggest-next": { type: "boolean", help: "show the issues this close made ready (one ID)" },
     "claim-next": { type: "boolean", help: "then claim the next ready issue (by priority)" },
@@ -338,13 +344,20 @@ Examples:
       }
       return code;
     }
-    for (const i of closed) ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || "Closed"}`);
+    for (const i of closed) {
+      ctx.out.line(`${ctx.out.paint("green", "✓")} Closed ${i.id}: ${i.close_reason || "Closed"}`);
+    }
     if (ready?.length) {
       ctx.out.line("\nNewly unblocked:");
       for (const i of ready) ctx.out.line(`  • ${i.id}: ${i.title} (P${i.priority})`);
     } else if (ready) ctx.out.line("\nNo issue became ready.");
-    if (claimed) ctx.out.line(`${ctx.out.paint("green", "✓")} Auto-claimed next ready issue: ${claimed.id}: ${claimed.title} (P${claimed.priority})`);
-    else if (flags["claim-next"] === true && closed.length) ctx.out.line("\n✨ No ready issues available to claim.");
+    if (claimed) {
+      ctx.out.line(
+        `${
+          ctx.out.paint("green", "✓")
+        } Auto-claimed next ready issue: ${claimed.id}: ${claimed.title} (P${claimed.priority})`,
+      );
+    } else if (flags["claim-next"] === true && closed.length) ctx.out.line("\n✨ No ready issues available to claim.");
     return code;
   },
 };
