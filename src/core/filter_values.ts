@@ -20,6 +20,7 @@ function configured(db: Db, key: string): string[] {
 export function checkFilterValues(db: Db, filter: IssueFilter): void {
   check(db, "status", filter.status, [...STATUSES], "status.custom");
   check(db, "issue_type", filter.type, [...ISSUE_TYPES], "types.custom");
+  check(db, "issue_type", filter.excludeTypes, [...ISSUE_TYPES], "types.custom");
 }
 
 function check(

@@ -105,6 +105,8 @@ export interface ReadyOptions extends IssueFilter {
   sort?: ReadySort;
   /** 0 = all; default 10. */
   limit?: number;
+  /** Also issues whose defer time is still ahead (`ready --include-deferred`). */
+  includeDeferred?: boolean;
 }
 
 export interface TreeNode extends Issue {
@@ -379,14 +381,14 @@ export class Beads {
    */
   ready(opts: ReadyOptions = {}): Issue[] {
     wakeDueDeferred(this); // deferred issues whose time has come are ready again
-    const { sort = "hybrid", limit = 10, ...filter } = opts;
+    const { sort = "hybrid", limit = 10, includeDeferred = false, ...filter } = opts;
     if (sort === "impact") return triage.readyByImpact(this, filter, limit);
     const resolved = this.resolveFilter(filter);
-    const key = JSON.stringify([resolved, sort, limit]);
+    const key = JSON.stringify([resolved, sort, limit, includeDeferred]);
     const version = `${meta.dataVersion(this.db)}:${this.shared.writes}`;
     const hit = this.shared.readyMemo.get(key);
     if (hit && hit.version === version && Date.now() - hit.at < READY_MEMO_MS) return hit.issues.map((i) => ({ ...i }));
-    const issues = query.readyIssues(this.db, resolved, sort, limit);
+    const issues = query.readyIssues(this.db, resolved, sort, limit, { includeDeferred });
     if (this.shared.readyMemo.size > 64) this.shared.readyMemo.clear();
     this.shared.readyMemo.set(key, { version, at: Date.now(), issues });
     return issues.map((i) => ({ ...i }));
@@ -403,6 +405,11 @@ export class Beads {
   /** How many open issues each of these issues blocks, transitively. */
   unblocksOf(ids: readonly string[]): Map<string, number> {
     return triage.unblocksOf(this, ids);
+  }
+
+  /** Why each ready issue is ready and what holds each blocked one (`ready --explain`). */
+  explainReady(opts: ReadyOptions = {}): work.ReadyExplanation {
+    return work.explainReady(this, opts);
   }
 
   /** Runs `act` (a close of `ids`) and returns its result with the issues it made ready. */

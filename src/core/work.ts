@@ -5,7 +5,7 @@ import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
 import { validation } from "../model/errors.ts";
 import type { Issue, IssueFilter, ListSort } from "../model/types.ts";
-import type { Beads } from "./service.ts";
+import type { Beads, ReadyOptions } from "./service.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
 
 /** Returns issues matching a filter (`limit` 0 = all) and whether more matched. */
@@ -143,4 +143,47 @@ export function withNewlyReady<T>(beads: Beads, ids: readonly string[], act: () 
   const result = act();
   const after = beads.readyAmong([...candidates]);
   return { result, ready: beads.issuesById([...after].filter((id) => !before.has(id)).sort()) };
+}
+
+export interface ReadyExplanation {
+  ready: (Issue & { why: string })[];
+  blocked: (Issue & { why: string; blocked_by: string[]; through_parent?: string })[];
+}
+
+/**
+ * Why each ready issue is ready (nothing blocks it, or its blockers are closed) and what holds
+ * each blocked one: its open blockers, or the blocked ancestor it waits through.
+ */
+export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation {
+  const ready = beads.ready(opts);
+  const deps = rel.dependenciesOf(beads.db, ready.map((i) => i.id));
+  const blocked = beads.blocked({ ...opts, includeClosed: undefined });
+  const direct = new Map(blocked.map((i) => [i.id, i.blocked_by]));
+  /** The nearest blocked ancestor (parent-child edge or ID prefix), preferring one with open blockers. */
+  const holder = (id: string): string | undefined => {
+    const seen = new Set<string>();
+    let nearest: string | undefined;
+    for (let at: string | undefined = id; at !== undefined && !seen.has(at);) {
+      seen.add(at);
+      const parents: string[] = [...beads.parentsOf([at]).values()];
+      const dot = at.lastIndexOf(".");
+      if (dot > 0) parents.push(at.slice(0, dot));
+      const held = parents.find((p) => (direct.get(p)?.length ?? 0) > 0);
+      if (held) return held;
+      at = parents.find((p) => query.isBlocked(beads.db, p));
+      nearest ??= at;
+    }
+    return nearest;
+  };
+  return {
+    ready: ready.map((i) => {
+      const blockers = (deps.get(i.id) ?? []).filter((d) => d.type === "blocks").map((d) => d.depends_on_id);
+      return { ...i, why: blockers.length ? `its blockers are closed: ${blockers.join(", ")}` : "nothing blocks it" };
+    }),
+    blocked: blocked.map((i) => {
+      if (i.blocked_by.length) return { ...i, why: `blocked by ${i.blocked_by.join(", ")}` };
+      const through = holder(i.id);
+      return { ...i, why: through ? `blocked through its parent ${through}` : "blocked", through_parent: through };
+    }),
+  };
 }

@@ -123,6 +123,16 @@ export interface IssueFilter {
   closedAfter?: string;
   closedBefore?: string;
   includeClosed?: boolean;
+  /** None of these labels. */
+  excludeLabels?: string[];
+  /** None of these issue types. */
+  excludeTypes?: string[];
+  /** Only issues with no label at all. */
+  noLabels?: boolean;
+  /** Only issues whose due time has passed (and that are not closed). */
+  overdue?: boolean;
+  /** Only issues with a defer time set. */
+  deferred?: boolean;
 }
 
 export type ReadySort = "hybrid" | "priority" | "oldest" | "impact";

@@ -183,6 +183,23 @@ export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } 
     );
     params.push(JSON.stringify(filter.labelsAny));
   }
+  if (filter.excludeLabels?.length) {
+    parts.push(
+      "NOT EXISTS (SELECT 1 FROM labels l WHERE l.issue_id = i.id AND l.label IN (SELECT value FROM json_each(?)))",
+    );
+    params.push(JSON.stringify(filter.excludeLabels));
+  }
+  if (filter.excludeTypes?.length) {
+    parts.push("i.issue_type NOT IN (SELECT value FROM json_each(?))");
+    params.push(JSON.stringify(filter.excludeTypes));
+  }
+  if (filter.noLabels) parts.push("NOT EXISTS (SELECT 1 FROM labels l WHERE l.issue_id = i.id)");
+  if (filter.overdue) {
+    parts.push(
+      "i.due_at IS NOT NULL AND i.due_at <> '' AND julianday(i.due_at) < julianday('now') AND i.status <> 'closed'",
+    );
+  }
+  if (filter.deferred) parts.push("i.defer_until IS NOT NULL AND i.defer_until <> ''");
   if (filter.parent !== undefined) {
     parts.push(`i.id IN (${DESCENDANTS_SQL}) AND i.id <> ?`);
     params.push(filter.parent, filter.parent);
@@ -286,6 +303,9 @@ export const READY_WHERE = `i.status = 'open'
   AND (i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))
   AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
 
+/** The ready rule without its defer-time part (`ready --include-deferred`). */
+const READY_ANY_DEFER_WHERE = `i.status = 'open' AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
+
 /**
  * Returns ready issues matching the filter, ordered by `sort` (limit 0 = all). Each ordering
  * walks a partial index over open issues and stops at the limit (INDEXED BY: without statistics
@@ -297,7 +317,9 @@ export function readyIssues(
   filter: IssueFilter,
   sort: ReadySort,
   limit: number,
+  opts: { includeDeferred?: boolean } = {},
 ): Issue[] {
+  const rule = opts.includeDeferred ? READY_ANY_DEFER_WHERE : READY_WHERE;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
   const blocked = blockedSource(db);
   const max = limit > 0 ? limit : -1;
@@ -305,7 +327,7 @@ export function readyIssues(
     db.all(
       `WITH blocked_ids AS (${blocked})
        SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
-       WHERE ${READY_WHERE} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`,
+       WHERE ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`,
       ...where.params,
       ...params,
       n,

@@ -169,3 +169,41 @@ Deno.test("close words: done, --reason-file, --suggest-next (JSON field unblocke
   const both = await bd(dir, ["close", waiting, "-r", "a", "--reason-file", "-"], { stdin: "b" });
   assert.equal(both.code, 2);
 });
+
+Deno.test("list and ready words: --ready, --exclude-label, --exclude-type, --no-labels, --skip-labels, --overdue, --deferred, --include-deferred, --explain", async () => {
+  const dir = await workspace();
+  const ids = (r: { json(): { id: string }[] }) => r.json().map((i) => i.id).sort();
+  const blocker = await createIssue(dir, "blocker", "-l", "infra");
+  const waiting = await createIssue(dir, "waiting");
+  await bdOk(dir, ["dep", "add", waiting, blocker]);
+  const epic = await createIssue(dir, "an epic", "-t", "epic");
+  const child = await createIssue(dir, "its child", "--parent", epic);
+  await bdOk(dir, ["dep", "add", epic, blocker]);
+  const late = await createIssue(dir, "overdue", "--due", "2020-01-01");
+  const later = await createIssue(dir, "later", "--defer", "+3d");
+  assert.deepEqual(ids(await bdOk(dir, ["list", "--ready", "--json"])), [blocker, late].sort());
+  assert.deepEqual(
+    ids(await bdOk(dir, ["list", "--exclude-label", "infra", "--exclude-type", "epic", "--json"])),
+    [child, late, later, waiting].sort(),
+  );
+  assert.deepEqual(ids(await bdOk(dir, ["list", "--no-labels", "--json"])).includes(blocker), false);
+  assert.deepEqual(ids(await bdOk(dir, ["list", "--overdue", "--json"])), [late]);
+  assert.deepEqual(ids(await bdOk(dir, ["list", "--deferred", "--json"])), [later]);
+  assert.deepEqual(
+    (await bdOk(dir, ["list", "--skip-labels", "--json"])).json().find((i: { id: string }) => i.id === blocker).labels,
+    [],
+  );
+  assert.equal((await bd(dir, ["list", "--skip-labels", "-l", "infra"])).code, 2);
+  assert.equal((await bd(dir, ["list", "--exclude-type", "bogus"])).code, 1, "an unknown type is an error");
+  assert.deepEqual(ids(await bdOk(dir, ["ready", "--exclude-label", "infra", "--json"])), [late]);
+  assert.deepEqual(ids(await bdOk(dir, ["ready", "--include-deferred", "--json"])), [blocker, late, later].sort());
+  const e = (await bdOk(dir, ["ready", "--explain", "--json"])).json();
+  assert.equal(e.ready.find((i: { id: string }) => i.id === blocker).why, "nothing blocks it");
+  const why = Object.fromEntries(e.blocked.map((i: { id: string; why: string }) => [i.id, i.why]));
+  assert.equal(why[waiting], `blocked by ${blocker}`);
+  assert.equal(why[child], `blocked through its parent ${epic}`);
+  assert.match(
+    (await bdOk(dir, ["ready", "--explain"])).stdout,
+    new RegExp(`${child}: its child — blocked through its parent ${epic}`),
+  );
+});

@@ -200,6 +200,11 @@ the valid ones. --tree shows the listed issues under their parents (parent-child
     limit: { type: "string", short: "n", value: "N", help: "at most N rows (default 50; 0 = all)" },
     sort: { type: "string", value: "KEY", help: `order by ${SORTS.join(", ")} (default priority)` },
     reverse: { type: "boolean", short: "r", help: "reverse the order" },
+    ready: { type: "boolean", help: "only ready issues (the rule of bd ready)" },
+    "no-labels": { type: "boolean", help: "only issues with no labels" },
+    "skip-labels": { type: "boolean", help: "do not read labels (faster; labels come out empty)" },
+    overdue: { type: "boolean", help: "only issues whose due time has passed" },
+    deferred: { type: "boolean", help: "only issues with a defer time set" },
     tree: { type: "boolean", help: "show the listed issues as a parent/child tree (text output)" },
     flat: { type: "boolean", help: "one line per issue, in order (the default)" },
     format: { type: "string", value: "FMT", help: "text (default), or dot / mermaid: the listed issues as a graph" },
@@ -211,7 +216,14 @@ the valid ones. --tree shows the listed issues under their parents (parent-child
     if (flags.all === true) filter.includeClosed = true;
     const limit = int(flags, "limit", 50)!;
     const beads = ctx.beads();
-    const { issues, truncated } = beads.list(filter, { sort, reverse: flags.reverse === true, limit });
+    if (
+      flags["skip-labels"] === true && (filter.labels || filter.labelsAny || filter.excludeLabels || filter.noLabels)
+    ) {
+      throw new BdError("USAGE", "--skip-labels cannot be combined with a label filter");
+    }
+    const { issues, truncated } = flags.ready === true
+      ? { issues: beads.ready({ ...filter, sort: "priority", limit }), truncated: false }
+      : beads.list(filter, { sort, reverse: flags.reverse === true, limit });
     if (truncated) ctx.out.note(`\nShowing ${limit} issues (use --limit 0 for all)`);
     const format = str(flags, "format") ?? "text";
     if (format === "dot" || format === "mermaid") {
@@ -219,9 +231,12 @@ the valid ones. --tree shows the listed issues under their parents (parent-child
       return ctx.out.line(renderGraph(collectGraph(beads, { issues }), format));
     }
     if (format !== "text") throw new BdError("USAGE", `invalid --format "${format}": use text, dot or mermaid`);
-    if (ctx.globals.json) return ctx.out.data(beads.decorate(issues));
+    // --skip-labels reads no labels or edge counts: the rows carry empty ones.
+    const rows = flags["skip-labels"] === true
+      ? issues.map((i) => ({ ...i, labels: [] as string[], dependency_count: 0, dependent_count: 0 }))
+      : beads.decorate(issues);
+    if (ctx.globals.json) return ctx.out.data(rows);
     // bd prints nothing at all for an empty list.
-    const rows = beads.decorate(issues);
     if (flags.tree === true && flags.flat !== true) {
       for (const line of treeLines(rows, beads.parentsOf(rows.map((i) => i.id)), (i) => listLine(ctx.out, i))) {
         ctx.out.line(line);

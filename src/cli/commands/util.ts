@@ -58,6 +58,8 @@ export const FILTER_FLAGS: Record<string, Flag> = {
   unassigned: { type: "boolean", help: "only issues with no assignee" },
   label: { type: "string", short: "l", value: "L[,L]", help: "only issues with all of these labels", multiple: true },
   "label-any": { type: "string", value: "L[,L]", help: "only issues with any of these labels", multiple: true },
+  "exclude-label": { type: "string", value: "L[,L]", help: "no issue with any of these labels", multiple: true },
+  "exclude-type": { type: "string", value: "T[,T]", help: "no issue of these types", multiple: true },
 };
 
 export const RANGE_FLAGS: Record<string, Flag> = {
@@ -91,6 +93,13 @@ export function filterFrom(flags: Values): IssueFilter {
   if (labels?.length) f.labels = labels;
   const any = list(flags, "label-any");
   if (any?.length) f.labelsAny = any;
+  const notLabels = list(flags, "exclude-label");
+  if (notLabels?.length) f.excludeLabels = notLabels;
+  const notTypes = list(flags, "exclude-type");
+  if (notTypes?.length) f.excludeTypes = notTypes;
+  if (flags["no-labels"] === true) f.noLabels = true;
+  if (flags.overdue === true) f.overdue = true;
+  if (flags.deferred === true) f.deferred = true;
   if (str(flags, "title")) f.titleContains = str(flags, "title");
   const ids = list(flags, "id");
   if (ids?.length) f.ids = ids;

@@ -18,6 +18,8 @@ const ready: Command = {
 or while a parent (parent-child) is blocked. Default order 'hybrid': issues created in the last
 48 hours first by priority, then older ones oldest first. 'impact': the issues that unblock the
 most open issues (transitively) first, then by priority, then oldest; each carries "unblocks".
+--explain says why each issue is ready and what blocks each blocked one; with --json
+{"ready": [issue + "why"], "blocked": [issue + "why", "blocked_by", "through_parent"]}.
   bd ready --json --limit 1
   bd ready --sort impact --limit 5   # what to do to unblock the most
   bd ready --claim --json        # atomically claim the first ready issue`,
@@ -30,14 +32,30 @@ most open issues (transitively) first, then by priority, then oldest; each carri
     "label-any": FILTER_FLAGS["label-any"],
     type: FILTER_FLAGS.type,
     parent: RANGE_FLAGS.parent,
+    "exclude-label": FILTER_FLAGS["exclude-label"],
+    "exclude-type": FILTER_FLAGS["exclude-type"],
+    "include-deferred": { type: "boolean", help: "also issues whose defer time is still ahead" },
+    explain: { type: "boolean", help: "say why each issue is ready, and what blocks each blocked one" },
     sort: { type: "string", value: "KEY", help: "hybrid (default), priority, oldest or impact" },
     claim: { type: "boolean", help: "claim the first ready issue (in --sort order) atomically and print it" },
   },
   run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "hybrid") as ReadySort;
     if (!READY_SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use ${READY_SORTS.join(", ")}`);
-    const filter = filterFrom(flags);
+    const filter = { ...filterFrom(flags), includeDeferred: flags["include-deferred"] === true };
     const beads = ctx.beads();
+    if (flags.explain === true) {
+      const e = beads.explainReady({ ...filter, sort, limit: int(flags, "limit", 10) });
+      if (ctx.globals.json) return ctx.out.data(e);
+      ctx.out.line(`\n📋 Ready work (${e.ready.length}):\n`);
+      e.ready.forEach((i, n) =>
+        ctx.out.line(`${n + 1}. [${priority(ctx.out, i.priority)}] ${i.id}: ${i.title} — ${i.why}`)
+      );
+      ctx.out.line(`\n🚫 Blocked (${e.blocked.length}):\n`);
+      for (const i of e.blocked) ctx.out.line(`  [${priority(ctx.out, i.priority)}] ${i.id}: ${i.title} — ${i.why}`);
+      ctx.out.line("");
+      return;
+    }
     if (flags.claim) {
       const claimed = beads.claimNextReady({ ...filter, sort });
       if (ctx.globals.json) return ctx.out.data(claimed ? [claimed] : []);
