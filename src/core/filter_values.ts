@@ -8,7 +8,7 @@ import type { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as meta from "../store/meta.ts";
 import { validation } from "../model/errors.ts";
-import { ISSUE_TYPES, type IssueFilter, STATUSES } from "../model/types.ts";
+import { ISSUE_TYPE_ALIASES, ISSUE_TYPES, type IssueFilter, STATUSES } from "../model/types.ts";
 
 /** Names from a comma-separated config value; `name:category` entries give their name. */
 function configured(db: Db, key: string): string[] {
@@ -16,11 +16,19 @@ function configured(db: Db, key: string): string[] {
   return value.split(",").map((s) => s.split(":")[0].trim()).filter(Boolean);
 }
 
-/** Throws VALIDATION for a status or type in the filter that no issue could have. */
-export function checkFilterValues(db: Db, filter: IssueFilter): void {
-  check(db, "status", filter.status, [...STATUSES], "status.custom");
-  check(db, "issue_type", filter.type, [...ISSUE_TYPES], "types.custom");
-  check(db, "issue_type", filter.excludeTypes, [...ISSUE_TYPES], "types.custom");
+/**
+ * Returns the filter with upstream's words for built-in types (feat, adr, ...) turned into the
+ * types they stand for; throws VALIDATION for a status or type in it that no issue could have.
+ */
+export function checkFilterValues(db: Db, filter: IssueFilter): IssueFilter {
+  const alias = (types?: string[]) => types?.map((t) => ISSUE_TYPE_ALIASES[t] ?? t);
+  const checked = filter.type || filter.excludeTypes
+    ? { ...filter, type: alias(filter.type), excludeTypes: alias(filter.excludeTypes) }
+    : filter;
+  check(db, "status", checked.status, [...STATUSES], "status.custom");
+  check(db, "issue_type", checked.type, [...ISSUE_TYPES], "types.custom");
+  check(db, "issue_type", checked.excludeTypes, [...ISSUE_TYPES], "types.custom");
+  return checked;
 }
 
 function check(

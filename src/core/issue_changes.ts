@@ -40,7 +40,7 @@ const EDITABLE: IssueField[] = [
 /** Creates an issue (with labels, parent and dependencies) and returns it. */
 export function create(beads: Beads, input: CreateInput): Issue {
   const title = checkTitle(stripControl(input.title ?? ""));
-  const fields = normaliseFields(input);
+  const fields = normaliseFields(input, beads.customTypes());
   return beads.mutate(() => {
     const now = nowIso();
     const description = fields.description as string ?? "";
@@ -113,7 +113,7 @@ function newId(beads: Beads, input: CreateInput, now: string, title: string, des
 }
 
 /** Validates and normalises editable fields; returns column values (null clears). */
-function normaliseFields(input: UpdateInput): Partial<Record<IssueField, unknown>> {
+function normaliseFields(input: UpdateInput, customTypes: readonly string[]): Partial<Record<IssueField, unknown>> {
   const out: Partial<Record<IssueField, unknown>> = {};
   for (const key of EDITABLE) {
     const v = (input as Record<string, unknown>)[key];
@@ -126,7 +126,7 @@ function normaliseFields(input: UpdateInput): Partial<Record<IssueField, unknown
         out.priority = parsePriority(v as string | number);
         break;
       case "issue_type":
-        out.issue_type = checkIssueType(String(v));
+        out.issue_type = checkIssueType(String(v), customTypes);
         break;
       case "status":
         out.status = checkStatus(String(v));
@@ -143,7 +143,7 @@ function normaliseFields(input: UpdateInput): Partial<Record<IssueField, unknown
 
 /** Updates fields of an issue; a status change follows the closed_at rule. Returns the issue. */
 export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue {
-  const fields = normaliseFields(patch);
+  const fields = normaliseFields(patch, beads.customTypes());
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const before = issuesRepo.getIssue(beads.db, id)!;

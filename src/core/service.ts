@@ -220,6 +220,11 @@ export class Beads {
     return this.prefixCache;
   }
 
+  /** The workspace's custom issue types (config `types.custom`, comma-separated). */
+  customTypes(): string[] {
+    return (meta.getKey(this.db, "config", "types.custom") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  }
+
   /** Forgets the cached prefix (after `issue_prefix` changes). */
   clearPrefixCache(): void {
     this.prefixCache = undefined;
@@ -558,8 +563,8 @@ export class Beads {
 
   /** Resolves partial IDs inside a filter (parent). */
   /** Resolves the partial IDs in a filter (for the service modules). */
-  resolveFilter(filter: IssueFilter): IssueFilter {
-    checkFilterValues(this.db, filter);
+  resolveFilter(input: IssueFilter): IssueFilter {
+    const filter = checkFilterValues(this.db, input);
     if (filter.parent === undefined) return filter;
     return { ...filter, parent: this.resolveId(filter.parent) };
   }

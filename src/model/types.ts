@@ -1,7 +1,25 @@
 /** Domain types of bd. Field names mirror the JSON contract (snake_case), which mirrors the SQL. */
 
 export const STATUSES = ["open", "in_progress", "blocked", "deferred", "closed"] as const;
-export const ISSUE_TYPES = ["bug", "feature", "task", "epic", "chore"] as const;
+export const ISSUE_TYPES = ["bug", "feature", "task", "epic", "chore", "decision"] as const;
+
+/** What each built-in type is for (`bd types`). */
+export const ISSUE_TYPE_HELP: Record<(typeof ISSUE_TYPES)[number], string> = {
+  bug: "something broken that should work",
+  feature: "new functionality (aliases: feat, enhancement)",
+  task: "a piece of work (the default)",
+  epic: "a larger piece of work, with children",
+  chore: "maintenance: dependencies, tooling, clean-up",
+  decision: "a decision to make or record (aliases: dec, adr)",
+};
+
+/** Upstream's other words for built-in types. */
+export const ISSUE_TYPE_ALIASES: Record<string, string> = {
+  feat: "feature",
+  enhancement: "feature",
+  dec: "decision",
+  adr: "decision",
+};
 /** Known edge types; only `blocks` (and a blocked parent) blocks. `duplicates`/`supersedes` close one issue in favour of another. */
 export const DEPENDENCY_TYPES = [
   "blocks",

@@ -1,6 +1,6 @@
 /** Input rules: each function returns the normalised value or throws a VALIDATION BdError. */
 import { validation } from "./errors.ts";
-import { DEPENDENCY_TYPES, ISSUE_TYPES, STATUSES } from "./types.ts";
+import { DEPENDENCY_TYPES, ISSUE_TYPE_ALIASES, ISSUE_TYPES, STATUSES } from "./types.ts";
 
 export const MAX_TITLE = 500;
 
@@ -32,12 +32,20 @@ export function checkStatus(status: string): string {
   return status;
 }
 
-/** Returns the issue type if it is one bd accepts as input. */
-export function checkIssueType(type: string): string {
-  if (!(ISSUE_TYPES as readonly string[]).includes(type)) {
-    throw validation(`invalid issue type "${type}": use one of ${ISSUE_TYPES.join(", ")}`);
+/**
+ * Returns the issue type bd stores for an input: a built-in type, its alias's type (feat →
+ * feature, adr → decision), or one of the workspace's custom types (config `types.custom`).
+ */
+export function checkIssueType(type: string, custom: readonly string[] = []): string {
+  const t = ISSUE_TYPE_ALIASES[type] ?? type;
+  if (!(ISSUE_TYPES as readonly string[]).includes(t) && !custom.includes(t)) {
+    throw validation(
+      `invalid issue type "${type}": use one of ${ISSUE_TYPES.join(", ")}${
+        custom.length ? `, or the custom types ${custom.join(", ")}` : " (more with: bd config set types.custom a,b)"
+      }`,
+    );
   }
-  return type;
+  return t;
 }
 
 /** Returns the dependency type if it is one bd accepts as input. */

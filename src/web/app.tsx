@@ -68,7 +68,7 @@ function CreateDialog({ onClose }: { onClose: () => void }) {
             value={f.issueType}
             onChange={(e) => setF({ ...f, issueType: (e.target as HTMLSelectElement).value })}
           >
-            {["task", "bug", "feature", "epic", "chore"].map((t) => <option key={t}>{t}</option>)}
+            {["task", "bug", "feature", "epic", "chore", "decision"].map((t) => <option key={t}>{t}</option>)}
           </select>
         </label>
         <label>

@@ -207,3 +207,31 @@ Deno.test("list and ready words: --ready, --exclude-label, --exclude-type, --no-
     new RegExp(`${child}: its child — blocked through its parent ${epic}`),
   );
 });
+
+Deno.test("types: decision is built in, feat/enhancement/dec/adr are aliases, types.custom adds types, bd types lists them", async () => {
+  const dir = await workspace();
+  const typeOf = async (...args: string[]) => (await bdOk(dir, ["create", "t", ...args, "--json"])).json().issue_type;
+  assert.equal(await typeOf("-t", "decision"), "decision");
+  assert.equal(await typeOf("-t", "adr"), "decision");
+  assert.equal(await typeOf("-t", "dec"), "decision");
+  assert.equal(await typeOf("-t", "feat"), "feature");
+  assert.equal(await typeOf("-t", "enhancement"), "feature");
+  assert.equal((await bdOk(dir, ["list", "-t", "adr", "--json"])).json().length, 3, "a filter takes the aliases too");
+  const refused = await bd(dir, ["create", "s", "-t", "spike", "--json"]);
+  assert.equal(refused.code, 1);
+  assert.match(JSON.parse(refused.stderr).error, /types\.custom/);
+  await bdOk(dir, ["config", "set", "types.custom", "spike,incident"]);
+  assert.equal(await typeOf("-t", "spike"), "spike");
+  const listed = (await bdOk(dir, ["types", "--json"])).json();
+  assert.deepEqual(listed.map((t: { name: string }) => t.name), [
+    "bug",
+    "feature",
+    "task",
+    "epic",
+    "chore",
+    "decision",
+    "spike",
+    "incident",
+  ]);
+  assert.equal(listed.at(-1).custom, true);
+});

@@ -1,5 +1,6 @@
 /** config get|set|list|unset. */
-import { notFound } from "../../model/errors.ts";
+import { BdError, notFound } from "../../model/errors.ts";
+import { ISSUE_TYPE_HELP, ISSUE_TYPES } from "../../model/types.ts";
 import type { Command } from "../command.ts";
 
 const SECTION = "Setup & Configuration";
@@ -60,6 +61,28 @@ export const configCommands: Command[] = [
       if (!ctx.beads().configUnset(key)) throw notFound(`config key "${key}" is not set`);
       if (ctx.globals.json) return ctx.out.data({ key, status: "unset" });
       ctx.out.line(`Unset ${key}`);
+    },
+  },
+  {
+    path: ["types"],
+    section: SECTION,
+    summary: "List the issue types create --type accepts (built-in and custom)",
+    maxArgs: 0,
+    description: `Built-in: bug, feature, task, epic, chore, decision; feat and enhancement stand for feature,
+dec and adr for decision. More with: bd config set types.custom "spike,incident".`,
+    run(ctx) {
+      let custom: string[] = [];
+      try {
+        custom = ctx.beads().customTypes();
+      } catch (e) {
+        if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the built-in ones
+      }
+      const types = [
+        ...ISSUE_TYPES.map((name) => ({ name, description: ISSUE_TYPE_HELP[name], custom: false })),
+        ...custom.map((name) => ({ name, description: "custom (types.custom)", custom: true })),
+      ];
+      if (ctx.globals.json) return ctx.out.data(types);
+      for (const t of types) ctx.out.line(`  ${t.name.padEnd(10)} ${t.description}`);
     },
   },
 ];

@@ -36,7 +36,12 @@ const FIELD_FLAGS = {
   notes: { type: "string", value: "TEXT", help: "notes (replaces them)" },
   "append-notes": { type: "string", value: "TEXT", help: "add TEXT to the end of the notes, on a new line" },
   priority: { type: "string", short: "p", value: "P", help: "priority 0-4 or P0-P4 (0 highest; default 2)" },
-  type: { type: "string", short: "t", value: "TYPE", help: "bug, feature, task (default), epic or chore" },
+  type: {
+    type: "string",
+    short: "t",
+    value: "TYPE",
+    help: "bug, feature, task (default), epic, chore, decision, or a custom type (bd types)",
+  },
   assignee: { type: "string", short: "a", value: "NAME", help: "assignee" },
   owner: { type: "string", value: "NAME", help: "owner" },
   estimate: { type: "string", short: "e", value: "MIN", help: "estimated minutes" },

@@ -71,7 +71,12 @@ Examples:
   bd q Flaky login test -p 1 -t bug`,
   flags: {
     priority: { type: "string", short: "p", value: "P", help: "priority 0-4 or P0-P4 (default 2)" },
-    type: { type: "string", short: "t", value: "TYPE", help: "bug, feature, task (default), epic or chore" },
+    type: {
+      type: "string",
+      short: "t",
+      value: "TYPE",
+      help: "bug, feature, task (default), epic, chore, decision, or a custom type (bd types)",
+    },
   },
   run(ctx, args, flags) {
     const issue = ctx.beads().create({
