@@ -6,7 +6,8 @@ import { type LinkedWorktree, linkedWorktreeOf } from "./sync/git_worktree.ts";
 
 export const BEADS_DIR = ".beads";
 export const JSONL_NAME = "issues.jsonl";
-const GITIGNORE = "# bd: the database is a local cache; issues.jsonl is what goes into git\n*.db\n*.db-wal\n*.db-shm\n";
+const GITIGNORE =
+  "# bd: the database is a local cache; issues.jsonl is what goes into git\n*.db\n*.db-wal\n*.db-shm\nlast-touched\n";
 
 /** Where a workspace's files are. */
 export interface WorkspacePaths {

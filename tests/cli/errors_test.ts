@@ -27,7 +27,7 @@ Deno.test("bad input gets the contract's codes, exit status and an empty stdout"
   await fails(dir, ["show", "zzzz"], "NOT_FOUND", 1, /no issue found matching "zzzz"/);
   await fails(dir, ["show", "test"], "AMBIGUOUS_ID", 1, /ambiguous ID "test" matches/);
   await fails(dir, ["create", "x", "-p", "7"], "VALIDATION", 1, /0-4 or P0-P4/);
-  await fails(dir, ["create", "x", "-t", "story"], "VALIDATION", 1, /bug, feature, task, epic, chore/);
+  await fails(dir, ["create", "x", "-t", "story"], "VALIDATION", 1, /bug, feature, task, epic, chore, decision/);
   await fails(dir, ["update", a, "--status", "doing"], "VALIDATION", 1, /open, in_progress, blocked, deferred, closed/);
   await fails(dir, ["create", ""], "VALIDATION", 1, /title/);
   await fails(dir, ["create", "x".repeat(501)], "VALIDATION", 1, /too long/);
@@ -35,7 +35,13 @@ Deno.test("bad input gets the contract's codes, exit status and an empty stdout"
   await fails(dir, ["dep", "add", a, a], "VALIDATION", 1, /itself/);
   await fails(dir, ["list", "--frobnicate"], "USAGE", 2, /frobnicate/);
   await fails(dir, ["create"], "USAGE", 2, /title required/);
-  await fails(dir, ["show"], "USAGE", 2, /at least one issue ID is required/);
+  await fails(
+    dir,
+    ["show", "--current", "--actor", "nobody", "--db", `${dir}/other.db`],
+    "NOT_FOUND",
+    1,
+    /no issue ID given/,
+  );
   await fails(dir, ["nosuchcommand"], "USAGE", 2, /unknown command "nosuchcommand"/);
   await fails(dir, ["dep"], "USAGE", 2, /needs a subcommand/);
   await fails(dir, ["list", "--limit", "many"], "USAGE", 2, /whole number/);

@@ -235,3 +235,24 @@ Deno.test("types: decision is built in, feat/enhancement/dec/adr are aliases, ty
   ]);
   assert.equal(listed.at(-1).custom, true);
 });
+
+Deno.test("last-touched issue: show, update and close with no ID act on it; show --current prefers my in-progress issue", async () => {
+  const dir = await workspace();
+  const none = await bd(dir, ["show", "--json"]);
+  assert.equal(none.code, 1);
+  assert.equal(JSON.parse(none.stderr).code, "NOT_FOUND");
+  const a = await createIssue(dir, "a");
+  assert.equal((await bdOk(dir, ["show", "--json"])).json()[0].id, a, "the last create");
+  const b = await createIssue(dir, "b");
+  await bdOk(dir, ["show", a]);
+  await bdOk(dir, ["update", "-p", "0"]);
+  assert.equal((await bdOk(dir, ["show", a, "--json"])).json()[0].priority, 0, "update went to the last shown");
+  await bdOk(dir, ["update", b, "--claim"]);
+  await bdOk(dir, ["show", a]);
+  assert.equal((await bdOk(dir, ["show", "--current", "--json"])).json()[0].id, b, "my in-progress issue");
+  await bdOk(dir, ["show", a]);
+  await bdOk(dir, ["close", "--reason", "done"]);
+  assert.equal((await bdOk(dir, ["show", a, "--json"])).json()[0].status, "closed", "close took the last-touched (a)");
+  assert.equal((await bdOk(dir, ["show", b, "--json"])).json()[0].status, "in_progress");
+  assert.match(Deno.readTextFileSync(`${dir}/.beads/.gitignore`), /^last-touched$/m, "kept out of git");
+});

@@ -2,7 +2,8 @@
 import { BdError, validation } from "../../model/errors.ts";
 import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
-import type { CreateInput, UpdateInput } from "../../core/service.ts";
+import type { Beads, CreateInput, UpdateInput } from "../../core/service.ts";
+import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
@@ -145,6 +146,7 @@ Examples:
       deps: depsFrom(flags),
     };
     const issue = ctx.beads().create(input);
+    rememberTouched(ctx.beads(), issue.id);
     if (ctx.globals.json) ctx.out.data(issue);
     else if (flags.silent) ctx.out.line(issue.id);
     else {
@@ -161,12 +163,14 @@ const show: Command = {
   aliases: [["view"]],
   section: SECTION,
   summary: "Show issues with their dependencies, labels and comments",
-  args: "ID [ID...]",
-  minArgs: 1,
-  missingArgs: "at least one issue ID is required",
-  description: "IDs may be partial (the hash without prefix, or a unique part). --json prints an array.",
-  run(ctx, args) {
+  args: "[ID...]",
+  description: `IDs may be partial (the hash without prefix, or a unique part). --json prints an array.
+With no ID: the last-touched issue (the most recent create, update, show or close here), or with
+--current the issue you have in progress (else the last-touched one).`,
+  flags: { current: { type: "boolean", help: "the issue in progress for you (else the last-touched one)" } },
+  run(ctx, given, flags) {
     const beads = ctx.beads();
+    const args = given.length ? given : [flags.current === true ? currentIssue(beads) : lastTouched(beads)];
     const found = [];
     let failed = 0;
     for (const id of args) {
@@ -178,6 +182,7 @@ const show: Command = {
         ctx.out.error(e);
       }
     }
+    if (found.length) rememberTouched(beads, found[found.length - 1].id);
     if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
     else {found.forEach((d, i) => {
         if (i) ctx.out.line(`\n${SEPARATOR}\n`);
@@ -186,6 +191,12 @@ const show: Command = {
     return failed ? 1 : 0;
   },
 };
+
+/** `show --current`: the issue the actor has in progress (the latest touched), else the last-touched one. */
+function currentIssue(beads: Beads): string {
+  const mine = beads.list({ status: ["in_progress"], assignee: beads.actor }, { sort: "updated", limit: 1 }).issues;
+  return mine[0]?.id ?? lastTouched(beads);
+}
 
 const SORTS: ListSort[] = ["priority", "created", "updated", "id", "title", "status"];
 
@@ -256,9 +267,10 @@ const update: Command = {
   path: ["update"],
   section: SECTION,
   summary: "Change fields of issues (or --claim them)",
-  args: "ID [ID...]",
-  minArgs: 1,
-  description: `Examples:
+  args: "[ID...]",
+  description: `With no ID: the last-touched issue (the most recent create, update, show or close here).
+
+Examples:
   bd update bd-a3f --status in_progress --assignee alice
   bd update bd-a3f --claim               # atomically: assignee = you, status = in_progress
   bd update bd-a3f --add-label urgent --remove-label later`,
@@ -271,7 +283,7 @@ const update: Command = {
     "set-labels": { type: "string", value: "L[,L]", help: "replace all labels" },
     reason: { type: "string", value: "TEXT", help: "close reason when --status closed" },
   },
-  run(ctx, args, flags) {
+  run(ctx, given, flags) {
     const fields = fieldsFrom(ctx, flags);
     if (str(flags, "status") !== undefined) fields.status = str(flags, "status");
     if (str(flags, "reason") !== undefined) fields.close_reason = str(flags, "reason");
@@ -282,6 +294,7 @@ const update: Command = {
       throw new BdError("USAGE", "nothing to update: give at least one field flag (see 'bd update --help')");
     }
     const beads = ctx.beads();
+    const args = given.length ? given : [lastTouched(beads)];
     const [issues, code] = forEachId(ctx, args, (id) => {
       if (flags.claim) beads.claim(id);
       if (Object.keys(fields).length) beads.update(id, fields);
@@ -290,6 +303,7 @@ const update: Command = {
       for (const l of remove) beads.removeLabel(id, l);
       return beads.issue(id);
     });
+    if (issues.length) rememberTouched(beads, issues[issues.length - 1].id);
     if (ctx.globals.json) emitResults(ctx, issues, code);
     else for (const i of issues) ctx.out.line(`${ctx.out.paint("green", "✓")} Updated issue: ${i.id}`);
     return code;
@@ -301,9 +315,10 @@ const close: Command = {
   aliases: [["done"]],
   section: SECTION,
   summary: "Close issues",
-  args: "ID [ID...]",
-  minArgs: 1,
-  description: `With several IDs, give one --reason for all of them, or one --reason per ID: reasons map
+  args: "[ID...]",
+  description: `With no ID: the last-touched issue (the most recent create, update, show or close here).
+
+With several IDs, give one --reason for all of them, or one --reason per ID: reasons map
 by position (the first --reason to the first ID, and so on, wherever the flags stand). Any other
 count is an error, and nothing is closed.
 
@@ -328,7 +343,8 @@ Examples:
     "suggest-next": { type: "boolean", help: "show the issues this close made ready (one ID)" },
     "claim-next": { type: "boolean", help: "then claim the next ready issue (by priority)" },
   },
-  run(ctx, args, flags) {
+  run(ctx, given, flags) {
+    const args = given.length ? given : [lastTouched(ctx.beads())];
     let reasons = (flags.reason as string[] | undefined) ?? [];
     const file = str(flags, "reason-file");
     if (file !== undefined) {
@@ -350,6 +366,7 @@ Examples:
     const { result: [closed, code], ready } = flags["suggest-next"] === true
       ? beads.withNewlyReady(args, closeAll)
       : { result: closeAll(), ready: undefined };
+    if (closed.length) rememberTouched(beads, closed[closed.length - 1].id);
     const claimed = flags["claim-next"] === true && closed.length
       ? beads.claimNextReady({ sort: "priority" })
       : undefined;

@@ -1,0 +1,38 @@
+/**
+ * The last-touched issue (upstream's words): the issue of the most recent create, update, show or
+ * close in this workspace, which close, update and show act on when given no ID. Kept in a small
+ * file beside the database, not in it, so that `show` stays a read.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Beads } from "./service.ts";
+import { BdError } from "../model/errors.ts";
+
+const FILE = "last-touched";
+
+/** Remembers `id` as the last-touched issue (best effort: a read-only directory is no error). */
+export function rememberTouched(beads: Beads, id: string): void {
+  try {
+    writeFileSync(join(beads.paths.beadsDir, FILE), id + "\n");
+    // bd's own .gitignore in .beads/ keeps this machine-local file out of git.
+    const ignore = join(beads.paths.beadsDir, ".gitignore");
+    if (existsSync(ignore) && !readFileSync(ignore, "utf8").split("\n").includes(FILE)) {
+      appendFileSync(ignore, `${FILE}\n`);
+    }
+  } catch { /* not remembering is harmless */ }
+}
+
+/** The last-touched issue's ID; NOT_FOUND when there is none (or it is gone). */
+export function lastTouched(beads: Beads): string {
+  let id = "";
+  try {
+    id = readFileSync(join(beads.paths.beadsDir, FILE), "utf8").trim();
+  } catch { /* none yet */ }
+  if (!id || beads.issuesById([id]).length === 0) {
+    throw new BdError(
+      "NOT_FOUND",
+      "no issue ID given, and no last-touched issue to act on (create, update, show or close one first)",
+    );
+  }
+  return id;
+}
