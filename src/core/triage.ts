@@ -9,17 +9,8 @@ import { validation } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
 import type { Issue, IssueFilter } from "../model/types.ts";
 
-/** One open issue in a triage answer. */
-export interface TriageItem {
-  id: string;
-  title: string;
-  status: string;
-  priority: number;
-  issue_type: string;
-  assignee: string | null;
-  /** Open issues it blocks, transitively. */
-  unblocks: number;
-}
+/** One open issue in a triage answer, with the open issues it blocks, transitively. */
+export type TriageItem = Omit<impact.OpenNode, "created_at" | "updated_at" | "ready"> & { unblocks: number };
 
 export interface Triage {
   /** Counts of the open work: not closed, ready, blocked, in progress. */
