@@ -35,6 +35,30 @@ export const COMMANDS: Command[] = [
   ...setupCommands,
 ];
 
+// Generated from the table itself (the script's module loads only for this command).
+COMMANDS.push({
+  path: ["completion"],
+  section: "Setup & Configuration",
+  summary: "Print a shell completion script (bash, zsh, fish, powershell)",
+  args: "SHELL",
+  minArgs: 1,
+  maxArgs: 1,
+  description: `Every command, subcommand and flag, from bd's own command table.
+
+Examples:
+  eval "$(bd completion bash)"                          # in ~/.bashrc
+  eval "$(bd completion zsh)"                           # in ~/.zshrc
+  bd completion fish > ~/.config/fish/completions/bd.fish
+  bd completion powershell | Out-String | Invoke-Expression`,
+  async run(ctx, [shell]) {
+    const { completionScript, SHELLS } = await import("./completion.ts");
+    if (!(SHELLS as readonly string[]).includes(shell)) {
+      throw new BdError("USAGE", `unknown shell "${shell}": use ${SHELLS.join(", ")}`);
+    }
+    ctx.out.raw(completionScript(shell as (typeof SHELLS)[number], COMMANDS));
+  },
+});
+
 const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
 
 /** Runs bd with these arguments; returns the exit code. */
