@@ -27,7 +27,7 @@ Deno.test("bd completion bash completes commands, subcommands and each command's
 Deno.test("bd completion zsh, fish and powershell name every command; an unknown shell is a usage error", async () => {
   const dir = await workspace();
   const help = (await bdOk(dir, ["--help"])).stdout;
-  const commands = [...help.matchAll(/^  ([a-z-]+) /gm)].map((m) => m[1]).filter((c) => c !== "bd");
+  const commands = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).filter((c) => c !== "bd");
   assert.ok(commands.length > 40);
   const zsh = (await bdOk(dir, ["completion", "zsh"])).stdout;
   assert.match(zsh, /^#compdef bd\n/);
