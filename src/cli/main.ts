@@ -173,7 +173,7 @@ function writesOutsideTheService(command: Command, flags: Record<string, unknown
   ) {
     return true;
   }
-  if ((name === "setup" || name === "onboard") && flags.check !== true) return true;
+  if (name === "setup" || name === "onboard") return !flags.check && !flags.list && !flags.print;
   return (name === "doctor" && flags.fix === true) || (name === "export" && flags.output !== undefined);
 }
 

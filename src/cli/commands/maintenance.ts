@@ -1,7 +1,7 @@
 /** Looking after a workspace: info, where, lint, orphans, doctor, graph, setup/onboard, hooks. */
 import { dirname } from "node:path";
 import { BdError } from "../../model/errors.ts";
-import type { Command } from "../command.ts";
+import type { Command, Context, Values } from "../command.ts";
 import { listLine } from "../format.ts";
 import { int, str } from "./util.ts";
 
@@ -191,14 +191,37 @@ function setupCommand(word: "setup" | "onboard"): Command {
     description: `The section sits between <!-- BEGIN BD --> and <!-- END BD --> markers; running again
 replaces only that text. --check reports drift (exit 1) and writes nothing.
 
-'${word} mcp' prints the config that registers 'bd mcp' with an MCP client (the "mcpServers"
-entry of Claude Desktop, Cursor, Windsurf and others): the command names this bd by its absolute
-path (plain 'bd' only when the bd on PATH is this program), with BEADS_DIR set to this workspace.`,
-    flags: { check: { type: "boolean", help: "report whether the section is current; write nothing" } },
+Recipes (--list lists them):
+  agents  the bd section in AGENTS.md (and CLAUDE.md when present); the default
+  claude  a SessionStart hook in .claude/settings.json (--global: ~/.claude/settings.json) that
+          runs 'bd prime --hook-json', keeping every other setting and hook; --print shows it,
+          --check reports whether it is there and runs (exit 1 if not), --remove takes it out
+  mcp     prints the config that registers 'bd mcp' with an MCP client (the "mcpServers" entry
+          of Claude Desktop, Cursor, Windsurf and others), with BEADS_DIR set to this workspace
+The commands they write name this bd by its absolute path (plain 'bd' only when the bd on PATH
+is this program), so they run from any install; running a recipe again changes nothing.`,
+    flags: {
+      check: { type: "boolean", help: "report whether it is set up and current; write nothing" },
+      list: { type: "boolean", help: "list the recipes" },
+      print: { type: "boolean", help: "print what the recipe would write; write nothing" },
+      remove: { type: "boolean", help: "take out what the recipe wrote" },
+      global: { type: "boolean", help: "the user's settings instead of the project's (claude)" },
+    },
     async run(ctx, args, flags) {
-      if (args[0] !== undefined) {
+      if (flags.list === true) {
+        const recipes = [
+          { name: "agents", summary: "the bd section in AGENTS.md (and CLAUDE.md when present); the default" },
+          { name: "claude", summary: "Claude Code: a SessionStart hook running bd prime --hook-json" },
+          { name: "mcp", summary: "the mcpServers entry for MCP clients (bd mcp)" },
+        ];
+        if (ctx.globals.json) return ctx.out.data(recipes);
+        for (const r of recipes) ctx.out.line(`  ${r.name.padEnd(8)} ${r.summary}`);
+        return;
+      }
+      if (args[0] === "claude") return await claudeRecipe(ctx, flags);
+      if (args[0] !== undefined && args[0] !== "agents") {
         if (args[0] !== "mcp") {
-          throw new BdError("USAGE", `unknown recipe "${args[0]}": use mcp (or no recipe: AGENTS.md)`);
+          throw new BdError("USAGE", `unknown recipe "${args[0]}": use agents, claude or mcp (bd setup --list)`);
         }
         const { mcpClientConfig } = await import("../../mcp/client_config.ts");
         const config = mcpClientConfig(ctx.beads().paths.beadsDir, ctx.env);
@@ -221,6 +244,39 @@ path (plain 'bd' only when the bd on PATH is this program), with BEADS_DIR set t
       return flags.check === true && drift ? 1 : 0;
     },
   };
+}
+
+/** `bd setup claude`: install, print, check or remove Claude Code's SessionStart hook. */
+async function claudeRecipe(ctx: Context, flags: Values): Promise<number> {
+  const hooks = await import("../../core/agent_hooks.ts");
+  const root = dirname(ctx.beads().paths.beadsDir);
+  const path = hooks.claudeSettingsPath(root, flags.global === true, ctx.env);
+  if (flags.check === true) {
+    const registered = hooks.registeredPrime(path);
+    const ok = registered !== undefined && hooks.hookProgramExists(registered);
+    const result = { path, installed: registered !== undefined, command: registered ?? null, runs: ok };
+    if (ctx.globals.json) ctx.out.data(result);
+    else {
+      ctx.out.line(
+        ok
+          ? `✓ ${path}: SessionStart runs ${registered}`
+          : registered
+          ? `⚠ ${path}: the hook's bd is not there any more (${registered}); run 'bd setup claude' again`
+          : `⚠ ${path}: no bd SessionStart hook; run 'bd setup claude'`,
+      );
+    }
+    return ok ? 0 : 1;
+  }
+  const r = hooks.setupClaude(path, ctx.env, { remove: flags.remove === true, dryRun: flags.print === true });
+  if (flags.print === true) {
+    const snippet = { hooks: { SessionStart: [{ matcher: "", hooks: [{ type: "command", command: r.command }] }] } };
+    if (ctx.globals.json) ctx.out.data(snippet);
+    else ctx.out.line(JSON.stringify(snippet, null, 2));
+    return 0;
+  }
+  if (ctx.globals.json) ctx.out.data(r);
+  else ctx.out.line(`✓ ${r.path}: ${r.action}${r.action === "installed" ? ` (SessionStart runs ${r.command})` : ""}`);
+  return 0;
 }
 
 function hooksCommand(action: "install" | "uninstall" | "list"): Command {

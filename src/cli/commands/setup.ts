@@ -153,8 +153,12 @@ const prime: Command = {
   section: SECTION,
   summary: "Print the concise workflow primer for agents",
   maxArgs: 0,
-  description: `Prints the workflow an agent needs, then the workspace's memories (bd remember), if any.`,
-  run(ctx) {
+  description: `Prints the workflow an agent needs, then the workspace's memories (bd remember), if any.
+--hook-json wraps it in the SessionStart hook envelope that Claude Code, Gemini CLI and Codex read
+({"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":...}}); 'bd setup claude'
+registers that hook.`,
+  flags: { "hook-json": { type: "boolean", help: "print the SessionStart hook JSON envelope (for agent hooks)" } },
+  run(ctx, _args, flags) {
     let beads;
     try {
       beads = ctx.beads();
@@ -162,6 +166,13 @@ const prime: Command = {
       if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the primer alone
     }
     const p = primer(beads);
+    if (flags["hook-json"] === true) {
+      // The hook host reads stdout as JSON: nothing else may be printed there.
+      return ctx.out.raw(
+        JSON.stringify({ hookSpecificOutput: { hookEventName: "SessionStart", additionalContext: primerText(p) } }) +
+          "\n",
+      );
+    }
     if (ctx.globals.json) return ctx.out.data({ text: p.text, memories: p.memories });
     ctx.out.line(primerText(p));
   },

@@ -1,0 +1,98 @@
+/**
+ * `bd setup claude`: Claude Code runs `bd prime --hook-json` at every session start (and after a
+ * compaction), so the agent starts with the bd workflow and this workspace's memories. The hook
+ * goes into `.claude/settings.json` (or `~/.claude/settings.json` with --global), keeping every
+ * other setting and hook; running it again changes nothing. The command names this bd so that it
+ * runs from any install (sync/self_command.ts), and a bd that moved is replaced on the next run.
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { BdError } from "../model/errors.ts";
+import { writeFileAtomic } from "./sync/jsonl_io.ts";
+import { commandProgram, selfCommand } from "./sync/self_command.ts";
+
+type Json = Record<string, unknown>;
+interface HookEntry {
+  matcher?: string;
+  hooks?: { type?: string; command?: string }[];
+}
+
+/** The hook command for this bd. */
+export const primeHookCommand = (env: Record<string, string | undefined>) => `${selfCommand(env)} prime --hook-json`;
+
+const PRIME_TAIL = /\sprime( --stealth)?( --hook-json)?$/;
+const BD_PROGRAM = /(^|[/\\'\s])(bd(\.exe)?|main\.ts)'?\s/;
+
+/** True for a command a bd wrote for this hook (any install; older forms without --hook-json too). */
+export const isBdPrime = (command: string | undefined) =>
+  !!command && PRIME_TAIL.test(command) && BD_PROGRAM.test(command);
+
+export interface ClaudeSetup {
+  path: string;
+  /** installed / unchanged / removed / absent (for --check: whether it is current). */
+  action: "installed" | "unchanged" | "removed" | "absent";
+  command: string;
+}
+
+/** Where the settings live: the project's (beside .beads/) or the user's. */
+export function claudeSettingsPath(projectRoot: string, global: boolean, env: Record<string, string | undefined>) {
+  if (!global) return join(projectRoot, ".claude", "settings.json");
+  const home = env.HOME ?? env.USERPROFILE;
+  if (!home) throw new BdError("VALIDATION", "no home directory (HOME) for --global");
+  return join(home, ".claude", "settings.json");
+}
+
+function readSettings(path: string): Json {
+  if (!existsSync(path)) return {};
+  try {
+    const parsed = JSON.parse(readFileSync(path, "utf8"));
+    if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return parsed;
+  } catch { /* said below */ }
+  throw new BdError("VALIDATION", `${path} is not a JSON object: fix it by hand first; nothing was changed`);
+}
+
+/** The settings with bd's SessionStart hook set to `command` (others' hooks untouched). */
+function withHook(settings: Json, command: string | undefined): Json {
+  const hooks = { ...((settings.hooks as Json | undefined) ?? {}) };
+  const entries = ((hooks.SessionStart as HookEntry[] | undefined) ?? []).flatMap((e) => {
+    const kept = (e.hooks ?? []).filter((h) => !isBdPrime(h.command));
+    return kept.length === (e.hooks ?? []).length ? [e] : kept.length ? [{ ...e, hooks: kept }] : [];
+  });
+  if (command) entries.push({ matcher: "", hooks: [{ type: "command", command }] });
+  if (entries.length) hooks.SessionStart = entries;
+  else delete hooks.SessionStart;
+  const out = { ...settings, hooks };
+  if (Object.keys(hooks).length === 0) delete (out as Json).hooks;
+  return out;
+}
+
+/** The bd prime command registered in these settings, if any. */
+export function registeredPrime(path: string): string | undefined {
+  const entries = ((readSettings(path).hooks as Json | undefined)?.SessionStart as HookEntry[] | undefined) ?? [];
+  return entries.flatMap((e) => e.hooks ?? []).map((h) => h.command).find(isBdPrime);
+}
+
+/** Installs (or with `remove`, removes) the hook; `dryRun` only says what it would do. */
+export function setupClaude(
+  path: string,
+  env: Record<string, string | undefined>,
+  opts: { remove?: boolean; dryRun?: boolean } = {},
+): ClaudeSetup {
+  const command = primeHookCommand(env);
+  const before = readSettings(path);
+  const after = withHook(before, opts.remove ? undefined : command);
+  const text = (o: Json) => JSON.stringify(o, null, 2) + "\n";
+  const changed = text(before) !== text(after) || (!existsSync(path) && !opts.remove);
+  const action = !changed ? (opts.remove ? "absent" : "unchanged") : opts.remove ? "removed" : "installed";
+  if (changed && !opts.dryRun) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileAtomic(path, text(after));
+  }
+  return { path, action, command };
+}
+
+/** Whether the registered hook's program is still there (a moved or uninstalled bd is not). */
+export function hookProgramExists(command: string): boolean {
+  const program = commandProgram(command);
+  return !!program && (!program.includes("/") || existsSync(program));
+}
