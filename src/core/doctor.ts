@@ -3,7 +3,8 @@
  * (rewrite a drifted JSONL, configure the merge driver, remove temp files of killed writers).
  */
 import { readdirSync, readFileSync, unlinkSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
+import process from "node:process";
 import { SCHEMA_VERSION } from "../store/schema.ts";
 import type { Beads } from "./service.ts";
 import { exportText, replaceJsonl } from "./sync/jsonl_io.ts";
@@ -16,6 +17,7 @@ import {
 } from "./sync/merge_driver.ts";
 import { installHooks, listHooks } from "./sync/hooks.ts";
 import { selfCommand } from "./sync/self_command.ts";
+import { claudeSettingsPath, hookProgramExists, registeredPrime, setupClaude } from "./agent_hooks.ts";
 
 export interface Check {
   name: string;
@@ -116,6 +118,8 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
   const driver = mergeDriverState(beads.paths.beadsDir, path);
   if (driver.root) add(mergeDriverCheck(beads, driver, fix));
   if (driver.root) { for (const c of hookChecks(beads, driver.root, fix)) add(c); }
+  const claude = claudeHookCheck(beads, fix);
+  if (claude) add(claude);
 
   return checks;
 }
@@ -167,4 +171,26 @@ function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
     c.fixed = `rewrote the hooks to run ${selfCommand()}`;
   }
   return [c];
+}
+
+/** Claude Code's SessionStart hook, when `bd setup claude` put one in the project: its bd is there. */
+function claudeHookCheck(beads: Beads, fix: boolean): Check | undefined {
+  const path = claudeSettingsPath(dirname(beads.paths.beadsDir), false, {});
+  let registered: string | undefined;
+  try {
+    registered = registeredPrime(path);
+  } catch {
+    return { name: "claude-hook", status: "warning", message: `${path} is not valid JSON` };
+  }
+  if (registered === undefined) return undefined;
+  if (hookProgramExists(registered)) {
+    return { name: "claude-hook", status: "ok", message: `Claude Code's SessionStart runs ${registered}` };
+  }
+  const c: Check = {
+    name: "claude-hook",
+    status: "warning",
+    message: `Claude Code's SessionStart hook runs a bd that is not there any more (${registered})`,
+  };
+  if (fix) c.fixed = `rewrote it to run ${setupClaude(path, process.env).command}`;
+  return c;
 }
