@@ -7,6 +7,8 @@ import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
 import { installMergeDriver } from "./sync/merge_driver.ts";
+import { excludeFromGit } from "./sync/git.ts";
+import { type SectionResult, syncAgentFiles } from "./agents_md.ts";
 import {
   checkPrefix,
   type LocateOptions,
@@ -26,6 +28,10 @@ export interface InitOptions extends LocateOptions {
   mergeDriver?: boolean;
   /** Adopt a database that is already there (keeping every issue) instead of refusing. */
   force?: boolean;
+  /** Write the bd section into AGENTS.md (default true; never with `stealth`). */
+  agents?: boolean;
+  /** Track nothing bd adds: .beads/ goes into .git/info/exclude; no AGENTS.md, no .gitattributes. */
+  stealth?: boolean;
 }
 
 /** Creates the workspace; returns it with the import summary when it was rebuilt from JSONL. */
@@ -39,6 +45,10 @@ export function initWorkspace(
   mergeDriver?: string[];
   /** Set in a linked worktree whose main worktree already has the database: nothing was created. */
   shared?: boolean;
+  /** What became of AGENTS.md (and CLAUDE.md). */
+  agents?: SectionResult[];
+  /** With --stealth: the exclude file .beads/ was added to. */
+  excluded?: string;
 } {
   if (opts.prefix !== undefined) checkPrefix(opts.prefix);
   const linked = !opts.db && !opts.env.BEADS_DB && !opts.env.BEADS_DIR ? linkedWorktreeOf(opts.cwd) : undefined;
@@ -70,6 +80,13 @@ export function initWorkspace(
     if (!existsSync(paths.jsonlPath)) writeFileSync(paths.jsonlPath, "");
     if (opts.autoFlush !== false) flushJsonl(beads, { full: true });
   }
-  const mergeDriver = opts.mergeDriver === false ? undefined : installMergeDriver(paths.beadsDir, paths.jsonlPath);
-  return { beads, paths, prefix, imported, mergeDriver };
+  // Stealth: git is told to ignore .beads/ in this clone only, so the merge driver has nothing to merge.
+  const excluded = opts.stealth ? excludeFromGit(paths.beadsDir) : undefined;
+  const mergeDriver = opts.mergeDriver === false || opts.stealth
+    ? undefined
+    : installMergeDriver(paths.beadsDir, paths.jsonlPath);
+  const agents = opts.agents === false || opts.stealth
+    ? undefined
+    : syncAgentFiles(dirname(paths.beadsDir), prefix, false);
+  return { beads, paths, prefix, imported, mergeDriver, agents, excluded };
 }

@@ -149,7 +149,7 @@ Deno.test("graph as text, dot and mermaid; list --format dot", async () => {
 });
 
 Deno.test("setup writes a delimited AGENTS.md section (and CLAUDE.md when present), idempotently; --check finds drift", async () => {
-  const dir = await workspace("s");
+  const dir = await workspace("s", ["--skip-agents"]); // init would have written AGENTS.md already
   Deno.writeTextFileSync(join(dir, "CLAUDE.md"), "# Project notes\n\nKeep this.\n");
   const first = (await bdOk(dir, ["setup", "--json"])).json();
   assert.deepEqual(first.map((r: { action: string }) => r.action), ["created", "updated"]);

@@ -256,3 +256,25 @@ Deno.test("last-touched issue: show, update and close with no ID act on it; show
   assert.equal((await bdOk(dir, ["show", b, "--json"])).json()[0].status, "in_progress");
   assert.match(Deno.readTextFileSync(`${dir}/.beads/.gitignore`), /^last-touched$/m, "kept out of git");
 });
+
+Deno.test("init writes the AGENTS.md section (--skip-agents does not); --stealth keeps everything bd adds out of git", async () => {
+  const git = async (dir: string, ...args: string[]) =>
+    new TextDecoder().decode((await new Deno.Command("git", { args, cwd: dir, stdout: "piped" }).output()).stdout);
+  const plain = await Deno.makeTempDir();
+  await git(plain, "init", "-q");
+  const r = (await bdOk(plain, ["init", "--prefix", "p", "--json"])).json();
+  assert.equal(r.agents[0].action, "created");
+  assert.match(Deno.readTextFileSync(`${plain}/AGENTS.md`), /## Issue tracking with bd/);
+  const skip = await Deno.makeTempDir();
+  await bdOk(skip, ["init", "--prefix", "p", "--skip-agents", "-q"]);
+  assert.throws(() => Deno.statSync(`${skip}/AGENTS.md`));
+  const stealth = await Deno.makeTempDir();
+  await git(stealth, "init", "-q");
+  const s = (await bdOk(stealth, ["init", "--prefix", "s", "--stealth", "--json"])).json();
+  assert.match(s.excluded_in, /\.git\/info\/exclude$/);
+  await bdOk(stealth, ["create", "hidden from git", "-q"]);
+  assert.equal(await git(stealth, "status", "--porcelain", "--untracked-files=all"), "", "git sees nothing bd added");
+  assert.match(Deno.readTextFileSync(`${stealth}/.git/info/exclude`), /^\/\.beads\/$/m);
+  for (const f of ["AGENTS.md", ".gitattributes"]) assert.throws(() => Deno.statSync(`${stealth}/${f}`), f);
+  assert.equal(s.merge_driver, null);
+});

@@ -21,12 +21,22 @@ that plain 'git pull' and 'git merge' merge issues instead of leaving conflict m
 
 In a linked git worktree ('git worktree add') no second database is made: every worktree uses
 the main worktree's .beads/ (so a claim is atomic across them); init says which, or sets that
-one up when the main worktree has none yet.`,
+one up when the main worktree has none yet.
+
+It also writes the bd workflow section into AGENTS.md (and CLAUDE.md when there is one), as
+'bd setup' does; --skip-agents leaves them alone. --stealth keeps bd out of git entirely: .beads/
+goes into .git/info/exclude (this clone only), and no AGENTS.md, .gitattributes or merge driver
+is written.`,
   flags: {
     prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
     sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
     "skip-merge-driver": { type: "boolean", help: "do not configure bd as git's merge driver for issues.jsonl" },
     force: { type: "boolean", help: "adopt a database that is already there (nothing is deleted)" },
+    "skip-agents": { type: "boolean", help: "do not write the bd section into AGENTS.md" },
+    stealth: {
+      type: "boolean",
+      help: "track nothing bd adds: .beads/ in .git/info/exclude; no AGENTS.md, .gitattributes or merge driver",
+    },
   },
   run(ctx, _args, flags) {
     const result = initWorkspace({
@@ -39,6 +49,8 @@ one up when the main worktree has none yet.`,
       autoFlush: !ctx.globals.noAutoFlush,
       mergeDriver: flags["skip-merge-driver"] !== true,
       force: flags.force === true,
+      agents: flags["skip-agents"] !== true,
+      stealth: flags.stealth === true,
     });
     result.beads.close();
     if (result.shared) {
@@ -64,6 +76,8 @@ one up when the main worktree has none yet.`,
         prefix: result.prefix,
         imported: result.imported ?? null,
         merge_driver: result.mergeDriver ?? null,
+        agents: result.agents ?? null,
+        excluded_in: result.excluded ?? null,
       });
     }
     if (ctx.globals.quiet) return; // bd init -q prints nothing on success
@@ -77,6 +91,12 @@ one up when the main worktree has none yet.`,
       ctx.out.line(
         `  Merge driver: configured (${result.mergeDriver.join(", ")}); git merges issues.jsonl issue by issue`,
       );
+    }
+    for (const a of result.agents ?? []) {
+      if (a.action !== "unchanged") ctx.out.line(`  Agent instructions: ${a.file} (${a.action}; bd setup --help)`);
+    }
+    if (result.excluded) {
+      ctx.out.line(`  Stealth: .beads/ is excluded in ${result.excluded}; git tracks nothing bd adds`);
     }
     ctx.out.line(`\nRun bd quickstart to get started.\n`);
   },

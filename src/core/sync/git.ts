@@ -1,6 +1,6 @@
 /** Running git: every call in one place, with output limits chosen for real sizes. */
-import { existsSync } from "node:fs";
-import path, { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path, { dirname, join } from "node:path";
 import process from "node:process";
 import { BdError } from "../../model/errors.ts";
 
@@ -82,4 +82,21 @@ export function unmergedPaths(root: string): string[] {
  */
 export function gitRelativePath(root: string, file: string, p: typeof path = path): string {
   return p.relative(root, file).split(p.sep).join("/");
+}
+
+/**
+ * Adds `dir` to the repository's own exclude file (.git/info/exclude: never committed), so git
+ * ignores it in this clone only; returns the file, or undefined outside git.
+ */
+export function excludeFromGit(dir: string): string | undefined {
+  const top = git(dir, ["rev-parse", "--show-toplevel"], { allowFail: true });
+  if (!top.ok) return undefined;
+  const file = git(top.out, ["rev-parse", "--path-format=absolute", "--git-path", "info/exclude"]).out;
+  const line = `/${gitRelativePath(top.out, dir)}/`;
+  const before = existsSync(file) ? readFileSync(file, "utf8") : "";
+  if (!before.split("\n").includes(line)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${before}${before && !before.endsWith("\n") ? "\n" : ""}${line}\n`);
+  }
+  return file;
 }
