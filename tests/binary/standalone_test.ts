@@ -81,8 +81,8 @@ Deno.test({
       await child.stdout.cancel().catch(() => {});
       await child.stderr.cancel().catch(() => {});
     }
-    // Nothing but the binary and the workspace it made.
-    assert.deepEqual([...Deno.readDirSync(work)].map((e) => e.name).sort(), [".beads", "bd"]);
+    // Nothing but the binary, the workspace it made and init's agent instructions.
+    assert.deepEqual([...Deno.readDirSync(work)].map((e) => e.name).sort(), [".beads", "AGENTS.md", "bd"]);
   },
 });
 
