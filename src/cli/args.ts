@@ -131,6 +131,7 @@ const GROUP_SUMMARIES: Record<string, string> = {
   epic: "Epic management commands",
   ext: "Extension tables in GraphQL (init, check)",
   hooks: "Manage git hooks for bd",
+  human: "The everyday commands; questions agents left for a person (list, respond, dismiss, stats)",
 };
 
 /** Cobra's flag lines: `  -p, --priority VALUE   help` (long-only flags indented to line up). */

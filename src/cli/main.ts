@@ -19,6 +19,7 @@ import { serverCommands } from "./commands/server.ts";
 import { memoryCommands } from "./commands/memories.ts";
 import { lifecycleCommands } from "./commands/lifecycle.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
+import { humanCommands } from "./commands/human.ts";
 
 /** Every command, in `bd --help` order. */
 export const COMMANDS: Command[] = [
@@ -31,6 +32,7 @@ export const COMMANDS: Command[] = [
   ...memoryCommands,
   ...lifecycleCommands,
   ...maintenanceCommands,
+  ...humanCommands,
   ...serverCommands,
   ...setupCommands,
 ];

@@ -278,3 +278,46 @@ Deno.test("init writes the AGENTS.md section (--skip-agents does not); --stealth
   for (const f of ["AGENTS.md", ".gitattributes"]) assert.throws(() => Deno.statSync(`${stealth}/${f}`), f);
   assert.equal(s.merge_driver, null);
 });
+
+Deno.test("show words (--short, --long, --refs, --children) and bd human list/respond/dismiss/stats", async () => {
+  const dir = await workspace();
+  const epic = await createIssue(dir, "the epic", "-t", "epic");
+  const child = await createIssue(dir, "a child", "--parent", epic);
+  const waiting = await createIssue(dir, "waits on the epic");
+  await bdOk(dir, ["dep", "add", waiting, epic]);
+  assert.match((await bdOk(dir, ["show", epic, "--short"])).stdout, new RegExp(`^○ ${epic} .*the epic\\n$`));
+  const refs = (await bdOk(dir, ["show", epic, "--refs", "--json"])).json();
+  assert.deepEqual(
+    refs.map((r: { id: string; dependency_type: string }) => [r.id, r.dependency_type]).sort(),
+    [[child, "parent-child"], [waiting, "blocks"]].sort(),
+  );
+  assert.deepEqual((await bdOk(dir, ["show", epic, "--children", "--json"])).json().map((r: { id: string }) => r.id), [
+    child,
+  ]);
+  assert.equal((await bdOk(dir, ["--readonly", "show", epic, "--refs", "--json"])).json().length, 2, "a read");
+  assert.match((await bdOk(dir, ["show", epic, "--long"])).stdout, /ALL OTHER FIELDS\n {2}created_by: tester/);
+  // Questions for a person.
+  assert.match((await bdOk(dir, ["human"])).stdout, /bd human respond ID/);
+  const q1 = await createIssue(dir, "Which auth provider?", "-l", "human");
+  const q2 = await createIssue(dir, "Ship on Friday?", "-l", "human");
+  assert.deepEqual(
+    (await bdOk(dir, ["human", "list", "--json"])).json().map((i: { id: string }) => i.id).sort(),
+    [q1, q2].sort(),
+  );
+  await bdOk(dir, ["human", "respond", q1, "-r", "OAuth2"]);
+  const answered = (await bdOk(dir, ["show", q1, "--json"])).json()[0];
+  assert.deepEqual([answered.status, answered.close_reason, answered.comments[0].text], [
+    "closed",
+    "Responded",
+    "OAuth2",
+  ]);
+  await bdOk(dir, ["human", "dismiss", q2, "--reason", "not needed"]);
+  assert.deepEqual((await bdOk(dir, ["human", "stats", "--json"])).json(), {
+    total: 2,
+    pending: 0,
+    responded: 1,
+    dismissed: 1,
+  });
+  assert.equal((await bd(dir, ["human", "respond", waiting, "-r", "x"])).code, 1, "not a question for a person");
+  assert.equal((await bd(dir, ["human", "respond", q1])).code, 2, "the answer is required");
+});

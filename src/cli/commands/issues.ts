@@ -2,7 +2,7 @@
 import { BdError, validation } from "../../model/errors.ts";
 import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
-import type { Beads, CreateInput, UpdateInput } from "../../core/service.ts";
+import type { Beads, CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
@@ -167,10 +167,17 @@ const show: Command = {
   description: `IDs may be partial (the hash without prefix, or a unique part). --json prints an array.
 With no ID: the last-touched issue (the most recent create, update, show or close here), or with
 --current the issue you have in progress (else the last-touched one).`,
-  flags: { current: { type: "boolean", help: "the issue in progress for you (else the last-touched one)" } },
+  flags: {
+    current: { type: "boolean", help: "the issue in progress for you (else the last-touched one)" },
+    short: { type: "boolean", help: "one line per issue" },
+    long: { type: "boolean", help: "every field, also the ones bd keeps from imports (extra)" },
+    refs: { type: "boolean", help: "the issues that refer to it (its dependents, of every type)" },
+    children: { type: "boolean", help: "only its children" },
+  },
   run(ctx, given, flags) {
     const beads = ctx.beads();
     const args = given.length ? given : [flags.current === true ? currentIssue(beads) : lastTouched(beads)];
+    if (flags.refs === true || flags.children === true) return showRelated(ctx, beads, args, flags.children === true);
     const found = [];
     let failed = 0;
     for (const id of args) {
@@ -184,13 +191,80 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
     }
     if (found.length) rememberTouched(beads, found[found.length - 1].id);
     if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
-    else {found.forEach((d, i) => {
+    else if (flags.short === true) {
+      for (const d of found) {
+        ctx.out.line(
+          listLine(ctx.out, { ...d, dependency_count: d.dependencies.length, dependent_count: d.dependents.length }),
+        );
+      }
+    } else {found.forEach((d, i) => {
         if (i) ctx.out.line(`\n${SEPARATOR}\n`);
         for (const l of issueDetailsText(ctx.out, d)) ctx.out.line(l);
+        if (flags.long === true) { for (const l of longFields(d)) ctx.out.line(l); }
       });}
     return failed ? 1 : 0;
   },
 };
+
+/** `show --refs` / `--children`: the issues that refer to each issue, or its children only. */
+function showRelated(ctx: Context, beads: Beads, ids: string[], childrenOnly: boolean): number {
+  // A read: each ID on its own, failures reported (no write transaction, so --readonly can use it).
+  const details: IssueDetails[] = [];
+  let code = 0;
+  for (const id of ids) {
+    try {
+      details.push(beads.details([id])[0]);
+    } catch (e) {
+      if (!(e instanceof BdError)) throw e;
+      ctx.out.error(e);
+      code = 1;
+    }
+  }
+  const rows = details.flatMap((d) =>
+    d.dependents.filter((x) => !childrenOnly || x.dependency_type === "parent-child").map((x) => ({ ...x, of: d.id }))
+  );
+  if (ctx.globals.json) {
+    ctx.out.data(rows);
+    return code;
+  }
+  if (details.length && rows.length === 0) ctx.out.line(childrenOnly ? "No children." : "Nothing refers to it.");
+  for (const r of rows) {
+    ctx.out.line(`${r.id}: ${r.title} [${r.status}] (${r.dependency_type} → ${r.of})`);
+  }
+  return code;
+}
+
+/** `show --long`: the fields the details leave out. */
+function longFields(d: IssueDetails): string[] {
+  const shown = new Set([
+    "id",
+    "title",
+    "status",
+    "priority",
+    "issue_type",
+    "owner",
+    "assignee",
+    "created_at",
+    "updated_at",
+    "estimated_minutes",
+    "due_at",
+    "defer_until",
+    "close_reason",
+    "external_ref",
+    "description",
+    "design",
+    "notes",
+    "acceptance_criteria",
+    "labels",
+    "dependencies",
+    "dependents",
+    "comments",
+  ]);
+  const rest = Object.entries(d).filter(([k, v]) => !shown.has(k) && v !== undefined && v !== "");
+  return rest.length
+    ? ["", "ALL OTHER FIELDS", ...rest.map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)]
+    : [];
+}
 
 /** `show --current`: the issue the actor has in progress (the latest touched), else the last-touched one. */
 function currentIssue(beads: Beads): string {
