@@ -16,6 +16,7 @@ import {
 } from "../model/validate.ts";
 import type { Dependency, Issue, IssueField } from "../model/types.ts";
 import { statusChange } from "./status.ts";
+import { missingSections } from "./lint.ts";
 import type { Beads, CreateInput, ReadyOptions, UpdateInput } from "./service.ts";
 import { linkDependency } from "./dependencies.ts";
 
@@ -41,6 +42,16 @@ const EDITABLE: IssueField[] = [
 export function create(beads: Beads, input: CreateInput): Issue {
   const title = checkTitle(stripControl(input.title ?? ""));
   const fields = normaliseFields(input, beads.customTypes());
+  if (input.validate || beads.configGet("validation.on-create") === "error") {
+    const missing = missingSections({ issue_type: "task", ...fields } as unknown as Issue);
+    if (missing.length) {
+      throw validation(
+        `the description of a ${fields.issue_type ?? "task"} issue needs these sections: ${
+          missing.join(", ")
+        } (as '## ${missing[0]}' or '${missing[0]}:'); nothing was created`,
+      );
+    }
+  }
   return beads.mutate(() => {
     const now = nowIso();
     const description = fields.description as string ?? "";

@@ -61,6 +61,8 @@ export interface CreateInput {
   parent?: string;
   /** Dependencies of the new issue on existing ones. */
   deps?: { id: string; type?: string }[];
+  /** Refuse the issue when its description lacks its type's sections (as `bd lint`); config `validation.on-create` = error does it always. */
+  validate?: boolean;
 }
 
 export type UpdateInput =

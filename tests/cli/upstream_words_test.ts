@@ -321,3 +321,26 @@ Deno.test("show words (--short, --long, --refs, --children) and bd human list/re
   assert.equal((await bd(dir, ["human", "respond", waiting, "-r", "x"])).code, 1, "not a question for a person");
   assert.equal((await bd(dir, ["human", "respond", q1])).code, 2, "the answer is required");
 });
+
+Deno.test("create --validate and validation.on-create apply bd lint's sections at create time", async () => {
+  const dir = await workspace();
+  const refused = await bd(dir, ["create", "a bug", "-t", "bug", "--validate", "--json"]);
+  assert.equal(refused.code, 1);
+  assert.match(JSON.parse(refused.stderr).error, /Steps to Reproduce, Acceptance Criteria.*nothing was created/);
+  assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 0);
+  await createIssue(
+    dir,
+    "a good bug",
+    "-t",
+    "bug",
+    "--validate",
+    "-d",
+    "## Steps to Reproduce\n1. run\n\nAcceptance Criteria: fixed",
+  );
+  await bdOk(dir, ["config", "set", "validation.on-create", "warn"]);
+  const warned = await bdOk(dir, ["create", "an epic", "-t", "epic"]);
+  assert.match(warned.stderr, /Warning: .* lacks Success Criteria/);
+  await bdOk(dir, ["config", "set", "validation.on-create", "error"]);
+  assert.equal((await bd(dir, ["create", "another epic", "-t", "epic"])).code, 1);
+  assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 2);
+});

@@ -4,6 +4,7 @@ import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { Beads, CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
+import { missingSections } from "../../core/lint.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
@@ -108,6 +109,10 @@ const create: Command = {
   args: "[TITLE]",
   maxArgs: 1,
   description: `The title is the argument or --title. Prints the new issue (with --json, one object).
+--validate refuses an issue whose description lacks its type's sections (bug: Steps to Reproduce
+and Acceptance Criteria; task, feature: Acceptance Criteria; epic: Success Criteria), as bd lint
+checks them; 'bd config set validation.on-create error' does so for every create (also over
+GraphQL and MCP), 'warn' only warns.
 Examples:
   bd create "Fix login" -p 1 -t bug -l auth,backend
   bd create "Write docs" --parent bd-a3f --deps blocks:bd-9c2
@@ -124,6 +129,10 @@ Examples:
       multiple: true,
     },
     silent: { type: "boolean", help: "print only the new issue's ID" },
+    validate: {
+      type: "boolean",
+      help: "refuse it if the description lacks its type's sections (as bd lint; config validation.on-create)",
+    },
   },
   run(ctx, args, flags) {
     const fields = fieldsFrom(ctx, flags);
@@ -144,9 +153,15 @@ Examples:
       id: str(flags, "id"),
       parent: str(flags, "parent"),
       deps: depsFrom(flags),
+      validate: flags.validate === true,
     };
-    const issue = ctx.beads().create(input);
-    rememberTouched(ctx.beads(), issue.id);
+    const beads = ctx.beads();
+    const issue = beads.create(input);
+    rememberTouched(beads, issue.id);
+    if (beads.configGet("validation.on-create") === "warn") {
+      const missing = missingSections(issue);
+      if (missing.length) ctx.out.note(`Warning: ${issue.id} lacks ${missing.join(", ")} (bd lint ${issue.id})`);
+    }
     if (ctx.globals.json) ctx.out.data(issue);
     else if (flags.silent) ctx.out.line(issue.id);
     else {
