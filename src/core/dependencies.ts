@@ -142,3 +142,24 @@ export function cycles(beads: Beads): Issue[][] {
 export function danglingDependencies(beads: Beads): Dependency[] {
   return rel.danglingDependencies(beads.db);
 }
+
+/**
+ * Moves an issue under a new parent (`parentInput` "" takes it out of any): its parent-child edge
+ * is replaced in one write, with the cycle check of any new edge. The issue keeps its ID — commits,
+ * other clones and tools refer to it by that — so a hierarchical ID (`P.3`) keeps naming its first
+ * parent, and the ready rule still counts it under P by its ID as well as under the new parent.
+ */
+export function reparent(beads: Beads, idInput: string, parentInput: string): Issue {
+  return beads.mutate(() => {
+    const id = beads.resolveId(idInput);
+    const parent = parentInput.trim() === "" ? undefined : beads.resolveId(parentInput);
+    if (parent === id) throw validation(`${id} cannot be its own parent`);
+    for (const d of rel.dependenciesOf(beads.db, [id]).get(id) ?? []) {
+      if (d.type === "parent-child" && d.depends_on_id !== parent) {
+        beads.removeDependency(id, d.depends_on_id, "parent-child");
+      }
+    }
+    if (parent !== undefined) beads.addDependency(id, parent, "parent-child");
+    return beads.issue(id);
+  });
+}

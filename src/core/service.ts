@@ -659,6 +659,11 @@ export class Beads {
     return dependencies.removeDependency(this, fromInput, toInput, type);
   }
 
+  /** Moves an issue under a new parent ("" takes it out of any); its ID stays. */
+  reparent(idInput: string, parentInput: string): Issue {
+    return dependencies.reparent(this, idInput, parentInput);
+  }
+
   /** Returns edges whose target this database does not know (and did not delete). */
   danglingDependencies(): Dependency[] {
     return dependencies.danglingDependencies(this);

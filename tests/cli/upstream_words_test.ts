@@ -344,3 +344,24 @@ Deno.test("create --validate and validation.on-create apply bd lint's sections a
   assert.equal((await bd(dir, ["create", "another epic", "-t", "epic"])).code, 1);
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 2);
 });
+
+Deno.test('update --parent moves an issue under another parent (its ID stays); "" takes it out; a cycle is refused', async () => {
+  const dir = await workspace();
+  const a = await createIssue(dir, "epic a", "-t", "epic");
+  const b = await createIssue(dir, "epic b", "-t", "epic");
+  const child = await createIssue(dir, "child", "--parent", a);
+  const parentOf = async (id: string) => (await bdOk(dir, ["show", id, "--json"])).json()[0].parent;
+  await bdOk(dir, ["update", child, "--parent", b]);
+  assert.equal(await parentOf(child), b);
+  assert.deepEqual((await bdOk(dir, ["show", b, "--children", "--json"])).json().map((i: { id: string }) => i.id), [
+    child,
+  ]);
+  assert.equal((await bdOk(dir, ["show", child, "--json"])).json()[0].id, child, "the ID did not change");
+  await bdOk(dir, ["update", child, "--parent", ""]);
+  assert.equal(await parentOf(child), undefined);
+  await bdOk(dir, ["update", b, "--parent", a]);
+  const cycle = await bd(dir, ["update", a, "--parent", b, "--json"]);
+  assert.equal(cycle.code, 1);
+  assert.equal(JSON.parse(cycle.stderr).code, "CYCLE");
+  assert.equal(await parentOf(a), undefined, "nothing changed");
+});

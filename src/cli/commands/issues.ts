@@ -362,7 +362,8 @@ const update: Command = {
 Examples:
   bd update bd-a3f --status in_progress --assignee alice
   bd update bd-a3f --claim               # atomically: assignee = you, status = in_progress
-  bd update bd-a3f --add-label urgent --remove-label later`,
+  bd update bd-a3f --add-label urgent --remove-label later
+  bd update bd-a3f --parent bd-e12       # move it under another epic (its ID stays)`,
   flags: {
     ...FIELD_FLAGS,
     status: { type: "string", short: "s", value: "S", help: "open, in_progress, blocked, deferred or closed" },
@@ -371,6 +372,7 @@ Examples:
     "remove-label": { type: "string", value: "L", help: "remove a label", multiple: true },
     "set-labels": { type: "string", value: "L[,L]", help: "replace all labels" },
     reason: { type: "string", value: "TEXT", help: "close reason when --status closed" },
+    parent: { type: "string", value: "ID", help: 'move it under this parent ("" takes it out); its ID stays' },
   },
   run(ctx, given, flags) {
     const fields = fieldsFrom(ctx, flags);
@@ -379,7 +381,11 @@ Examples:
     const add = list(flags, "add-label") ?? [];
     const remove = list(flags, "remove-label") ?? [];
     const set = flags["set-labels"] !== undefined ? list(flags, "set-labels") ?? [] : undefined;
-    if (Object.keys(fields).length === 0 && !flags.claim && !add.length && !remove.length && set === undefined) {
+    const parent = str(flags, "parent");
+    if (
+      Object.keys(fields).length === 0 && !flags.claim && !add.length && !remove.length && set === undefined &&
+      parent === undefined
+    ) {
       throw new BdError("USAGE", "nothing to update: give at least one field flag (see 'bd update --help')");
     }
     const beads = ctx.beads();
@@ -390,6 +396,7 @@ Examples:
       if (set !== undefined) beads.setLabels(id, set);
       for (const l of add) beads.addLabel(id, l);
       for (const l of remove) beads.removeLabel(id, l);
+      if (parent !== undefined) beads.reparent(id, parent);
       return beads.issue(id);
     });
     if (issues.length) rememberTouched(beads, issues[issues.length - 1].id);
