@@ -1,9 +1,9 @@
 /**
- * `bd setup claude`: Claude Code runs `bd prime --hook-json` at every session start (and after a
- * compaction), so the agent starts with the bd workflow and this workspace's memories. The hook
- * goes into `.claude/settings.json` (or `~/.claude/settings.json` with --global), keeping every
- * other setting and hook; running it again changes nothing. The command names this bd so that it
- * runs from any install (sync/self_command.ts), and a bd that moved is replaced on the next run.
+ * `bd setup claude` / `gemini`: the agent runs `bd prime --hook-json` at every session start (and
+ * after a compaction), so it starts with the bd workflow and this workspace's memories. The hook
+ * goes into `.claude/settings.json` or `.gemini/settings.json` (the user's with --global), keeping
+ * every other setting and hook; running it again changes nothing. The command names this bd so
+ * that it runs from any install (sync/self_command.ts); a bd that moved is replaced on the next run.
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -27,19 +27,24 @@ const BD_PROGRAM = /(^|[/\\'\s])(bd(\.exe)?|main\.ts)'?\s/;
 export const isBdPrime = (command: string | undefined) =>
   !!command && PRIME_TAIL.test(command) && BD_PROGRAM.test(command);
 
-export interface ClaudeSetup {
+export interface HookSetup {
   path: string;
-  /** installed / unchanged / removed / absent (for --check: whether it is current). */
-  action: "installed" | "unchanged" | "removed" | "absent";
+  /** installed / unchanged / removed / absent. */
+  action: "created" | "updated" | "unchanged" | "removed" | "absent";
   command: string;
 }
 
-/** Where the settings live: the project's (beside .beads/) or the user's. */
-export function claudeSettingsPath(projectRoot: string, global: boolean, env: Record<string, string | undefined>) {
-  if (!global) return join(projectRoot, ".claude", "settings.json");
+/** Where an agent's settings live: the project's (beside .beads/) or the user's. */
+export function settingsPath(
+  agent: "claude" | "gemini",
+  projectRoot: string,
+  global: boolean,
+  env: Record<string, string | undefined>,
+): string {
+  if (!global) return join(projectRoot, `.${agent}`, "settings.json");
   const home = env.HOME ?? env.USERPROFILE;
   if (!home) throw new BdError("VALIDATION", "no home directory (HOME) for --global");
-  return join(home, ".claude", "settings.json");
+  return join(home, `.${agent}`, "settings.json");
 }
 
 function readSettings(path: string): Json {
@@ -73,17 +78,24 @@ export function registeredPrime(path: string): string | undefined {
 }
 
 /** Installs (or with `remove`, removes) the hook; `dryRun` only says what it would do. */
-export function setupClaude(
+export function setupHook(
   path: string,
   env: Record<string, string | undefined>,
   opts: { remove?: boolean; dryRun?: boolean } = {},
-): ClaudeSetup {
+): HookSetup {
   const command = primeHookCommand(env);
+  const existed = existsSync(path);
   const before = readSettings(path);
   const after = withHook(before, opts.remove ? undefined : command);
   const text = (o: Json) => JSON.stringify(o, null, 2) + "\n";
-  const changed = text(before) !== text(after) || (!existsSync(path) && !opts.remove);
-  const action = !changed ? (opts.remove ? "absent" : "unchanged") : opts.remove ? "removed" : "installed";
+  const changed = text(before) !== text(after) || (!existed && !opts.remove);
+  const action = !changed
+    ? (opts.remove ? "absent" : "unchanged")
+    : opts.remove
+    ? "removed"
+    : existed
+    ? "updated"
+    : "created";
   if (changed && !opts.dryRun) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileAtomic(path, text(after));

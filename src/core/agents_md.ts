@@ -3,8 +3,8 @@
  * has one) with the workflow an agent needs. Only the text between the markers is bd's; running it
  * again replaces that text and nothing else.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { writeFileAtomic } from "./sync/jsonl_io.ts";
 
 const BEGIN = "<!-- BEGIN BD (managed by 'bd setup'; edits between these markers are replaced) -->";
@@ -33,30 +33,55 @@ ${END}
 
 export interface SectionResult {
   file: string;
-  /** created | updated | unchanged (writing), or current | drift | missing (--check). */
-  action: "created" | "updated" | "unchanged" | "current" | "drift" | "missing";
+  /** created | updated | unchanged | removed | absent (writing), or current | drift | missing (--check). */
+  action: "created" | "updated" | "unchanged" | "removed" | "absent" | "current" | "drift" | "missing";
+}
+
+/**
+ * Writes (or checks, or removes) bd's marked section in one file, leaving everything outside the
+ * markers as it was. A new file starts with `preamble` (a title, or a rules file's front matter).
+ */
+export function syncSection(
+  file: string,
+  section: string,
+  opts: { check?: boolean; remove?: boolean; dryRun?: boolean; preamble?: string } = {},
+): SectionResult {
+  const before = existsSync(file) ? readFileSync(file, "utf8") : undefined;
+  const start = before?.indexOf(BEGIN) ?? -1;
+  const end = before !== undefined && start >= 0 ? before.indexOf(END, start) : -1;
+  const current = start >= 0 && end >= 0 ? before!.slice(start, end + END.length) + "\n" : undefined;
+  if (opts.check) {
+    return { file, action: current === undefined ? "missing" : current === section ? "current" : "drift" };
+  }
+  if (opts.remove) {
+    if (current === undefined) return { file, action: "absent" };
+    // The blank line bd put before its section goes with it.
+    const rest = (before!.slice(0, start) + before!.slice(end + END.length).replace(/^\n/, "")).replace(
+      /\n{2,}$/,
+      "\n",
+    );
+    if (!opts.dryRun) {
+      if (rest.trim() === "" || rest === opts.preamble) unlinkSync(file);
+      else writeFileAtomic(file, rest);
+    }
+    return { file, action: "removed" };
+  }
+  if (current === section) return { file, action: "unchanged" };
+  let after: string;
+  if (before === undefined) after = `${opts.preamble ?? "# Agent instructions\n\n"}${section}`;
+  else if (current !== undefined) {
+    after = before.slice(0, start) + section + before.slice(end + END.length).replace(/^\n/, "");
+  } else after = `${before}${before.endsWith("\n") ? "" : "\n"}\n${section}`;
+  if (!opts.dryRun) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileAtomic(file, after);
+  }
+  return { file, action: before === undefined ? "created" : "updated" };
 }
 
 /** Writes (or with `check`, compares) the bd section in AGENTS.md and, if present, CLAUDE.md. */
 export function syncAgentFiles(root: string, prefix: string, check: boolean): SectionResult[] {
   const section = agentSection(prefix);
   const files = ["AGENTS.md", ...(existsSync(join(root, "CLAUDE.md")) ? ["CLAUDE.md"] : [])];
-  return files.map((name) => {
-    const file = join(root, name);
-    const before = existsSync(file) ? readFileSync(file, "utf8") : undefined;
-    const start = before?.indexOf(BEGIN) ?? -1;
-    const end = before !== undefined && start >= 0 ? before.indexOf(END, start) : -1;
-    const current = start >= 0 && end >= 0 ? before!.slice(start, end + END.length) + "\n" : undefined;
-    if (check) {
-      return { file, action: current === undefined ? "missing" : current === section ? "current" : "drift" };
-    }
-    if (current === section) return { file, action: "unchanged" };
-    let after: string;
-    if (before === undefined) after = `# Agent instructions\n\n${section}`;
-    else if (current !== undefined) {
-      after = before.slice(0, start) + section + before.slice(end + END.length).replace(/^\n/, "");
-    } else after = `${before}${before.endsWith("\n") ? "" : "\n"}\n${section}`;
-    writeFileAtomic(file, after);
-    return { file, action: before === undefined ? "created" : "updated" };
-  });
+  return files.map((name) => syncSection(join(root, name), section, { check }));
 }

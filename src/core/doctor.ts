@@ -17,7 +17,7 @@ import {
 } from "./sync/merge_driver.ts";
 import { installHooks, listHooks } from "./sync/hooks.ts";
 import { selfCommand } from "./sync/self_command.ts";
-import { claudeSettingsPath, hookProgramExists, registeredPrime, setupClaude } from "./agent_hooks.ts";
+import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 
 export interface Check {
   name: string;
@@ -175,7 +175,7 @@ function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
 
 /** Claude Code's SessionStart hook, when `bd setup claude` put one in the project: its bd is there. */
 function claudeHookCheck(beads: Beads, fix: boolean): Check | undefined {
-  const path = claudeSettingsPath(dirname(beads.paths.beadsDir), false, {});
+  const path = settingsPath("claude", dirname(beads.paths.beadsDir), false, {});
   let registered: string | undefined;
   try {
     registered = registeredPrime(path);
@@ -191,6 +191,6 @@ function claudeHookCheck(beads: Beads, fix: boolean): Check | undefined {
     status: "warning",
     message: `Claude Code's SessionStart hook runs a bd that is not there any more (${registered})`,
   };
-  if (fix) c.fixed = `rewrote it to run ${setupClaude(path, process.env).command}`;
+  if (fix) c.fixed = `rewrote it to run ${setupHook(path, process.env).command}`;
   return c;
 }

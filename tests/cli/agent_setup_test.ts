@@ -20,9 +20,9 @@ Deno.test("bd setup claude adds the SessionStart hook, keeps every other setting
     },
   };
   Deno.writeTextFileSync(join(dir, ".claude", "settings.json"), JSON.stringify(mine));
-  assert.equal((await bdOk(dir, ["setup", "claude", "--json"])).json().action, "installed");
+  assert.equal((await bdOk(dir, ["setup", "claude", "--json"])).json().files[0].action, "updated");
   const once = Deno.readTextFileSync(join(dir, ".claude", "settings.json"));
-  assert.equal((await bdOk(dir, ["setup", "claude", "--json"])).json().action, "unchanged");
+  assert.equal((await bdOk(dir, ["setup", "claude", "--json"])).json().files[0].action, "unchanged");
   assert.equal(Deno.readTextFileSync(join(dir, ".claude", "settings.json")), once, "byte for byte the same");
   const s = settingsOf(dir);
   assert.equal(s.model, "opus");
@@ -56,7 +56,8 @@ Deno.test("bd setup claude: --check finds a bd that moved, a new run replaces it
   const dir = await workspace();
   assert.equal((await bd(dir, ["setup", "claude", "--check"])).code, 1, "not installed yet");
   const printed = (await bdOk(dir, ["setup", "claude", "--print", "--json"])).json();
-  assert.match(printed.hooks.SessionStart[0].hooks[0].command, /prime --hook-json$/);
+  assert.equal(printed.files[0].action, "created");
+  assert.match(printed.files[0].command, /prime --hook-json$/);
   assert.throws(() => Deno.statSync(join(dir, ".claude")), "--print wrote nothing");
   Deno.mkdirSync(join(dir, ".claude"));
   const stale = {
@@ -65,22 +66,62 @@ Deno.test("bd setup claude: --check finds a bd that moved, a new run replaces it
   Deno.writeTextFileSync(join(dir, ".claude", "settings.json"), JSON.stringify(stale));
   const check = await bd(dir, ["setup", "claude", "--check"]);
   assert.equal(check.code, 1);
-  assert.match(check.stdout, /not there any more/);
+  assert.match(check.stdout, /drift \(\/gone\/bd prime --hook-json\)/);
   await bdOk(dir, ["setup", "claude"]);
   const commands = commandsOf(settingsOf(dir));
   assert.equal(commands.length, 1, "the moved bd's hook was replaced, not kept beside");
   assert.notEqual(commands[0], "/gone/bd prime --hook-json");
-  assert.equal((await bdOk(dir, ["setup", "claude", "--remove", "--json"])).json().action, "removed");
+  assert.equal((await bdOk(dir, ["setup", "claude", "--remove", "--json"])).json().files[0].action, "removed");
   assert.deepEqual(commandsOf(settingsOf(dir)), []);
   const home = await Deno.makeTempDir();
   await bdOk(dir, ["setup", "claude", "--global"], { env: { HOME: home } });
   assert.equal(commandsOf(JSON.parse(Deno.readTextFileSync(join(home, ".claude", "settings.json")))).length, 1);
   const list = (await bdOk(dir, ["setup", "--list", "--json"])).json().map((r: { name: string }) => r.name);
-  assert.deepEqual(list, ["agents", "claude", "mcp"]);
+  assert.deepEqual(list, ["agents", "claude", "gemini", "codex", "factory", "cursor", "copilot", "aider", "mcp"]);
   const broken = join(dir, ".claude", "settings.json");
   Deno.writeTextFileSync(broken, "{not json");
   const refused = await bd(dir, ["setup", "claude"]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /not a JSON object/);
   assert.equal(Deno.readTextFileSync(broken), "{not json", "left as it was");
+});
+
+Deno.test("bd setup recipes: gemini, codex, factory, cursor, copilot and aider write what those agents read, idempotently, and --remove takes it out", async () => {
+  const dir = await workspace("r", ["--skip-agents"]);
+  const read = (f: string) => Deno.readTextFileSync(join(dir, f));
+  const files = async (recipe: string) =>
+    (await bdOk(dir, ["setup", recipe, "--json"])).json().files.map((f: { file: string; action: string }) => [
+      f.file.slice(dir.length + 1),
+      f.action,
+    ]);
+  assert.deepEqual(await files("codex"), [["AGENTS.md", "created"]]);
+  assert.deepEqual(await files("factory"), [["AGENTS.md", "unchanged"]]);
+  assert.deepEqual(await files("cursor"), [[".cursor/rules/beads.mdc", "created"]]);
+  assert.match(read(".cursor/rules/beads.mdc"), /^---\nalwaysApply: true\n---\n\n<!-- BEGIN BD/);
+  Deno.mkdirSync(join(dir, ".github"));
+  Deno.writeTextFileSync(join(dir, ".github", "copilot-instructions.md"), "# Ours\n\nUse tabs.\n");
+  assert.deepEqual(await files("copilot"), [[".github/copilot-instructions.md", "updated"]]);
+  assert.match(read(".github/copilot-instructions.md"), /^# Ours\n\nUse tabs\.\n\n<!-- BEGIN BD/);
+  assert.deepEqual(await files("aider"), [[".aider/BEADS.md", "created"], [".aider.conf.yml", "created"]]);
+  assert.match(read(".aider.conf.yml"), /read:\n {2}- \.aider\/BEADS\.md/);
+  assert.deepEqual(await files("gemini"), [[".gemini/settings.json", "created"]]);
+  assert.match(JSON.parse(read(".gemini/settings.json")).hooks.SessionStart[0].hooks[0].command, /prime --hook-json$/);
+  for (const r of ["codex", "cursor", "copilot", "aider", "gemini"]) {
+    assert.equal((await bd(dir, ["setup", r, "--check"])).code, 0, `${r} is current`);
+    assert.ok(
+      (await files(r)).every(([, action]: string[]) => action === "unchanged"),
+      `${r}: a second run changes nothing`,
+    );
+  }
+  await bdOk(dir, ["setup", "copilot", "--remove"]);
+  assert.equal(read(".github/copilot-instructions.md"), "# Ours\n\nUse tabs.\n", "only bd's section went");
+  await bdOk(dir, ["setup", "aider", "--remove"]);
+  assert.throws(() => Deno.statSync(join(dir, ".aider.conf.yml")));
+  Deno.writeTextFileSync(join(dir, ".aider.conf.yml"), "model: gpt\n");
+  const mine = await bd(dir, ["setup", "aider"]);
+  assert.equal(mine.code, 1, "a config of the user's own is not rewritten");
+  assert.match(mine.stderr, /add '\.aider\/BEADS\.md' under its read: list/);
+  assert.equal(read(".aider.conf.yml"), "model: gpt\n");
+  assert.equal((await bd(dir, ["setup", "cursor", "--global"])).code, 2);
+  assert.equal((await bd(dir, ["setup", "copilot", "--check"])).code, 1, "removed: not current");
 });

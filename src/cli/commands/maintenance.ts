@@ -1,7 +1,7 @@
 /** Looking after a workspace: info, where, lint, orphans, doctor, graph, setup/onboard, hooks. */
 import { dirname } from "node:path";
 import { BdError } from "../../model/errors.ts";
-import type { Command, Context, Values } from "../command.ts";
+import type { Command } from "../command.ts";
 import { listLine } from "../format.ts";
 import { int, str } from "./util.ts";
 
@@ -184,99 +184,84 @@ function setupCommand(word: "setup" | "onboard"): Command {
     path: [word],
     section: SETUP,
     summary: word === "setup"
-      ? "Write the bd workflow section into AGENTS.md (and CLAUDE.md when present)"
+      ? "Give coding agents the bd workflow: AGENTS.md, or a recipe (claude, gemini, codex, cursor, ...)"
       : "= bd setup: give agents in this project the bd workflow",
-    args: "[mcp]",
+    args: "[RECIPE]",
     maxArgs: 1,
-    description: `The section sits between <!-- BEGIN BD --> and <!-- END BD --> markers; running again
-replaces only that text. --check reports drift (exit 1) and writes nothing.
+    description: `Without a recipe: the bd section in AGENTS.md (and CLAUDE.md when present). Sections sit between
+<!-- BEGIN BD --> and <!-- END BD --> markers; running again replaces only that text.
 
-Recipes (--list lists them):
-  agents  the bd section in AGENTS.md (and CLAUDE.md when present); the default
-  claude  a SessionStart hook in .claude/settings.json (--global: ~/.claude/settings.json) that
-          runs 'bd prime --hook-json', keeping every other setting and hook; --print shows it,
-          --check reports whether it is there and runs (exit 1 if not), --remove takes it out
-  mcp     prints the config that registers 'bd mcp' with an MCP client (the "mcpServers" entry
-          of Claude Desktop, Cursor, Windsurf and others), with BEADS_DIR set to this workspace
-The commands they write name this bd by its absolute path (plain 'bd' only when the bd on PATH
-is this program), so they run from any install; running a recipe again changes nothing.`,
+Recipes (bd setup --list):
+  agents   the bd section in AGENTS.md (and CLAUDE.md when present); the default
+  claude   a SessionStart hook running 'bd prime --hook-json' in .claude/settings.json
+  gemini   the same hook in .gemini/settings.json
+  codex    the bd section in AGENTS.md (Codex reads it)
+  factory  the bd section in AGENTS.md (Factory's droids read it)
+  cursor   an always-applied rule, .cursor/rules/beads.mdc
+  copilot  the bd section in .github/copilot-instructions.md
+  aider    .aider/BEADS.md, read through .aider.conf.yml
+  mcp      prints the "mcpServers" entry that starts 'bd mcp' (Claude Desktop, Cursor, ...), with
+           BEADS_DIR set to this workspace
+Every recipe keeps what is yours (other settings and hooks, text outside the markers), and a
+second run changes nothing. --check reports whether it is in place and current (exit 1 if not),
+--print shows what it would write, --remove takes it out, --global writes the user's settings
+(claude, gemini). Hook commands name this bd by its absolute path (plain 'bd' only when the bd on
+PATH is this program), so they run from any install; 'bd doctor' checks the Claude hook.
+
+Examples:
+  bd setup claude
+  bd setup cursor --check
+  bd setup mcp --json`,
     flags: {
-      check: { type: "boolean", help: "report whether it is set up and current; write nothing" },
+      check: { type: "boolean", help: "report whether it is in place and current (exit 1 if not); write nothing" },
       list: { type: "boolean", help: "list the recipes" },
-      print: { type: "boolean", help: "print what the recipe would write; write nothing" },
+      print: { type: "boolean", help: "show what the recipe would write; write nothing" },
       remove: { type: "boolean", help: "take out what the recipe wrote" },
-      global: { type: "boolean", help: "the user's settings instead of the project's (claude)" },
+      global: { type: "boolean", help: "the user's settings instead of the project's (claude, gemini)" },
     },
     async run(ctx, args, flags) {
+      const { RECIPES, runRecipe } = await import("../../core/agent_recipes.ts");
       if (flags.list === true) {
-        const recipes = [
-          { name: "agents", summary: "the bd section in AGENTS.md (and CLAUDE.md when present); the default" },
-          { name: "claude", summary: "Claude Code: a SessionStart hook running bd prime --hook-json" },
-          { name: "mcp", summary: "the mcpServers entry for MCP clients (bd mcp)" },
-        ];
+        const recipes = Object.entries(RECIPES).map(([name, summary]) => ({ name, summary }));
         if (ctx.globals.json) return ctx.out.data(recipes);
         for (const r of recipes) ctx.out.line(`  ${r.name.padEnd(8)} ${r.summary}`);
         return;
       }
-      if (args[0] === "claude") return await claudeRecipe(ctx, flags);
-      if (args[0] !== undefined && args[0] !== "agents") {
-        if (args[0] !== "mcp") {
-          throw new BdError("USAGE", `unknown recipe "${args[0]}": use agents, claude or mcp (bd setup --list)`);
-        }
+      const recipe = args[0] ?? "agents";
+      if (!(recipe in RECIPES)) {
+        throw new BdError(
+          "USAGE",
+          `unknown recipe "${recipe}": use ${Object.keys(RECIPES).join(", ")} (bd ${word} --list)`,
+        );
+      }
+      const beads = ctx.beads();
+      if (recipe === "mcp") {
         const { mcpClientConfig } = await import("../../mcp/client_config.ts");
-        const config = mcpClientConfig(ctx.beads().paths.beadsDir, ctx.env);
+        const config = mcpClientConfig(beads.paths.beadsDir, ctx.env);
         if (ctx.globals.json) return ctx.out.data(config);
         ctx.out.line(JSON.stringify(config, null, 2));
         ctx.out.note('Add this to your MCP client\'s configuration (merge the "beads" entry into its mcpServers).');
         return;
       }
-      const { syncAgentFiles } = await import("../../core/agents_md.ts");
-      const beads = ctx.beads();
-      const root = dirname(beads.paths.beadsDir);
-      const results = syncAgentFiles(root, beads.prefix, flags.check === true);
-      const drift = results.some((r) => r.action === "drift" || r.action === "missing");
-      if (ctx.globals.json) ctx.out.data(results);
-      else {for (const r of results) {
-          ctx.out.line(
-            `${r.action === "current" || r.action === "unchanged" ? "✓" : drift ? "⚠" : "✓"} ${r.file}: ${r.action}`,
-          );
-        }}
-      return flags.check === true && drift ? 1 : 0;
+      const r = runRecipe(recipe as Exclude<keyof typeof RECIPES, "mcp">, dirname(beads.paths.beadsDir), beads.prefix, {
+        check: flags.check === true,
+        remove: flags.remove === true,
+        print: flags.print === true,
+        global: flags.global === true,
+        env: ctx.env,
+      });
+      // Plain 'bd setup --json' keeps its array of files (as before recipes).
+      if (ctx.globals.json) ctx.out.data(args[0] === undefined ? r.files : r);
+      else {
+        for (const f of r.files) {
+          const bad = f.action === "drift" || f.action === "missing";
+          ctx.out.line(`${bad ? "⚠" : "✓"} ${f.file}: ${f.action}${f.command ? ` (${f.command})` : ""}`);
+        }
+        if (flags.print === true) ctx.out.note("(--print: nothing was written)");
+      }
+      return flags.check === true && !r.ok ? 1 : 0;
     },
   };
-}
-
-/** `bd setup claude`: install, print, check or remove Claude Code's SessionStart hook. */
-async function claudeRecipe(ctx: Context, flags: Values): Promise<number> {
-  const hooks = await import("../../core/agent_hooks.ts");
-  const root = dirname(ctx.beads().paths.beadsDir);
-  const path = hooks.claudeSettingsPath(root, flags.global === true, ctx.env);
-  if (flags.check === true) {
-    const registered = hooks.registeredPrime(path);
-    const ok = registered !== undefined && hooks.hookProgramExists(registered);
-    const result = { path, installed: registered !== undefined, command: registered ?? null, runs: ok };
-    if (ctx.globals.json) ctx.out.data(result);
-    else {
-      ctx.out.line(
-        ok
-          ? `✓ ${path}: SessionStart runs ${registered}`
-          : registered
-          ? `⚠ ${path}: the hook's bd is not there any more (${registered}); run 'bd setup claude' again`
-          : `⚠ ${path}: no bd SessionStart hook; run 'bd setup claude'`,
-      );
-    }
-    return ok ? 0 : 1;
-  }
-  const r = hooks.setupClaude(path, ctx.env, { remove: flags.remove === true, dryRun: flags.print === true });
-  if (flags.print === true) {
-    const snippet = { hooks: { SessionStart: [{ matcher: "", hooks: [{ type: "command", command: r.command }] }] } };
-    if (ctx.globals.json) ctx.out.data(snippet);
-    else ctx.out.line(JSON.stringify(snippet, null, 2));
-    return 0;
-  }
-  if (ctx.globals.json) ctx.out.data(r);
-  else ctx.out.line(`✓ ${r.path}: ${r.action}${r.action === "installed" ? ` (SessionStart runs ${r.command})` : ""}`);
-  return 0;
 }
 
 function hooksCommand(action: "install" | "uninstall" | "list"): Command {
