@@ -10,8 +10,9 @@ import { BdError } from "../model/errors.ts";
 
 const FILE = "last-touched";
 
-/** Remembers `id` as the last-touched issue (best effort: a read-only directory is no error). */
+/** Remembers `id` as the last-touched issue (best effort; not under --readonly, which writes nothing). */
 export function rememberTouched(beads: Beads, id: string): void {
+  if (beads.readonly) return;
   try {
     writeFileSync(join(beads.paths.beadsDir, FILE), id + "\n");
     // bd's own .gitignore in .beads/ keeps this machine-local file out of git.

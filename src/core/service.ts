@@ -175,7 +175,7 @@ export class Beads {
       autoFlush: opts.autoFlush,
     });
     beads.readonly = opts.readonly ?? false;
-    if (opts.autoImport !== false) {
+    if (opts.autoImport !== false && !opts.readonly) {
       try {
         const imported = autoImport(beads);
         beads.importNotes = imported?.moved?.map((m) => m.note) ?? [];
@@ -232,7 +232,10 @@ export class Beads {
     this.prefixCache = undefined;
   }
 
-  /** Set by `--readonly`: every write is refused (reads, and the JSONL cache import, still work). */
+  /**
+   * Set by `--readonly`: every write is refused, the database is not even brought up to date with a
+   * changed issues.jsonl (that import writes too), so reads answer from the database as it is.
+   */
   readonly = false;
 
   /** Runs `fn` as one write transaction; the JSONL is flushed after the outermost commit. */

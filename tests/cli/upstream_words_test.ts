@@ -365,3 +365,23 @@ Deno.test('update --parent moves an issue under another parent (its ID stays); "
   assert.equal(JSON.parse(cycle.stderr).code, "CYCLE");
   assert.equal(await parentOf(a), undefined, "nothing changed");
 });
+
+Deno.test("--readonly reads a workspace whose issues.jsonl changed without importing it (no write, no error)", async () => {
+  const dir = await workspace();
+  const id = await createIssue(dir, "as the database has it");
+  const path = `${dir}/.beads/issues.jsonl`;
+  const line = JSON.parse(Deno.readTextFileSync(path).trim());
+  Deno.writeTextFileSync(
+    path,
+    JSON.stringify({ ...line, title: "as the file has it", updated_at: "2099-01-01T00:00:00Z" }) + "\n",
+  );
+  const before = Deno.statSync(`${dir}/.beads/test.db`).mtime?.getTime();
+  const r = await bdOk(dir, ["--readonly", "show", id, "--json"]);
+  assert.equal(r.json()[0].title, "as the database has it");
+  assert.equal(Deno.statSync(`${dir}/.beads/test.db`).mtime?.getTime(), before, "the database was not written");
+  assert.equal(
+    (await bdOk(dir, ["show", id, "--json"])).json()[0].title,
+    "as the file has it",
+    "a normal run imports it",
+  );
+});
