@@ -117,14 +117,7 @@ const humanStats: Command = {
   summary: "Count the questions: total, pending, responded, dismissed",
   maxArgs: 0,
   run(ctx) {
-    const all = ctx.beads().list({ labels: [LABEL], includeClosed: true }, { limit: 0 }).issues;
-    const closed = all.filter((i) => i.status === "closed");
-    const stats = {
-      total: all.length,
-      pending: all.length - closed.length,
-      responded: closed.filter((i) => i.close_reason === "Responded").length,
-      dismissed: closed.filter((i) => i.close_reason === "Dismissed").length,
-    };
+    const stats = ctx.beads().humanStats();
     if (ctx.globals.json) return ctx.out.data(stats);
     for (const [k, v] of Object.entries(stats)) ctx.out.line(`  ${`${k}:`.padEnd(11)} ${v}`);
   },
