@@ -4,6 +4,7 @@
  * descriptions, compact issue records; the long guidance is the `beads://primer` resource.
  * Front ends: stdio (`bd mcp`, stdio.ts) and Streamable HTTP on `bd serve` (`/mcp`, http.ts).
  */
+import { dirname, resolve } from "node:path";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { Beads } from "../core/service.ts";
@@ -11,6 +12,7 @@ import { primer, primerText } from "../core/primer.ts";
 import { BdError } from "../model/errors.ts";
 import type { Issue, IssueFilter, ReadySort } from "../model/types.ts";
 import { VERSION } from "../version.ts";
+import { locateWorkspace } from "../core/workspace.ts";
 
 export interface McpOptions {
   /** Offer only the tools that read. */
@@ -63,6 +65,20 @@ function answer(beads: Beads, opts: McpOptions, body: (b: Beads) => Record<strin
 
 const list = <T>(v: T[] | undefined) => (v?.length ? v : undefined);
 
+/** A tool error when `workspaceRoot` names another workspace than the one this server serves. */
+function otherWorkspace(beads: Beads, workspaceRoot: string | undefined): Result | undefined {
+  if (!workspaceRoot) return undefined;
+  let db: string | undefined;
+  try {
+    db = locateWorkspace({ cwd: resolve(workspaceRoot), env: {} }).dbPath;
+  } catch { /* no workspace there: said below */ }
+  if (db === beads.paths.dbPath) return undefined;
+  const message = `workspace_root ${workspaceRoot} is not the workspace this server serves (${
+    dirname(beads.paths.beadsDir)
+  }): start bd mcp there (its cwd, --db or BEADS_DIR) for that one`;
+  return { content: [{ type: "text", text: JSON.stringify({ error: message, code: "VALIDATION" }) }], isError: true };
+}
+
 // The arguments as the SDK hands them over, validated against each tool's input schema.
 interface Filter {
   priority?: number;
@@ -95,6 +111,26 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
   );
   const run = (body: (b: Beads) => Record<string, unknown>) => answer(beads, opts, body);
   const write = !opts.readonly;
+  /**
+   * Registers a tool that also takes beads-mcp's `workspace_root`: prompts and configs written for
+   * beads-mcp pass it. It must name this server's workspace (or a worktree sharing it); another
+   * one is a tool error, never silently answered from this one.
+   */
+  const tool = <A>(
+    name: string,
+    config: {
+      description: string;
+      inputSchema?: Record<string, z.ZodTypeAny>;
+      outputSchema: Record<string, z.ZodTypeAny>;
+    },
+    handler: (args: A) => Result,
+  ) =>
+    server.registerTool(
+      name,
+      { ...config, inputSchema: { ...(config.inputSchema ?? {}), workspace_root: z.string().optional() } },
+      (args: Record<string, unknown>) =>
+        otherWorkspace(beads, args.workspace_root as string | undefined) ?? handler(args as A),
+    );
 
   server.registerResource(
     "primer",
@@ -120,7 +156,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
     unassigned: a.unassigned || undefined,
   });
 
-  server.registerTool("ready", {
+  tool("ready", {
     description: "Ready work: open, unblocked, not deferred",
     inputSchema: {
       limit: z.number().int().min(1).max(100).default(10),
@@ -135,7 +171,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       ).map(record),
     })));
 
-  server.registerTool("list", {
+  tool("list", {
     description: 'List issues (status "all" for every status); query matches titles',
     inputSchema: {
       status: z.string().optional(),
@@ -157,18 +193,18 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       ).issues.map((i) => record({ ...i, labels: b.labelsFor([i.id]).get(i.id) })),
     })));
 
-  server.registerTool("show", {
+  tool("show", {
     description: "One issue with labels, dependencies, dependents, comments",
     inputSchema: { issue_id: z.string() },
     outputSchema: One,
   }, (a: { issue_id: string }) => run((b) => ({ issue: b.details([a.issue_id])[0] })));
 
-  server.registerTool("stats", {
+  tool("stats", {
     description: "Issue counts by state",
     outputSchema: { stats: z.record(z.number()) },
   }, () => run((b) => ({ stats: b.stats() })));
 
-  server.registerTool("blocked", {
+  tool("blocked", {
     description: "Issues waiting on open blockers",
     outputSchema: Issues,
   }, () =>
@@ -176,14 +212,14 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       issues: b.blocked().map((i) => ({ ...record(i), blocked_by: i.blocked_by })),
     })));
 
-  server.registerTool("context", {
+  tool("context", {
     description: "The bd primer (bd prime) and workspace",
     outputSchema: { primer: z.string(), workspace: z.string(), prefix: z.string() },
   }, () => run((b) => ({ primer: primerText(primer(b)), workspace: b.paths.beadsDir, prefix: b.prefix })));
 
   if (!write) return lean(server);
 
-  server.registerTool("create", {
+  tool("create", {
     description: "Create an issue; deps like 'bd-1' or 'discovered-from:bd-1'",
     inputSchema: {
       title: z.string(),
@@ -219,13 +255,13 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       })),
     })));
 
-  server.registerTool("claim", {
+  tool("claim", {
     description: "Claim atomically: assignee = you, status in_progress",
     inputSchema: { issue_id: z.string() },
     outputSchema: One,
   }, (a: { issue_id: string }) => run((b) => ({ issue: record(b.claim(a.issue_id)) })));
 
-  server.registerTool("update", {
+  tool("update", {
     description: "Change an issue's fields",
     inputSchema: {
       issue_id: z.string(),
@@ -270,7 +306,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       run((b) => ({ issues: b.mutate(() => a.issue_ids.map((id) => record(b.reopenIssue(id, a.reason)))) })),
   );
 
-  server.registerTool("dep", {
+  tool("dep", {
     description: "Add a dependency: issue_id depends on depends_on_id",
     inputSchema: { issue_id: z.string(), depends_on_id: z.string(), dep_type: z.string().default("blocks") },
     outputSchema: { dependency: z.object({ issue_id: z.string(), depends_on_id: z.string(), type: z.string() }) },

@@ -87,6 +87,12 @@ Deno.test("bd mcp over stdio: tools, create with a blocker, ready, claim, close,
     });
     assert.equal((await toolError(client, "list", { status: "bogus" })).code, "VALIDATION");
     assert.equal((await toolError(client, "dep", { issue_id: a, depends_on_id: b })).code, "CYCLE");
+    // beads-mcp's workspace_root: this workspace (or a folder in it) is fine; another one is an error.
+    assert.deepEqual(ids(await call(client, "blocked", { workspace_root: dir })).sort(), [b, c.id].sort());
+    const elsewhere = await workspace("z");
+    const wrong = await toolError(client, "ready", { workspace_root: elsewhere });
+    assert.equal(wrong.code, "VALIDATION");
+    assert.match(wrong.error, /not the workspace this server serves/);
     // The CLI sees what the MCP client did, and the server sees what the CLI does.
     assert.equal((await bdOk(dir, ["show", b, "--json"])).json()[0].priority, 0);
     await bdOk(dir, ["create", "from the shell", "--sandbox"]);
