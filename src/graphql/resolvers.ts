@@ -57,6 +57,11 @@ function toFilter(input: Args | undefined | null): IssueFilter {
     ["closedAfter", "closedAfter"],
     ["closedBefore", "closedBefore"],
     ["includeClosed", "includeClosed"],
+    ["excludeLabels", "excludeLabels"],
+    ["excludeTypes", "excludeTypes"],
+    ["noLabels", "noLabels"],
+    ["overdue", "overdue"],
+    ["deferred", "deferred"],
   ];
   for (const [from, to] of copy) {
     if (input[from] !== undefined && input[from] !== null) (f as Record<string, unknown>)[to] = input[from];

@@ -47,3 +47,19 @@ Deno.test("GraphQL triage, ready(sort: IMPACT) and Issue.unblocks give the servi
   assert.equal(bad.errors[0].extensions.code, "VALIDATION");
   g.close();
 });
+
+Deno.test("GraphQL filters take the CLI's exclusions: excludeLabels, excludeTypes, noLabels, overdue, deferred", async () => {
+  const g = gqlWorkspace();
+  const b = g.beads;
+  const tagged = b.create({ title: "tagged", labels: ["infra"] }).id;
+  const epic = b.create({ title: "epic", issue_type: "epic" }).id;
+  const late = b.create({ title: "late", due_at: "2020-01-01T00:00:00Z" }).id;
+  const ready = await g.gql(`{ ready(filter: {excludeLabels: ["infra"], excludeTypes: ["epic"]}) { id } }`);
+  assert.deepEqual(ready.data.ready.map((i: { id: string }) => i.id), [late]);
+  const list = await g.gql(`{ issues(filter: {noLabels: true, overdue: true}) { nodes { id } } }`);
+  assert.deepEqual(list.data.issues.nodes.map((i: { id: string }) => i.id), [late]);
+  const bad = await g.gql(`{ ready(filter: {excludeTypes: ["bogus"]}) { id } }`);
+  assert.equal(bad.errors[0].extensions.code, "VALIDATION");
+  assert.ok(tagged && epic);
+  g.close();
+});
