@@ -168,3 +168,19 @@ Deno.test("with bd off PATH, plain git pull merges issue by issue through the re
   const titles = (await bdOffPath(b, ["list", "--json"])).json().map((i: { title: string }) => i.title).sort();
   assert.deepEqual(titles, ["first", "from a", "from b"]);
 });
+
+Deno.test("a fresh clone's worktree: the first command builds the shared database in the main worktree from the JSONL", async () => {
+  const { root } = await clones(["origin-side"], { issues: 25 });
+  const fresh = await clone(root, "fresh"); // no bd init here: a database only the JSONL can give
+  const wt = join(root, "fresh-wt");
+  await git(fresh, "worktree", "add", "-q", "-b", "agent", wt);
+  const r = await bd(wt, ["ready", "--json", "--limit", "0"], { env: gitEnv(wt) });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.json().length > 0);
+  assert.match(r.stderr, /built the database .*fresh\/\.beads\/beads\.db, shared by every worktree/);
+  assert.ok(Deno.statSync(join(fresh, ".beads", "beads.db")).isFile, "in the main worktree");
+  assert.throws(() => Deno.statSync(join(wt, ".beads", "beads.db")), "not in the linked one");
+  const where = (await bdIn(wt, ["where", "--json"])).json();
+  assert.equal(where.worktree, fresh);
+  assert.equal(where.linked_worktree, wt);
+});
