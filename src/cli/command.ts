@@ -55,6 +55,11 @@ export interface Command {
   missingArgs?: string;
   /** Shown in `bd --help` under this heading. */
   section: string;
+  /**
+   * Whether this run writes outside the service's transactions (files, git, config files); such a
+   * run is refused up front under `--readonly`. Writes through the service are refused there.
+   */
+  writesFiles?: boolean | ((flags: Values) => boolean);
   /** Runs the command; returns the exit code (0 unless some items failed). */
   run(ctx: Context, args: string[], flags: Values): number | void | Promise<number | void>;
 }

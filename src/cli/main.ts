@@ -116,7 +116,8 @@ export async function run(
     }
     checkArgCount(command, parsed.args.length);
     const g = parsed.globals;
-    if (g.readonly && writesOutsideTheService(command, parsed.flags)) throw readOnly();
+    const { writesFiles } = command;
+    if (g.readonly && (typeof writesFiles === "function" ? writesFiles(parsed.flags) : writesFiles)) throw readOnly();
     const ctx: Context = {
       globals: g,
       out,
@@ -160,23 +161,6 @@ function enterDirectory(cwd: string, dir: string): string {
   } catch { /* said below */ }
   if (!isDir) throw new BdError("USAGE", `-C ${dir}: not a directory (${path})`);
   return path;
-}
-
-/**
- * Commands that write without going through the service's transactions (files, git, config);
- * with --readonly they are refused up front. Every other write is refused by the service itself.
- */
-function writesOutsideTheService(command: Command, flags: Record<string, unknown>): boolean {
-  const name = command.path.join(" ");
-  if (
-    ["init", "sync", "resolve-conflicts", "config set", "config unset", "hooks install", "hooks uninstall"].includes(
-      name,
-    )
-  ) {
-    return true;
-  }
-  if (name === "setup" || name === "onboard") return !flags.check && !flags.list && !flags.print;
-  return (name === "doctor" && flags.fix === true) || (name === "export" && flags.output !== undefined);
 }
 
 /** bd's (cobra's) wording for a wrong number of arguments, with the usage line to follow. */

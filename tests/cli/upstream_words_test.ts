@@ -1,5 +1,6 @@
 /** Upstream bd 1.0's everyday words, and no filter that silently answers nothing. */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
 
 Deno.test("close maps several --reason values to the IDs by position; a count that fits neither closes nothing", async () => {
@@ -108,20 +109,34 @@ Deno.test("global words: --version / -V, -C PATH, --readonly refuses every write
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /not a directory/);
   const before = Deno.readTextFileSync(`${dir}/.beads/issues.jsonl`);
+  const agentsBefore = existsSync(`${dir}/AGENTS.md`) ? Deno.readTextFileSync(`${dir}/AGENTS.md`) : null;
   for (
-    const args of [["create", "nope"], ["update", id, "-p", "0"], ["close", id], ["note", id, "x"], ["sync"], [
-      "config",
-      "set",
-      "a.b",
-      "c",
-    ]]
+    const args of [
+      ["create", "nope"],
+      ["update", id, "-p", "0"],
+      ["close", id],
+      ["note", id, "x"],
+      ["sync"],
+      ["config", "set", "a.b", "c"],
+      ["ext", "init", "orch_"],
+      ["export", "-o", "out.jsonl"],
+      ["hooks", "install"],
+      ["setup"],
+      ["doctor", "--fix"],
+    ]
   ) {
     const r = await bd(dir, ["--readonly", ...args, "--json"]);
     assert.equal(r.code, 1, args.join(" "));
     assert.match(JSON.parse(r.stderr).error, /read-only mode/);
   }
   assert.equal(Deno.readTextFileSync(`${dir}/.beads/issues.jsonl`), before, "nothing changed");
+  for (const file of ["out.jsonl", ".beads/graphql.json"]) {
+    assert.equal(existsSync(`${dir}/${file}`), false, `${file} was not written`);
+  }
+  const agentsAfter = existsSync(`${dir}/AGENTS.md`) ? Deno.readTextFileSync(`${dir}/AGENTS.md`) : null;
+  assert.equal(agentsAfter, agentsBefore, "AGENTS.md untouched");
   assert.equal((await bdOk(dir, ["--readonly", "ready", "--json"])).json()[0].id, id, "reads work");
+  assert.equal((await bdOk(dir, ["--readonly", "export"])).stdout.includes(id), true, "export to stdout is a read");
 });
 
 Deno.test("text words: -m, --body, --stdin, --description-file, --design-file, --append-notes and bd note", async () => {

@@ -23,6 +23,7 @@ export const configCommands: Command[] = [
   },
   {
     path: ["config", "set"],
+    writesFiles: true,
     section: SECTION,
     summary: "Set a config value (e.g. issue_prefix)",
     args: "KEY VALUE",
@@ -52,6 +53,7 @@ export const configCommands: Command[] = [
   },
   {
     path: ["config", "unset"],
+    writesFiles: true,
     section: SECTION,
     summary: "Remove a config value",
     args: "KEY",

@@ -19,6 +19,7 @@ const SECTION = "Sync & Data";
 
 const exportCmd: Command = {
   path: ["export"],
+  writesFiles: (flags) => flags.output !== undefined,
   section: SECTION,
   summary: "Write issues as JSONL (stdout, or -o FILE)",
   maxArgs: 0,
@@ -125,6 +126,7 @@ Examples:
 
 const sync: Command = {
   path: ["sync"],
+  writesFiles: true,
   section: SECTION,
   summary: "Flush, commit the JSONL, fetch and rebase (merging issue by issue), import, push",
   maxArgs: 0,
@@ -166,6 +168,7 @@ HEAD is refused. From a linked worktree it syncs the shared issues.jsonl of the 
 
 const merge: Command = {
   path: ["merge"],
+  writesFiles: true,
   section: SECTION,
   summary: "Git merge driver: three-way merge of issues.jsonl, issue by issue",
   args: "OUTPUT BASE LEFT RIGHT",
@@ -204,6 +207,7 @@ Example:
 
 const resolveConflicts: Command = {
   path: ["resolve-conflicts"],
+  writesFiles: true,
   section: "Maintenance",
   summary: "Resolve git conflict markers in issues.jsonl by the merge rule",
   maxArgs: 0,

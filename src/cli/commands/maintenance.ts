@@ -105,6 +105,7 @@ const orphans: Command = {
 
 const doctorCmd: Command = {
   path: ["doctor"],
+  writesFiles: (flags) => flags.fix === true,
   section: MAINT,
   summary: "Check the workspace's health (and --fix what can be fixed)",
   maxArgs: 0,
@@ -182,6 +183,7 @@ Examples:
 function setupCommand(word: "setup" | "onboard"): Command {
   return {
     path: [word],
+    writesFiles: (flags) => !flags.check && !flags.list && !flags.print,
     section: SETUP,
     summary: word === "setup"
       ? "Give coding agents the bd workflow: AGENTS.md, or a recipe (claude, gemini, codex, cursor, ...)"
@@ -267,6 +269,7 @@ Examples:
 function hooksCommand(action: "install" | "uninstall" | "list"): Command {
   return {
     path: ["hooks", action],
+    writesFiles: action !== "list",
     section: SETUP,
     summary: action === "install"
       ? "Install bd's git hooks (pre-commit flush, post-merge/post-checkout import)"

@@ -97,6 +97,7 @@ const schema: Command = {
 
 const extInit: Command = {
   path: ["ext", "init"],
+  writesFiles: true,
   section: SECTION,
   summary: "Write a starter extension config for tables starting with PREFIX",
   args: "PREFIX",

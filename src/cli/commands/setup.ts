@@ -10,6 +10,7 @@ const SECTION = "Setup & Configuration";
 
 const init: Command = {
   path: ["init"],
+  writesFiles: true,
   section: SECTION,
   summary: "Create a workspace (.beads/) in this directory",
   maxArgs: 0,
