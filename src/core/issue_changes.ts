@@ -42,6 +42,10 @@ const EDITABLE: IssueField[] = [
 export function create(beads: Beads, input: CreateInput): Issue {
   const title = checkTitle(stripControl(input.title ?? ""));
   const fields = normaliseFields(input, beads.customTypes());
+  if (input.append_notes) {
+    const notes = stripControl(input.append_notes);
+    fields.notes = fields.notes ? `${fields.notes}\n${notes}` : notes;
+  }
   if (input.validate || beads.configGet("validation.on-create") === "error") {
     const missing = missingSections({ issue_type: "task", ...fields } as unknown as Issue);
     if (missing.length) {

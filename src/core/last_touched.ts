@@ -14,10 +14,12 @@ const FILE = "last-touched";
 export function rememberTouched(beads: Beads, id: string): void {
   if (beads.readonly) return;
   try {
-    writeFileSync(join(beads.paths.beadsDir, FILE), id + "\n");
-    // bd's own .gitignore in .beads/ keeps this machine-local file out of git.
+    const file = join(beads.paths.beadsDir, FILE);
+    const first = !existsSync(file);
+    writeFileSync(file, id + "\n");
+    // New workspaces' .gitignore lists the file; one made by an older bd gets the line once, here.
     const ignore = join(beads.paths.beadsDir, ".gitignore");
-    if (existsSync(ignore) && !readFileSync(ignore, "utf8").split("\n").includes(FILE)) {
+    if (first && existsSync(ignore) && !readFileSync(ignore, "utf8").split("\n").includes(FILE)) {
       appendFileSync(ignore, `${FILE}\n`);
     }
   } catch { /* not remembering is harmless */ }

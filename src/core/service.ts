@@ -17,6 +17,7 @@ import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths
 import { autoImport, flushJsonl } from "./sync/jsonl_io.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
 import { checkFilterValues } from "./filter_values.ts";
+import { missingSections } from "./lint.ts";
 import * as issue_changes from "./issue_changes.ts";
 import * as dependencies from "./dependencies.ts";
 import * as work from "./work.ts";
@@ -45,6 +46,8 @@ export interface CreateInput {
   design?: string;
   acceptance_criteria?: string;
   notes?: string;
+  /** Text after the notes (on a new line): `create --append-notes`, as `update` takes it. */
+  append_notes?: string;
   priority?: number | string;
   issue_type?: string;
   status?: string;
@@ -325,6 +328,11 @@ export class Beads {
       if (parent) out.parent = parent.depends_on_id;
       return out as IssueDetails;
     });
+  }
+
+  /** The sections a new issue lacks when config `validation.on-create` is "warn" (else none). */
+  createWarnings(issue: Issue): string[] {
+    return this.configGet("validation.on-create") === "warn" ? missingSections(issue) : [];
   }
 
   /** Returns each issue's parent (its parent-child edge's target), for those that have one. */

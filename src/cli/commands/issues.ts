@@ -4,7 +4,6 @@ import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { Beads, CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
-import { missingSections } from "../../core/lint.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
@@ -144,10 +143,8 @@ Examples:
     if (title === undefined) {
       throw new BdError("USAGE", 'title required (give it as the argument or with --title: bd create "TITLE")');
     }
-    const { append_notes, ...rest } = fields;
-    if (append_notes) rest.notes = rest.notes ? `${rest.notes}\n${append_notes}` : append_notes;
     const input: CreateInput = {
-      ...rest,
+      ...fields,
       title,
       labels: list(flags, "labels"),
       id: str(flags, "id"),
@@ -158,10 +155,8 @@ Examples:
     const beads = ctx.beads();
     const issue = beads.create(input);
     rememberTouched(beads, issue.id);
-    if (beads.configGet("validation.on-create") === "warn") {
-      const missing = missingSections(issue);
-      if (missing.length) ctx.out.note(`Warning: ${issue.id} lacks ${missing.join(", ")} (bd lint ${issue.id})`);
-    }
+    const missing = beads.createWarnings(issue);
+    if (missing.length) ctx.out.note(`Warning: ${issue.id} lacks ${missing.join(", ")} (bd lint ${issue.id})`);
     if (ctx.globals.json) ctx.out.data(issue);
     else if (flags.silent) ctx.out.line(issue.id);
     else {
