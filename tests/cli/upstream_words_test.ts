@@ -156,6 +156,8 @@ Deno.test("text words: -m, --body, --stdin, --description-file, --design-file, -
   await bdOk(dir, ["update", m, "--append-notes", "second"]);
   await bdOk(dir, ["note", m, "third"]);
   assert.equal((await show(m)).notes, "first\nsecond\nthird");
+  const n = await createIssue(dir, "n", "--notes", "one", "--append-notes", "two");
+  assert.equal((await show(n)).notes, "one\ntwo", "create takes --append-notes after --notes");
   const twice = await bd(dir, ["create", "x", "-m", "a", "--body", "b"]);
   assert.equal(twice.code, 2);
   assert.match(twice.stderr, /give the description once/);
