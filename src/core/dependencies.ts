@@ -8,6 +8,12 @@ import type { Dependency, Issue } from "../model/types.ts";
 import { findCycles } from "./graph.ts";
 import type { Beads, TreeNode } from "./service.ts";
 
+/** A dependency as `create --deps` and MCP's `create` spell it: `ID` (blocks) or `TYPE:ID`. */
+export function parseDepSpec(spec: string): { id: string; type: string } {
+  const at = spec.indexOf(":");
+  return at > 0 ? { type: spec.slice(0, at), id: spec.slice(at + 1) } : { type: "blocks", id: spec };
+}
+
 /** Adds (or retypes) the edge: `from` depends on `to`. Refuses self-edges and cycles. */
 export function addDependency(beads: Beads, fromInput: string, toInput: string, type = "blocks"): Dependency {
   return beads.mutate(() => {

@@ -13,6 +13,7 @@ import { BdError } from "../model/errors.ts";
 import type { Issue, IssueFilter, ReadySort } from "../model/types.ts";
 import { VERSION } from "../version.ts";
 import { locateWorkspace } from "../core/workspace.ts";
+import { parseDepSpec } from "../core/dependencies.ts";
 
 export interface McpOptions {
   /** Offer only the tools that read. */
@@ -46,6 +47,11 @@ type Result = {
   isError?: true;
 };
 
+/** A tool error: bd's message and error code, as the CLI's JSON errors carry them. */
+function toolError(error: string, code: string): Result {
+  return { content: [{ type: "text", text: JSON.stringify({ error, code }) }], isError: true };
+}
+
 /** Runs a tool body: its answer as JSON text and structured content, or a tool error with bd's code. */
 function answer(beads: Beads, opts: McpOptions, body: (b: Beads) => Record<string, unknown>): Result {
   try {
@@ -56,10 +62,7 @@ function answer(beads: Beads, opts: McpOptions, body: (b: Beads) => Record<strin
     return { content: [{ type: "text", text: JSON.stringify(out) }], structuredContent: out };
   } catch (e) {
     const err = e instanceof BdError ? e : new BdError("INTERNAL", e instanceof Error ? e.message : String(e));
-    return {
-      content: [{ type: "text", text: JSON.stringify({ error: err.message, code: err.code }) }],
-      isError: true,
-    };
+    return toolError(err.message, err.code);
   }
 }
 
@@ -76,7 +79,7 @@ function otherWorkspace(beads: Beads, workspaceRoot: string | undefined): Result
   const message = `workspace_root ${workspaceRoot} is not the workspace this server serves (${
     dirname(beads.paths.beadsDir)
   }): start bd mcp there (its cwd, --db or BEADS_DIR) for that one`;
-  return { content: [{ type: "text", text: JSON.stringify({ error: message, code: "VALIDATION" }) }], isError: true };
+  return toolError(message, "VALIDATION");
 }
 
 // The arguments as the SDK hands them over, validated against each tool's input schema.
@@ -248,10 +251,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
         assignee: a.assignee,
         labels: a.labels,
         id: a.id,
-        deps: a.deps?.map((d: string) => {
-          const at = d.lastIndexOf(":");
-          return at > 0 ? { type: d.slice(0, at), id: d.slice(at + 1) } : { id: d };
-        }),
+        deps: a.deps?.map(parseDepSpec),
       })),
     })));
 
@@ -285,7 +285,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       return { issue: record(b.update(issue_id, patch)) };
     }));
 
-  server.registerTool(
+  tool(
     "close",
     {
       description: "Close (complete) an issue",
@@ -295,7 +295,7 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
     (a: { issue_id: string; reason: string }) => run((b) => ({ issues: [record(b.closeIssue(a.issue_id, a.reason))] })),
   );
 
-  server.registerTool(
+  tool(
     "reopen",
     {
       description: "Reopen closed issues",

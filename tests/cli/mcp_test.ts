@@ -93,6 +93,12 @@ Deno.test("bd mcp over stdio: tools, create with a blocker, ready, claim, close,
     const wrong = await toolError(client, "ready", { workspace_root: elsewhere });
     assert.equal(wrong.code, "VALIDATION");
     assert.match(wrong.error, /not the workspace this server serves/);
+    // Every tool checks it, the writing ones too: nothing is closed here for another workspace.
+    for (const [name, args] of [["close", { issue_id: b }], ["reopen", { issue_ids: [b] }]] as const) {
+      assert.equal((await toolError(client, name, { ...args, workspace_root: elsewhere })).code, "VALIDATION", name);
+    }
+    assert.equal((await call(client, "show", { issue_id: b })).issue.status, "open");
+    for (const t of listed.tools) assert.ok("workspace_root" in t.inputSchema.properties!, t.name);
     // The CLI sees what the MCP client did, and the server sees what the CLI does.
     assert.equal((await bdOk(dir, ["show", b, "--json"])).json()[0].priority, 0);
     await bdOk(dir, ["create", "from the shell", "--sandbox"]);

@@ -4,6 +4,7 @@ import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { Beads, CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
+import { parseDepSpec } from "../../core/dependencies.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
@@ -94,10 +95,7 @@ function fieldsFrom(ctx: Context, flags: Values): UpdateInput {
 
 /** Parses `--deps type:id,id2` (a bare ID means `blocks`). */
 function depsFrom(flags: Values): { id: string; type: string }[] {
-  return (list(flags, "deps") ?? []).map((spec) => {
-    const i = spec.indexOf(":");
-    return i > 0 ? { type: spec.slice(0, i), id: spec.slice(i + 1) } : { type: "blocks", id: spec };
-  });
+  return (list(flags, "deps") ?? []).map(parseDepSpec);
 }
 
 const create: Command = {
