@@ -185,8 +185,7 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
   run(ctx, given, flags) {
     const beads = ctx.beads();
     const args = given.length ? given : [flags.current === true ? currentIssue(beads) : lastTouched(beads)];
-    if (flags.refs === true || flags.children === true) return showRelated(ctx, beads, args, flags.children === true);
-    const found = [];
+    const found: IssueDetails[] = [];
     let failed = 0;
     for (const id of args) {
       try {
@@ -198,7 +197,9 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
       }
     }
     if (found.length) rememberTouched(beads, found[found.length - 1].id);
-    if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
+    if (flags.refs === true || flags.children === true) {
+      showRelated(ctx, found, flags.children === true);
+    } else if (ctx.globals.json) emitResults(ctx, found, failed ? 1 : 0);
     else if (flags.short === true) {
       for (const d of found) {
         ctx.out.line(
@@ -214,32 +215,16 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
   },
 };
 
-/** `show --refs` / `--children`: the issues that refer to each issue, or its children only. */
-function showRelated(ctx: Context, beads: Beads, ids: string[], childrenOnly: boolean): number {
-  // A read: each ID on its own, failures reported (no write transaction, so --readonly can use it).
-  const details: IssueDetails[] = [];
-  let code = 0;
-  for (const id of ids) {
-    try {
-      details.push(beads.details([id])[0]);
-    } catch (e) {
-      if (!(e instanceof BdError)) throw e;
-      ctx.out.error(e);
-      code = 1;
-    }
-  }
+/** `show --refs` / `--children`: the issues that refer to each shown issue, or its children only. */
+function showRelated(ctx: Context, details: IssueDetails[], childrenOnly: boolean): void {
   const rows = details.flatMap((d) =>
     d.dependents.filter((x) => !childrenOnly || x.dependency_type === "parent-child").map((x) => ({ ...x, of: d.id }))
   );
-  if (ctx.globals.json) {
-    ctx.out.data(rows);
-    return code;
-  }
+  if (ctx.globals.json) return ctx.out.data(rows);
   if (details.length && rows.length === 0) ctx.out.line(childrenOnly ? "No children." : "Nothing refers to it.");
   for (const r of rows) {
     ctx.out.line(`${r.id}: ${r.title} [${r.status}] (${r.dependency_type} → ${r.of})`);
   }
-  return code;
 }
 
 /** `show --long`: the fields the details leave out. */
