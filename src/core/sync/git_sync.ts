@@ -36,6 +36,10 @@ export interface SyncReport {
 export const PUSH_TRIES = 12;
 export const PUSH_RETRY_MS = 90_000;
 
+/** What a failure after a merged commit leaves: nothing lost, the next sync pushes it. */
+const KEPT_LOCALLY =
+  "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.";
+
 /** A push another pusher beat (the ref moved, or its lock was held): fetch, merge and try again. */
 const RETRYABLE_PUSH =
   /non-fast-forward|fetch first|cannot lock ref|failed to update ref|unable to lock|stale info|incorrect old value/i;
@@ -181,7 +185,7 @@ export function gitSync(
           "CONFLICT",
           `git push: ${why}${report.push_retries ? ` (after ${report.push_retries} retries)` : ""}`,
         ),
-        "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.",
+        KEPT_LOCALLY,
       );
     }
     report.push_retries++;
@@ -204,7 +208,7 @@ function pullAndImport(
 ): void {
   const keep = () => {
     if (operationInProgress(root) === "rebase") git(root, ["rebase", "--abort"], { allowFail: true });
-    return "git is clean: the merged result is committed locally and in the database; run 'bd sync' again to push it.";
+    return KEPT_LOCALLY;
   };
   const undo = restore ?? keep;
   try {
