@@ -1,8 +1,9 @@
 /** Finding (contract §1) and creating a bd workspace: the `.beads/` dir, its database and JSONL. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { BdError } from "../model/errors.ts";
 import { type LinkedWorktree, linkedWorktreeOf } from "./sync/git_worktree.ts";
+import { isDir, statOf } from "./file_stat.ts";
 
 export const BEADS_DIR = ".beads";
 export const JSONL_NAME = "issues.jsonl";
@@ -162,22 +163,6 @@ export function prefixInJsonl(text: string): string | undefined {
   const counts = new Map<string, number>();
   for (const m of text.matchAll(/"id":"([^"]+?)-[^"-]+"/g)) counts.set(m[1], (counts.get(m[1]) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
-function statOf(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
-}
-
-function isDir(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** Returns a prefix derived from a directory name (`My Project` → `my-project`). */

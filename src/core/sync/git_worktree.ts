@@ -4,7 +4,8 @@
  * private git directory, which holds `commondir`, the repository's shared git directory. The
  * main worktree is the directory around that shared `.git`.
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { statOf } from "../file_stat.ts";
 import path, { dirname, join, resolve } from "node:path";
 
 export interface LinkedWorktree {
@@ -14,14 +15,6 @@ export interface LinkedWorktree {
   commonDir: string;
   /** The main worktree's top directory; undefined for a bare repository's worktrees. */
   mainRoot?: string;
-}
-
-function statOf(path: string) {
-  try {
-    return statSync(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**
