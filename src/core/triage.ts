@@ -141,16 +141,17 @@ export function unblocksOf(beads: Beads, ids: readonly string[]): Map<string, nu
 /**
  * Ready issues by impact: those that unblock the most first, then by priority, then by age.
  * The head comes from the kept counts; the rest (ready issues that unblock nothing) in priority order.
+ * Each issue carries its count as `unblocks`.
  */
 export function readyByImpact(beads: Beads, filter: IssueFilter, limit: number): Issue[] {
   freshUnblocks(beads);
   const resolved = beads.resolveFilter(filter);
-  const head = impact.readyByKeptImpact(beads.db, resolved, limit).map((r) => r.issue);
+  const head = impact.readyByKeptImpact(beads.db, resolved, limit).map((r) => ({ ...r.issue, unblocks: r.unblocks }));
   if (limit > 0 && head.length >= limit) return head;
   // All ready issues that unblock something are in the head now; the rest unblock nothing.
   const seen = new Set(head.map((i) => i.id));
   const rest = beads.ready({ ...resolved, sort: "priority", limit: limit > 0 ? limit + head.length : 0 })
-    .filter((i) => !seen.has(i.id));
+    .filter((i) => !seen.has(i.id)).map((i) => ({ ...i, unblocks: 0 }));
   const all = [...head, ...rest];
   return limit > 0 ? all.slice(0, limit) : all;
 }

@@ -62,11 +62,8 @@ most open issues (transitively) first, then by priority, then oldest; each carri
       if (!claimed) return ctx.out.line("\n✨ No ready work found to claim\n");
       return ctx.out.line(`${ctx.out.paint("green", "✓")} Claimed ${claimed.id}: ${claimed.title}`);
     }
-    let issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
-    if (sort === "impact") {
-      const unblocks = beads.unblocksOf(issues.map((i) => i.id));
-      issues = issues.map((i) => ({ ...i, unblocks: unblocks.get(i.id) ?? 0 }));
-    }
+    // With --sort impact each issue carries "unblocks" (the service's ready answer has it).
+    const issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
     if (ctx.globals.json) return ctx.out.data(issues);
     if (issues.length === 0) {
       const open = beads.count({ status: ["open"] });
