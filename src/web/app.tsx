@@ -199,7 +199,8 @@ function App() {
         {actor.value
           ? (
             <span>
-              · acting as <button type="button" class="linkish" onClick={() => setActor("")}>{actor.value}</button>
+              {lastEvent.value ? " · acting as " : "Acting as "}
+              <button type="button" class="linkish" onClick={() => setActor("")}>{actor.value}</button>
             </span>
           )
           : null}
