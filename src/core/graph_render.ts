@@ -5,6 +5,7 @@
  */
 import type { Dependency, Issue } from "../model/types.ts";
 import type { Beads } from "./service.ts";
+import { categoryOf } from "../model/status_categories.ts";
 
 export type GraphFormat = "dot" | "mermaid";
 
@@ -12,6 +13,10 @@ export interface Graph {
   nodes: Issue[];
   edges: Dependency[];
   blocked: Set<string>;
+  /** The IDs of nodes whose status is terminal (closed, or a custom `done` status). */
+  done: Set<string>;
+  /** The IDs of nodes that are ready (the ready rule). */
+  ready: Set<string>;
 }
 
 /** The most issues a graph holds: beyond this, drawings stop being readable (and fast). */
@@ -28,13 +33,15 @@ export function collectGraph(beads: Beads, opts: { id?: string; issues?: Issue[]
   if (nodes.length > GRAPH_NODE_CAP) nodes = nodes.slice(0, GRAPH_NODE_CAP);
   const ids = new Set(nodes.map((n) => n.id));
   const edges = [...beads.dependenciesFor([...ids]).values()].flat().filter((d) => ids.has(d.depends_on_id));
-  return { nodes, edges, blocked: beads.blockedAmong([...ids]) };
+  const custom = beads.customStatuses();
+  const done = new Set(nodes.filter((n) => categoryOf(n.status, custom) === "done").map((n) => n.id));
+  return { nodes, edges, blocked: beads.blockedAmong([...ids]), done, ready: beads.readyAmong([...ids]) };
 }
 
-function state(i: Issue, blocked: Set<string>): "closed" | "in_progress" | "blocked" | "ready" {
-  if (i.status === "closed") return "closed";
+function state(i: Issue, g: Graph): "closed" | "in_progress" | "blocked" | "ready" {
+  if (g.done.has(i.id)) return "closed";
   if (i.status === "in_progress") return "in_progress";
-  return blocked.has(i.id) || i.status !== "open" ? "blocked" : "ready";
+  return g.ready.has(i.id) ? "ready" : "blocked";
 }
 
 const FILL = { ready: "#c8f7c5", blocked: "#f7c5c5", in_progress: "#fdf1b8", closed: "#dddddd" };
@@ -57,7 +64,7 @@ export function renderGraph(g: Graph, format: GraphFormat): string {
     ];
     for (const n of g.nodes) {
       const label = `${quote(n.id).slice(0, -1)}\\n${quote(n.title).slice(1)}`; // two lines: ID, title
-      lines.push(`  ${quote(n.id)} [label=${label}, fillcolor=${quote(FILL[state(n, g.blocked)])}];`);
+      lines.push(`  ${quote(n.id)} [label=${label}, fillcolor=${quote(FILL[state(n, g)])}];`);
     }
     for (const e of g.edges) {
       lines.push(
@@ -73,7 +80,7 @@ export function renderGraph(g: Graph, format: GraphFormat): string {
   const lines = ["graph TD"];
   for (const n of g.nodes) {
     const label = `${n.id}: ${n.title}`.replaceAll('"', "#quot;");
-    lines.push(`  ${key.get(n.id)}["${label}"]:::${state(n, g.blocked)}`);
+    lines.push(`  ${key.get(n.id)}["${label}"]:::${state(n, g)}`);
   }
   for (const e of g.edges) {
     const arrow = e.type === "related" || e.type === "discovered-from"

@@ -41,7 +41,7 @@ const EDITABLE: IssueField[] = [
 /** Creates an issue (with labels, parent and dependencies) and returns it. */
 export function create(beads: Beads, input: CreateInput): Issue {
   const title = checkTitle(stripControl(input.title ?? ""));
-  const fields = normaliseFields(input, beads.customTypes());
+  const fields = normaliseFields(input, beads.customTypes(), beads.customStatusNames());
   if (input.append_notes) {
     const notes = stripControl(input.append_notes);
     fields.notes = fields.notes ? `${fields.notes}\n${notes}` : notes;
@@ -128,7 +128,11 @@ function newId(beads: Beads, input: CreateInput, now: string, title: string, des
 }
 
 /** Validates and normalises editable fields; returns column values (null clears). */
-function normaliseFields(input: UpdateInput, customTypes: readonly string[]): Partial<Record<IssueField, unknown>> {
+function normaliseFields(
+  input: UpdateInput,
+  customTypes: readonly string[],
+  customStatuses: readonly string[],
+): Partial<Record<IssueField, unknown>> {
   const out: Partial<Record<IssueField, unknown>> = {};
   for (const key of EDITABLE) {
     const v = (input as Record<string, unknown>)[key];
@@ -144,7 +148,7 @@ function normaliseFields(input: UpdateInput, customTypes: readonly string[]): Pa
         out.issue_type = checkIssueType(String(v), customTypes);
         break;
       case "status":
-        out.status = checkStatus(String(v));
+        out.status = checkStatus(String(v), customStatuses);
         break;
       case "estimated_minutes":
         out.estimated_minutes = v === null || v === "" ? null : checkEstimate(v as string | number);
@@ -158,7 +162,7 @@ function normaliseFields(input: UpdateInput, customTypes: readonly string[]): Pa
 
 /** Updates fields of an issue; a status change follows the closed_at rule. Returns the issue. */
 export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue {
-  const fields = normaliseFields(patch, beads.customTypes());
+  const fields = normaliseFields(patch, beads.customTypes(), beads.customStatusNames());
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const before = issuesRepo.getIssue(beads.db, id)!;

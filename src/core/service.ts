@@ -8,9 +8,11 @@ import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
 import * as meta from "../store/meta.ts";
+import * as customStatusesRepo from "../store/custom_statuses.ts";
 import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
 import { BdError, notFound, readOnly, validation } from "../model/errors.ts";
 import { inContractOrder } from "../model/key_order.ts";
+import type { CustomStatus } from "../model/status_categories.ts";
 import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
@@ -24,6 +26,7 @@ import * as work from "./work.ts";
 import * as triage from "./triage.ts";
 import * as labels_comments from "./labels_comments.ts";
 import * as workspace_config from "./workspace_config.ts";
+import * as statuses from "./statuses.ts";
 
 /** Options for opening an existing workspace. */
 export interface OpenOptions {
@@ -228,6 +231,21 @@ export class Beads {
   /** The workspace's custom issue types (config `types.custom`, comma-separated). */
   customTypes(): string[] {
     return (meta.getKey(this.db, "config", "types.custom") ?? "").split(",").map((t) => t.trim()).filter(Boolean);
+  }
+
+  /** The workspace's custom statuses with their categories (config `status.custom`). */
+  customStatuses(): CustomStatus[] {
+    return customStatusesRepo.customStatuses(this.db);
+  }
+
+  /** Every status with its category (`bd statuses`), and the ones in use that nothing configures. */
+  statusReport(): statuses.StatusReport {
+    return statuses.statusReport(this);
+  }
+
+  /** The names of the workspace's custom statuses. */
+  customStatusNames(): string[] {
+    return this.customStatuses().map((s) => s.name);
   }
 
   /** Forgets the cached prefix (after `issue_prefix` changes). */

@@ -1,5 +1,7 @@
 /** The workspace: user config, integrity and what `bd info` reports. */
 import * as meta from "../store/meta.ts";
+import * as customStatusesRepo from "../store/custom_statuses.ts";
+import { parseCustomStatuses, parseCustomStatusesLeniently } from "../model/status_categories.ts";
 import { validation } from "../model/errors.ts";
 import type { Beads } from "./service.ts";
 
@@ -8,21 +10,50 @@ export function configGet(beads: Beads, key: string): string | undefined {
   return meta.getKey(beads.db, "config", key);
 }
 
-/** Sets a config value. `issue_prefix` must be a valid prefix. */
+/** The config key whose value gives the custom statuses and their categories. */
+export const STATUS_CUSTOM = "status.custom";
+
+/**
+ * Sets a config value. `issue_prefix` must be a valid prefix; `status.custom` must parse, and
+ * the statuses the rules read change with it, in the same write.
+ */
 export function configSet(beads: Beads, key: string, value: string): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(key)) throw validation(`invalid config key "${key}"`);
   if (key === "issue_prefix" && !/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(value)) {
     throw validation(`invalid prefix "${value}"`);
   }
-  beads.mutate(() => meta.setKey(beads.db, "config", key, value));
+  const statuses = key === STATUS_CUSTOM ? parseCustomStatuses(value) : undefined;
+  beads.mutate(() => {
+    meta.setKey(beads.db, "config", key, value);
+    if (statuses) customStatusesRepo.replaceCustomStatuses(beads.db, statuses);
+  });
   beads.clearPrefixCache();
 }
 
 /** Removes a config key; returns false when it was not set. */
 export function configUnset(beads: Beads, key: string): boolean {
-  const removed = beads.mutate(() => meta.deleteKey(beads.db, "config", key));
+  const removed = beads.mutate(() => {
+    if (key === STATUS_CUSTOM) customStatusesRepo.replaceCustomStatuses(beads.db, []);
+    return meta.deleteKey(beads.db, "config", key);
+  });
   beads.clearPrefixCache();
   return removed;
+}
+
+/** True when the custom statuses the rules read differ from what config `status.custom` says. */
+export function customStatusesDrift(beads: Beads): boolean {
+  const configured = parseCustomStatusesLeniently(configGet(beads, STATUS_CUSTOM) ?? "");
+  return JSON.stringify(configured) !== JSON.stringify(beads.customStatuses());
+}
+
+/** Makes the custom statuses the rules read follow config `status.custom` again. */
+export function resyncCustomStatuses(beads: Beads): void {
+  beads.mutate(() =>
+    customStatusesRepo.replaceCustomStatuses(
+      beads.db,
+      parseCustomStatusesLeniently(configGet(beads, STATUS_CUSTOM) ?? ""),
+    )
+  );
 }
 
 /** Returns all config entries. */

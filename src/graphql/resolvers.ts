@@ -3,6 +3,7 @@
  * shapes. No SQL and no business rule here; every decision is the service layer's.
  */
 import { BdError } from "../model/errors.ts";
+import { type CustomStatus, isDoneStatus } from "../model/status_categories.ts";
 import {
   type Issue,
   ISSUE_FIELDS,
@@ -101,8 +102,9 @@ for (const f of ISSUE_FIELDS) {
   issueFields[camel(f)] = (i) => i[f] ?? (TEXT_FIELDS.has(f) ? "" : null);
 }
 
-const activeIssues = (list: (Issue | null | Error)[]) =>
-  list.filter((i): i is Issue => !!i && !(i instanceof Error) && i.status !== "closed");
+/** The issues of a loaded list that are still active work (not closed, nor in a custom done status). */
+const activeIssues = (list: (Issue | null | Error)[], custom: readonly CustomStatus[]) =>
+  list.filter((i): i is Issue => !!i && !(i instanceof Error) && !isDoneStatus(i.status, custom));
 
 // deno-lint-ignore no-explicit-any
 export const coreResolvers: Record<string, any> = {
@@ -172,7 +174,8 @@ export const coreResolvers: Record<string, any> = {
     // The service's answer, with IDs turned into issues through the request's loader.
     triage: async (_: unknown, args: Args, { beads, loaders }: GqlContext) => {
       const t = beads.triage({ limit: checkPage(args.limit, "limit", 10), staleDays: args.staleDays ?? 3 });
-      const load = async (ids: string[]) => activeIssues(await loaders.issue.loadMany(ids));
+      const custom = beads.customStatuses();
+      const load = async (ids: string[]) => activeIssues(await loaders.issue.loadMany(ids), custom);
       const impact = async (x: { id: string; unblocks: number; blocks?: string[] }) => ({
         issue: await loaders.issue.load(x.id),
         unblocks: x.unblocks,
@@ -312,13 +315,13 @@ export const coreResolvers: Record<string, any> = {
     labels: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.labels.load(i.id),
     dependencies: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependencies.load(i.id),
     dependents: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependents.load(i.id),
-    blockedBy: async (i: Issue, _: Args, { loaders }: GqlContext) => {
+    blockedBy: async (i: Issue, _: Args, { beads, loaders }: GqlContext) => {
       const edges = (await loaders.dependencies.load(i.id)).filter((d) => d.type === "blocks");
-      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.depends_on_id)));
+      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.depends_on_id)), beads.customStatuses());
     },
-    blocks: async (i: Issue, _: Args, { loaders }: GqlContext) => {
+    blocks: async (i: Issue, _: Args, { beads, loaders }: GqlContext) => {
       const edges = (await loaders.dependents.load(i.id)).filter((d) => d.type === "blocks");
-      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.issue_id)));
+      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.issue_id)), beads.customStatuses());
     },
     parent: async (i: Issue, _: Args, { loaders }: GqlContext) => {
       const edge = (await loaders.dependencies.load(i.id)).find((d) => d.type === "parent-child");

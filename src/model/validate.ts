@@ -24,10 +24,16 @@ export function checkTitle(title: string): string {
   return t;
 }
 
-/** Returns the status if it is one bd accepts as input. */
-export function checkStatus(status: string): string {
-  if (!(STATUSES as readonly string[]).includes(status)) {
-    throw validation(`invalid status "${status}": use one of ${STATUSES.join(", ")}`);
+/** Returns the status if it is one bd accepts as input: a built-in one or a configured custom one. */
+export function checkStatus(status: string, custom: readonly string[] = []): string {
+  if (!(STATUSES as readonly string[]).includes(status) && !custom.includes(status)) {
+    throw validation(
+      `invalid status "${status}": use one of ${STATUSES.join(", ")}${
+        custom.length
+          ? `, or the custom statuses ${custom.join(", ")}`
+          : ' (more with: bd config set status.custom "name:category,...")'
+      }`,
+    );
   }
   return status;
 }

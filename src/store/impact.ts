@@ -1,11 +1,12 @@
 /**
  * What the triage analysis reads (core/triage.ts): the open work as a graph — every issue that is
- * not closed, with the ready rule's verdict, and the blocks and parent-child edges between them —
+ * not done (closed or a custom done status), with the ready rule's verdict, and the blocks and parent-child edges between them —
  * and the kept `unblocks` counts (impact_cache), valid while graph_version is unchanged.
  */
 import type { Db } from "./db.ts";
 import { blockedSource, READY_WHERE, whereFor } from "./query.ts";
 import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
+import { isNotDone } from "./status_rules.ts";
 import type { Issue, IssueFilter } from "../model/types.ts";
 
 export interface OpenNode {
@@ -35,13 +36,13 @@ export function openGraph(db: Db): OpenGraph {
     `WITH blocked_ids AS (${blockedSource(db)})
      SELECT i.id, i.title, i.status, i.priority, i.issue_type, i.assignee, i.created_at, i.updated_at,
        (${READY_WHERE}) AS ready
-     FROM issues i WHERE i.status <> 'closed'`,
+     FROM issues i WHERE ${isNotDone("i.status")}`,
   ).map((r) => ({ ...r, priority: Number(r.priority), ready: Number(r.ready) === 1 }));
   const edges = (type: string) =>
     db.all<{ a: string; b: string }>(
       `SELECT d.issue_id AS a, d.depends_on_id AS b FROM dependencies d
-       JOIN issues x ON x.id = d.issue_id AND x.status <> 'closed'
-       JOIN issues y ON y.id = d.depends_on_id AND y.status <> 'closed'
+       JOIN issues x ON x.id = d.issue_id AND ${isNotDone("x.status")}
+       JOIN issues y ON y.id = d.depends_on_id AND ${isNotDone("y.status")}
        WHERE d.type = ?`,
       type,
     );

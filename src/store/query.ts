@@ -3,6 +3,8 @@ import type { Db, Param } from "./db.ts";
 import { BLOCKED_IDS_SQL, recountIssues } from "./schema.ts";
 import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
+import { customStatuses } from "./custom_statuses.ts";
+import { isCustomActive, isDone, isListedByDefault, isNotDone, isReadyStatus } from "./status_rules.ts";
 
 const COLUMNS_I = ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ");
 
@@ -102,7 +104,7 @@ function refreshAffected(db: Db): void {
     db.all<{ id: string }>(
       `SELECT DISTINCT d.issue_id AS id FROM json_each(?) a
        CROSS JOIN dependencies d ON d.issue_id = a.value AND d.type = 'blocks'
-       JOIN issues b ON b.id = d.depends_on_id AND b.status <> 'closed'`,
+       JOIN issues b ON b.id = d.depends_on_id AND ${isNotDone("b.status")}`,
       ids,
     ).map((r) => r.id),
   );
@@ -158,7 +160,7 @@ export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } 
     params.push(JSON.stringify(values));
   };
   if (filter.status?.length) inList("i.status", filter.status);
-  else if (!filter.includeClosed) parts.push("i.status <> 'closed'");
+  else if (!filter.includeClosed) parts.push(isListedByDefault("i.status"));
   if (filter.priority?.length) inList("i.priority", filter.priority);
   if (filter.priorityMin !== undefined) (parts.push("i.priority >= ?"), params.push(filter.priorityMin));
   if (filter.priorityMax !== undefined) (parts.push("i.priority <= ?"), params.push(filter.priorityMax));
@@ -196,7 +198,7 @@ export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } 
   if (filter.noLabels) parts.push("NOT EXISTS (SELECT 1 FROM labels l WHERE l.issue_id = i.id)");
   if (filter.overdue) {
     parts.push(
-      "i.due_at IS NOT NULL AND i.due_at <> '' AND julianday(i.due_at) < julianday('now') AND i.status <> 'closed'",
+      `i.due_at IS NOT NULL AND i.due_at <> '' AND julianday(i.due_at) < julianday('now') AND ${isNotDone("i.status")}`,
     );
   }
   if (filter.deferred) parts.push("i.defer_until IS NOT NULL AND i.defer_until <> ''");
@@ -267,7 +269,9 @@ export function countIssues(db: Db, filter: IssueFilter): number {
       )
       : filter.includeClosed
       ? db.get<{ n: number }>("SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all'")
-      : db.get<{ n: number }>("SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all' AND status <> 'closed'");
+      : db.get<{ n: number }>(
+        `SELECT sum(n) AS n FROM issue_counts WHERE scope = 'all' AND ${isListedByDefault("status")}`,
+      );
     return Number(row?.n ?? 0);
   }
   const where = whereFor(filter);
@@ -298,13 +302,20 @@ export function countGrouped(
     .map((r) => ({ key: String(r.key), count: Number(r.count) }));
 }
 
-/** The ready rule (contract §6): open, not blocked, not deferred into the future. */
-export const READY_WHERE = `i.status = 'open'
-  AND (i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))
-  AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
+const NOT_DEFERRED_LATER =
+  "(i.defer_until IS NULL OR i.defer_until = '' OR julianday(i.defer_until) <= julianday('now'))";
+const NOT_BLOCKED = "NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)";
 
-/** The ready rule without its defer-time part (`ready --include-deferred`). */
-const READY_ANY_DEFER_WHERE = `i.status = 'open' AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
+/**
+ * The ready rule (contract §6): open (or a custom `active` status), not blocked, not deferred
+ * into the future.
+ */
+export const READY_WHERE = `${isReadyStatus("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
+
+/** True when some custom status is `active` (ready then looks beyond the index of open issues). */
+function hasCustomActive(db: Db): boolean {
+  return db.get("SELECT 1 AS x FROM custom_statuses WHERE category = 'active' LIMIT 1") !== undefined;
+}
 
 /**
  * Returns ready issues matching the filter, ordered by `sort` (limit 0 = all). Each ordering
@@ -319,19 +330,28 @@ export function readyIssues(
   limit: number,
   opts: { includeDeferred?: boolean } = {},
 ): Issue[] {
-  const rule = opts.includeDeferred ? READY_ANY_DEFER_WHERE : READY_WHERE;
+  const rule = opts.includeDeferred ? NOT_BLOCKED : `${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
   const blocked = blockedSource(db);
   const max = limit > 0 ? limit : -1;
-  const walk = (index: string, extra: string, order: string, params: Param[], n: number) =>
-    db.all(
+  const customActive = hasCustomActive(db);
+  const walk = (index: string, extra: string, order: string, params: Param[], n: number) => {
+    const open = `SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
+       WHERE i.status = 'open' AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
+    const args = [...where.params, ...params, n];
+    if (!customActive) return db.all(`WITH blocked_ids AS (${blocked}) ${open}`, ...args).map(rowToIssue);
+    // Issues in custom active statuses are ready too: a second walk over them (by the status
+    // index), merged with the first in the same order.
+    const custom = `SELECT ${COLUMNS_I} FROM issues i
+       WHERE ${isCustomActive("i.status")} AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
+    return db.all(
       `WITH blocked_ids AS (${blocked})
-       SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
-       WHERE ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`,
-      ...where.params,
-      ...params,
+       SELECT * FROM (SELECT * FROM (${open}) UNION ALL SELECT * FROM (${custom})) i ORDER BY ${order} LIMIT ?`,
+      ...args,
+      ...args,
       n,
     ).map(rowToIssue);
+  };
   const byAge = "julianday(i.created_at), i.id";
   if (sort === "priority") return walk("idx_issues_open_priority", "", `i.priority, ${byAge}`, [], max);
   if (sort === "oldest") return walk("idx_issues_open_created", "", byAge, [], max);
@@ -357,7 +377,8 @@ export function readyIssues(
 /**
  * Returns the number of ready issues: the open issues that are not blocked, counted over the
  * covering index of open issues, less those among them whose defer time is still ahead (a
- * partial index holds only the open issues that have one). Same rule as READY_WHERE.
+ * partial index holds only the open issues that have one); plus, counted directly, those in
+ * custom active statuses. Same rule as READY_WHERE.
  */
 export function countReady(db: Db): number {
   const fresh = cacheIsFresh(db);
@@ -367,22 +388,25 @@ export function countReady(db: Db): number {
     WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
       AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
       AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
+  const customReady = hasCustomActive(db)
+    ? `SELECT count(*) FROM issues i WHERE ${isCustomActive("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`
+    : "SELECT 0";
   if (fresh) {
     // Open minus open-and-blocked, both kept counted; then the deferred ones.
-    const row = db.get<{ open: number; blocked: number; later: number }>(
+    const row = db.get<{ open: number; blocked: number; later: number; custom: number }>(
       `WITH blocked_ids AS (${source})
        SELECT (SELECT n FROM issue_counts WHERE scope = 'all' AND status = 'open') AS open,
               (SELECT n FROM issue_counts WHERE scope = 'blocked' AND status = 'open') AS blocked,
-              (${deferredLater}) AS later`,
+              (${deferredLater}) AS later, (${customReady}) AS custom`,
     );
-    return Number(row?.open ?? 0) - Number(row?.blocked ?? 0) - Number(row?.later ?? 0);
+    return Number(row?.open ?? 0) - Number(row?.blocked ?? 0) - Number(row?.later ?? 0) + Number(row?.custom ?? 0);
   }
   return Number(
     db.get<{ n: number }>(
       `WITH blocked_ids AS (${source})
        SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_open_created
                WHERE i.status = 'open' AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
-            - (${deferredLater}) AS n`,
+            - (${deferredLater}) + (${customReady}) AS n`,
     )?.n,
   );
 }
@@ -416,10 +440,10 @@ export function blockedIssues(
      SELECT ${COLUMNS_I}, (
        SELECT json_group_array(d.depends_on_id) FROM dependencies d
        JOIN issues b INDEXED BY idx_issues_id_status ON b.id = d.depends_on_id
-       WHERE d.issue_id = i.id AND d.type = 'blocks' AND b.status <> 'closed'
+       WHERE d.issue_id = i.id AND d.type = 'blocks' AND ${isNotDone("b.status")}
      ) AS blockers
      FROM issues i
-     WHERE i.status <> 'closed' AND i.id IN (SELECT id FROM blocked_ids) AND ${where.sql}
+     WHERE ${isNotDone("i.status")} AND i.id IN (SELECT id FROM blocked_ids) AND ${where.sql}
      ORDER BY i.priority, julianday(i.created_at), i.id`,
     ...where.params,
   );
@@ -471,14 +495,15 @@ export function statsCounters(db: Db): Record<string, number> {
   if (fresh) {
     // Active issues in the blocked set, plus those marked blocked that the set does not hold.
     let activeInCache = 0;
-    for (const [status, n] of inCache) if (status !== "closed") activeInCache += n;
+    const done = new Set(["closed", ...customStatuses(db).filter((s) => s.category === "done").map((s) => s.name)]);
+    for (const [status, n] of inCache) if (!done.has(status)) activeInCache += n;
     blocked = activeInCache + count("blocked") - (inCache.get("blocked") ?? 0);
   } else {
     blocked = Number(
       db.get<{ n: number }>(
         `WITH blocked_ids AS (${BLOCKED_IDS_SQL})
          SELECT (SELECT count(*) FROM issues i INDEXED BY idx_issues_active_priority_id
-                 WHERE i.status <> 'closed' AND EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
+                 WHERE ${isNotDone("i.status")} AND EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id))
               + (SELECT count(*) FROM issues i WHERE i.status = 'blocked'
                  AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)) AS n`,
       )?.n,
@@ -519,11 +544,11 @@ export function descendantIds(db: Db, parent: string): string[] {
 /** Returns epics (open unless `all`) with their direct children's totals. */
 export function epicChildCounts(db: Db): { id: string; total: number; closed: number }[] {
   return db.all<{ id: string; total: number; closed: number }>(
-    `SELECT e.id AS id, count(c.id) AS total, coalesce(sum(c.status = 'closed'), 0) AS closed
+    `SELECT e.id AS id, count(c.id) AS total, coalesce(sum(${isDone("c.status")}), 0) AS closed
      FROM issues e
      LEFT JOIN dependencies d ON d.depends_on_id = e.id AND d.type = 'parent-child'
      LEFT JOIN issues c ON c.id = d.issue_id
-     WHERE e.issue_type = 'epic' AND e.status <> 'closed'
+     WHERE e.issue_type = 'epic' AND ${isNotDone("e.status")}
      GROUP BY e.id ORDER BY e.priority, e.id`,
   ).map((r) => ({ id: r.id, total: Number(r.total), closed: Number(r.closed) }));
 }

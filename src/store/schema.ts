@@ -8,10 +8,12 @@ import type { Db } from "./db.ts";
 import { DatabaseSync } from "node:sqlite";
 import { BdError } from "../model/errors.ts";
 import { quoteIdent } from "./sql_ident.ts";
+import { isDone, isNotDone, isReadyStatus } from "./status_rules.ts";
+import { parseCustomStatusesLeniently } from "../model/status_categories.ts";
 
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
- * dependency on an active (not closed) issue, or if a parent (by `parent-child` edge or by
+ * dependency on an active issue (not closed, nor in a custom `done` status), or if a parent (by `parent-child` edge or by
  * hierarchical ID `P.n`) is blocked. CROSS JOIN pins the join order of the recursive steps: the
  * queued row first, then an index lookup (SQLite 3.53 otherwise scans every parent-child edge
  * per queued row — measured 1.1 s instead of 30 ms at 10k issues).
@@ -20,7 +22,7 @@ export const BLOCKED_IDS_SQL = `
 WITH RECURSIVE blocked(id) AS (
   SELECT d.issue_id FROM dependencies d
   JOIN issues blocker ON blocker.id = d.depends_on_id
-  WHERE d.type = 'blocks' AND blocker.status <> 'closed'
+  WHERE d.type = 'blocks' AND ${isNotDone("blocker.status")}
   UNION
   SELECT d.issue_id FROM blocked b
   CROSS JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
@@ -51,7 +53,7 @@ const GRAPH_TRIGGERS_SQL = `
   END;
   DROP TRIGGER IF EXISTS bd_graph_issue_status;
   CREATE TRIGGER bd_graph_issue_status AFTER UPDATE OF status, id ON issues
-  WHEN (OLD.status = 'closed') IS NOT (NEW.status = 'closed') OR OLD.id IS NOT NEW.id BEGIN
+  WHEN ${isDone("OLD.status")} IS NOT ${isDone("NEW.status")} OR OLD.id IS NOT NEW.id BEGIN
     UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
     INSERT OR IGNORE INTO blocked_seeds (issue_id)
       SELECT issue_id FROM dependencies WHERE depends_on_id = NEW.id AND type = 'blocks';
@@ -281,19 +283,24 @@ const MIGRATIONS: Migration[] = [
   -- Next child number for hierarchical IDs (P.1, P.2, ...).
   CREATE TABLE IF NOT EXISTS child_counters (parent_id TEXT PRIMARY KEY, last_child INTEGER NOT NULL);
 
+  -- Custom statuses and their categories, kept from config status.custom (store/status_rules.ts).
+  CREATE TABLE IF NOT EXISTS custom_statuses (
+    name TEXT PRIMARY KEY, category TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+
   CREATE VIEW IF NOT EXISTS blocked_issue_ids AS ${BLOCKED_IDS_SQL};
   CREATE VIEW IF NOT EXISTS ready_issues AS
     SELECT i.* FROM issues i
-    WHERE i.status = 'open'
+    WHERE ${isReadyStatus("i.status")}
       AND (i.defer_until IS NULL OR julianday(i.defer_until) <= julianday('now'))
       AND i.id NOT IN (SELECT id FROM blocked_issue_ids);
   CREATE VIEW IF NOT EXISTS blocked_issues AS
     SELECT i.*, (
       SELECT count(*) FROM dependencies d JOIN issues b ON b.id = d.depends_on_id
-      WHERE d.issue_id = i.id AND d.type = 'blocks' AND b.status <> 'closed'
+      WHERE d.issue_id = i.id AND d.type = 'blocks' AND ${isNotDone("b.status")}
     ) AS blocked_by_count
     FROM issues i
-    WHERE i.status <> 'closed' AND i.id IN (SELECT id FROM blocked_issue_ids);
+    WHERE ${isNotDone("i.status")} AND i.id IN (SELECT id FROM blocked_issue_ids);
   `,
   // 2: an index on dependencies(type) alone misled the planner into scanning every edge of a
   // type per row (blocked: 5.5 s at 10k issues); lookups go through (issue_id, ...) and
@@ -411,6 +418,33 @@ const MIGRATIONS: Migration[] = [
   CREATE INDEX IF NOT EXISTS idx_impact_cache_unblocks ON impact_cache(unblocks DESC, issue_id);
   INSERT OR IGNORE INTO metadata (key, value) VALUES ('impact_cache_version', '-1');
   `,
+  // 18: custom statuses with categories (upstream's status.custom, \`name:category\`): a \`done\` one
+  // unblocks like closed, an \`active\` one is ready like open. The rules read them from a table kept
+  // with the config; the views and the status trigger are rebuilt to use it.
+  (db) => {
+    db.exec(`CREATE TABLE IF NOT EXISTS custom_statuses (
+      name TEXT PRIMARY KEY, category TEXT NOT NULL, position INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;`);
+    // Upstream bd keeps a table of this name with (name, category): adopt it, adding the order.
+    if (!columnsOf(db, "custom_statuses").some((c) => c.name === "position")) {
+      db.exec("ALTER TABLE custom_statuses ADD COLUMN position INTEGER NOT NULL DEFAULT 0");
+    }
+    const configured = db.get<{ value: string }>("SELECT value FROM config WHERE key = 'status.custom'")?.value;
+    parseCustomStatusesLeniently(configured ?? "").forEach((s, position) =>
+      db.run(
+        "INSERT OR IGNORE INTO custom_statuses (name, category, position) VALUES (?, ?, ?)",
+        s.name,
+        s.category,
+        position,
+      )
+    );
+    for (const v of BD_VIEWS) db.exec(`DROP VIEW IF EXISTS ${v}`);
+    db.exec(`CREATE VIEW IF NOT EXISTS blocked_issue_ids AS ${BLOCKED_IDS_SQL};`);
+    db.exec(viewsSql());
+    db.exec(GRAPH_TRIGGERS_SQL);
+    db.exec(`UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+      UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';`);
+  },
 ];
 
 /** The schema version this build writes. */

@@ -118,7 +118,7 @@ const tree: Command = {
         continue;
       }
       shown.add(n.id);
-      const ready = n.depth === 0 && n.status === "open" && ctx.beads().readyAmong([n.id]).has(n.id) ? " [READY]" : "";
+      const ready = n.depth === 0 && ctx.beads().readyAmong([n.id]).has(n.id) ? " [READY]" : "";
       const type = n.depth > 0 && n.dependency_type && n.dependency_type !== "blocks"
         ? ctx.out.paint("gray", ` via ${n.dependency_type}`)
         : "";
