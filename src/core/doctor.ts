@@ -17,6 +17,8 @@ import {
 } from "./sync/merge_driver.ts";
 import { installHooks, listHooks } from "./sync/hooks.ts";
 import { selfCommand } from "./sync/self_command.ts";
+import { unconfiguredStatuses } from "./statuses.ts";
+import { customStatusesDrift, resyncCustomStatuses, STATUS_CUSTOM } from "./workspace_config.ts";
 import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 
 export interface Check {
@@ -115,12 +117,71 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
       : "no dependency cycles",
   });
 
+  for (const c of statusChecks(beads, fix)) add(c);
+
   const driver = mergeDriverState(beads.paths.beadsDir, path);
   if (driver.root) add(mergeDriverCheck(beads, driver, fix));
   if (driver.root) { for (const c of hookChecks(beads, driver.root, fix)) add(c); }
   const claude = claudeHookCheck(beads, fix);
   if (claude) add(claude);
 
+  return checks;
+}
+
+/** Upstream's meanings for statuses it has and bd does not, and words that plainly mean finished. */
+const LIKELY_CATEGORY: Record<string, string> = {
+  hooked: "wip",
+  pinned: "frozen",
+  done: "done",
+  completed: "done",
+  complete: "done",
+  resolved: "done",
+  fixed: "done",
+  merged: "done",
+  shipped: "done",
+  cancelled: "done",
+  canceled: "done",
+  wontfix: "done",
+  duplicate: "done",
+};
+
+/**
+ * Custom statuses: the table the rules read matches config status.custom (another program may
+ * have changed the config alone), and no issue carries a status nothing gives a meaning.
+ */
+function statusChecks(beads: Beads, fix: boolean): Check[] {
+  const checks: Check[] = [];
+  if (customStatusesDrift(beads)) {
+    const c: Check = {
+      name: "custom-statuses",
+      status: "warning",
+      message:
+        `config ${STATUS_CUSTOM} was changed outside bd, so ready and blocked still follow its old value: run 'bd doctor --fix'`,
+    };
+    if (fix) {
+      resyncCustomStatuses(beads);
+      c.fixed = `ready and blocked now follow ${STATUS_CUSTOM}`;
+    }
+    checks.push(c);
+  }
+  const unknown = unconfiguredStatuses(beads);
+  if (unknown.length === 0) {
+    checks.push({ name: "statuses", status: "ok", message: "every status in use is built in or configured" });
+    return checks;
+  }
+  const current = beads.configGet(STATUS_CUSTOM)?.trim();
+  const suggested = [
+    ...(current ? [current] : []),
+    ...unknown.map((u) => `${u.status}:${LIKELY_CATEGORY[u.status] ?? "CATEGORY"}`),
+  ].join(",");
+  checks.push({
+    name: "statuses",
+    status: "warning",
+    message: `${unknown.length} status(es) in use that nothing configures: ${
+      unknown.map((u) => `${u.status} (${u.count} issue${u.count === 1 ? "" : "s"})`).join(", ")
+    }. They are listed by default, never ready, and they block their dependents. Give each a category ` +
+      `(active, wip, done, frozen), e.g.: bd config set ${STATUS_CUSTOM} "${suggested}"`,
+  });
   return checks;
 }
 

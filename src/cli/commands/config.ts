@@ -87,4 +87,47 @@ dec and adr for decision. More with: bd config set types.custom "spike,incident"
       for (const t of types) ctx.out.line(`  ${t.name.padEnd(10)} ${t.description}`);
     },
   },
+  {
+    path: ["statuses"],
+    section: SECTION,
+    summary: "List the statuses issues can have, with their categories",
+    maxArgs: 0,
+    description: `Built-in statuses (open, in_progress, blocked, deferred, closed) are always valid.
+More with config status.custom, each with a category that gives it its meaning:
+
+  bd config set status.custom "in_review:active,qa_testing:wip,shipped:done,on_hold:frozen"
+
+  active  in 'bd ready' and in the default 'bd list' (like open)
+  wip     in the default 'bd list', not in 'bd ready' (like in_progress)
+  done    finished, like closed: it unblocks its dependents, and leaves both
+  frozen  out of 'bd ready' and the default 'bd list'; it still blocks
+
+A status without a category (upstream's older form, "a,b") is valid, listed by default, never
+ready, and it blocks. Statuses that imported issues carry and nothing configures are named at the
+end (and by bd doctor): give them a category to say what they mean.
+
+Examples:
+  bd statuses            # every status with its icon and category
+  bd statuses --json     # {"built_in_statuses": [...], "custom_statuses": [...], ...}`,
+    run(ctx) {
+      const report = ctx.beads().statusReport();
+      if (ctx.globals.json) return ctx.out.data(report);
+      ctx.out.line("Built-in statuses:");
+      for (const s of report.built_in_statuses) {
+        ctx.out.line(`  ${s.icon} ${s.name.padEnd(14)} [${s.category.padEnd(6)}]  ${s.description}`);
+      }
+      if (report.custom_statuses.length) {
+        ctx.out.line("\nCustom statuses:");
+        for (const s of report.custom_statuses) ctx.out.line(`  ${s.icon} ${s.name.padEnd(14)} [${s.category}]`);
+      } else {
+        ctx.out.line("\nNo custom statuses configured.");
+        ctx.out.line('Configure with: bd config set status.custom "name:category,..."');
+        ctx.out.line("Categories: active, wip, done, frozen");
+      }
+      if (report.unconfigured_in_use.length) {
+        ctx.out.line("\nIn use but not configured (listed by default, never ready, and they block):");
+        for (const s of report.unconfigured_in_use) ctx.out.line(`  ◇ ${s.status.padEnd(14)} ${s.count} issue(s)`);
+      }
+    },
+  },
 ];
