@@ -204,11 +204,15 @@ function mergeIssueLines(base: Obj | undefined, left: Obj, right: Obj): string {
     else if (key in SET_FIELDS) out[key] = mergeSet(key, b[key], left[key], right[key], winner === left);
     else decide([key]);
   }
-  for (const k of Object.keys(out)) {
+  // In export's key order (a status group is decided at once), so that a merged line is the line
+  // bd itself writes for that issue: the import after a plain git pull then rewrites nothing.
+  const ordered: Obj = {};
+  for (const k of new Set([...order, ...extras])) {
     const v = out[k];
-    if (v === undefined || (Array.isArray(v) && v.length === 0 && k in SET_FIELDS)) delete out[k];
+    if (v === undefined || (Array.isArray(v) && v.length === 0 && k in SET_FIELDS)) continue;
+    ordered[k] = v;
   }
-  return JSON.stringify(out);
+  return JSON.stringify(ordered);
 }
 
 /** Three-way merge of a set-valued field (labels, dependencies, comments), sorted by identity. */
