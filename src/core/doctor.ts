@@ -212,22 +212,27 @@ function mergeDriverCheck(beads: Beads, driver: MergeDriverState, fix: boolean):
   return c;
 }
 
-/** bd's git hooks, when installed: the bd each one records really runs. */
+/** bd's git hooks, when installed: the bd each one records really runs, and the script is today's. */
 function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
-  const hooks = listHooks(beads.paths.beadsDir).filter((h) => h.state === "installed");
+  const hooks = listHooks(beads.paths.beadsDir, beads.paths.jsonlPath).filter((h) => h.state === "installed");
   if (hooks.length === 0) return [];
   const broken = hooks.flatMap((h) => {
     const problem = commandProblem(root, h.command!);
     return problem ? [`${h.name} (${h.command}: ${problem})`] : [];
   });
+  const outdated = hooks.filter((h) => h.outdated).map((h) => h.name);
   const c: Check = {
     name: "hooks",
-    status: broken.length ? "warning" : "ok",
+    status: broken.length || outdated.length ? "warning" : "ok",
     message: broken.length
       ? `git hooks whose bd does not run (moved or reinstalled?): ${broken.join("; ")}`
+      : outdated.length
+      ? `git hooks written by an older bd (they import in the middle of a rebase, and during bd sync): ${
+        outdated.join(", ")
+      }; run 'bd doctor --fix'`
       : `git hooks run bd (${hooks.map((h) => h.name).join(", ")})`,
   };
-  if (broken.length && fix) {
+  if ((broken.length || outdated.length) && fix) {
     installHooks(beads.paths.beadsDir, beads.paths.jsonlPath);
     c.fixed = `rewrote the hooks to run ${selfCommand()}`;
   }

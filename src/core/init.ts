@@ -7,6 +7,9 @@ import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
 import { installMergeDriver } from "./sync/merge_driver.ts";
+import { type HookState, installHooks } from "./sync/hooks.ts";
+import { git } from "./sync/git.ts";
+import { BdError } from "../model/errors.ts";
 import { excludeFromGit } from "./sync/git.ts";
 import { type SectionResult, syncAgentFiles } from "./agents_md.ts";
 import {
@@ -28,6 +31,8 @@ export interface InitOptions extends LocateOptions {
   mergeDriver?: boolean;
   /** Adopt a database that is already there (keeping every issue) instead of refusing. */
   force?: boolean;
+  /** Install bd's git hooks (default true; only inside git; never with `stealth`). */
+  hooks?: boolean;
   /** Write the bd section into AGENTS.md (default true; never with `stealth`). */
   agents?: boolean;
   /** Track nothing bd adds: .beads/ goes into .git/info/exclude; no AGENTS.md, no .gitattributes. */
@@ -49,6 +54,9 @@ export function initWorkspace(
   agents?: SectionResult[];
   /** With --stealth: the exclude file .beads/ was added to. */
   excluded?: string;
+  /** bd's git hooks as installed, or why they were not. */
+  hooks?: HookState[];
+  hooksSkipped?: string;
 } {
   if (opts.prefix !== undefined) checkPrefix(opts.prefix);
   const linked = !opts.db && !opts.env.BEADS_DB && !opts.env.BEADS_DIR ? linkedWorktreeOf(opts.cwd) : undefined;
@@ -88,5 +96,21 @@ export function initWorkspace(
   const agents = opts.agents === false || opts.stealth
     ? undefined
     : syncAgentFiles(dirname(paths.beadsDir), prefix, false);
-  return { beads, paths, prefix, imported, mergeDriver, agents, excluded };
+  const hooks = opts.hooks === false || opts.stealth ? {} : gitHooks(paths);
+  return { beads, paths, prefix, imported, mergeDriver, agents, excluded, ...hooks };
+}
+
+/**
+ * Installs bd's git hooks when the workspace is inside a git repository. A hook of another tool is
+ * kept and chained; one that cannot be (its chained slot is taken) leaves the hooks out, with the
+ * reason, rather than failing init.
+ */
+function gitHooks(paths: WorkspacePaths): { hooks?: HookState[]; hooksSkipped?: string } {
+  if (!git(paths.beadsDir, ["rev-parse", "--git-dir"], { allowFail: true }).ok) return {};
+  try {
+    return { hooks: installHooks(paths.beadsDir, paths.jsonlPath) };
+  } catch (e) {
+    if (e instanceof BdError) return { hooksSkipped: e.message };
+    throw e;
+  }
 }

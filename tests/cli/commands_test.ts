@@ -117,7 +117,9 @@ Deno.test("info, where and doctor (drift, stale files, missing merge driver; --f
     jsonl: "warning",
     dependencies: "ok",
     cycles: "ok",
+    statuses: "ok",
     "merge-driver": "warning",
+    hooks: "ok",
   });
   const fixed = (await bdIn(dir, ["doctor", "--fix"])).stdout;
   assert.match(fixed, /→ fixed: rewrote issues\.jsonl from the database/);
@@ -170,13 +172,13 @@ Deno.test("setup writes a delimited AGENTS.md section (and CLAUDE.md when presen
   assert.equal(Deno.readTextFileSync(join(dir, "AGENTS.md")), agents);
 });
 
-Deno.test("hooks: opt-in, chained with an existing hook; pre-commit stages issues.jsonl only; post-merge imports", async () => {
-  const { root, dirs: [a, b] } = await clones(["a", "b"]);
+Deno.test("hooks: chained with an existing hook; pre-commit stages issues.jsonl only; post-merge imports", async () => {
+  const { root, dirs: [a, b] } = await clones(["a", "b"], { initArgs: ["--skip-hooks"] });
   assert.deepEqual((await bdIn(a, ["hooks", "list", "--json"])).json().map((h: { state: string }) => h.state), [
     "none",
     "none",
     "none",
-  ], "never installed unasked");
+  ], "init --skip-hooks installed none");
   const existing = join(a, ".git", "hooks", "pre-commit");
   Deno.writeTextFileSync(existing, `#!/bin/sh\necho ran > "${join(root, "old-hook-ran")}"\n`, { mode: 0o755 });
   const states = (await bdIn(a, ["hooks", "install", "--json"])).json();

@@ -279,7 +279,8 @@ Deno.test("markers left in a file outside any merge (an older bd committed them)
     `<<<<<<< HEAD\n${JSON.stringify(ours)}\n=======\n${JSON.stringify(theirs)}\n${JSON.stringify(other)}\n>>>>>>> b\n`,
   );
   Deno.writeTextFileSync(join(a, ".beads", "issues.jsonl"), text);
-  await git(a, "commit", "-q", "-am", "markers committed by mistake");
+  // Committed past the hooks (an older bd had none; today's pre-commit hook refuses such a file).
+  await git(a, "commit", "-q", "--no-verify", "-am", "markers committed by mistake");
   const r = (await bdIn(a, ["resolve-conflicts", "--json"])).json();
   assert.equal(r.source, "markers");
   assert.equal(r.conflicts, 1);

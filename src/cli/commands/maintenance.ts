@@ -278,9 +278,11 @@ function hooksCommand(action: "install" | "uninstall" | "list"): Command {
       : "Show which of bd's git hooks are installed",
     maxArgs: 0,
     description: action === "install"
-      ? `Never installed unless asked. pre-commit writes .beads/issues.jsonl from the database and
-stages that file (nothing else); post-merge and post-checkout import it. A hook already there is
-kept and runs first.`
+      ? `bd init installs them too (unless --skip-hooks). pre-commit writes .beads/issues.jsonl from
+the database and stages that file (nothing else); post-merge and post-checkout import it. A hook
+already there is kept and runs first. They stand aside while bd itself runs git (bd sync) and in
+the middle of a rebase; the next bd command imports the finished file. Installing again rewrites
+them for this bd (bd doctor --fix does too).`
       : undefined,
     async run(ctx) {
       const hooks = await import("../../core/sync/hooks.ts");

@@ -24,19 +24,25 @@ In a linked git worktree ('git worktree add') no second database is made: every 
 the main worktree's .beads/ (so a claim is atomic across them); init says which, or sets that
 one up when the main worktree has none yet.
 
+It installs bd's git hooks (as 'bd hooks install'; --skip-hooks leaves them out): pre-commit
+writes issues.jsonl from the database and stages it, post-merge and post-checkout import it. A
+hook another tool put there is kept and runs first. They run this bd by its path, so they work
+with bd off PATH.
+
 It also writes the bd workflow section into AGENTS.md (and CLAUDE.md when there is one), as
 'bd setup' does; --skip-agents leaves them alone. --stealth keeps bd out of git entirely: .beads/
-goes into .git/info/exclude (this clone only), and no AGENTS.md, .gitattributes or merge driver
-is written.`,
+goes into .git/info/exclude (this clone only), and no AGENTS.md, .gitattributes, merge driver or
+git hook is written.`,
   flags: {
     prefix: { type: "string", short: "p", value: "PREFIX", help: "issue ID prefix (and database name)" },
     sequential: { type: "boolean", help: "number issues prefix-1, prefix-2, ... instead of hash IDs" },
     "skip-merge-driver": { type: "boolean", help: "do not configure bd as git's merge driver for issues.jsonl" },
     force: { type: "boolean", help: "adopt a database that is already there (nothing is deleted)" },
     "skip-agents": { type: "boolean", help: "do not write the bd section into AGENTS.md" },
+    "skip-hooks": { type: "boolean", help: "do not install bd's git hooks (pre-commit, post-merge, post-checkout)" },
     stealth: {
       type: "boolean",
-      help: "track nothing bd adds: .beads/ in .git/info/exclude; no AGENTS.md, .gitattributes or merge driver",
+      help: "track nothing bd adds: .beads/ in .git/info/exclude; no AGENTS.md, .gitattributes, merge driver or hooks",
     },
   },
   run(ctx, _args, flags) {
@@ -51,6 +57,7 @@ is written.`,
       mergeDriver: flags["skip-merge-driver"] !== true,
       force: flags.force === true,
       agents: flags["skip-agents"] !== true,
+      hooks: flags["skip-hooks"] !== true,
       stealth: flags.stealth === true,
     });
     result.beads.close();
@@ -79,6 +86,8 @@ is written.`,
         merge_driver: result.mergeDriver ?? null,
         agents: result.agents ?? null,
         excluded_in: result.excluded ?? null,
+        hooks: result.hooks?.map((h) => h.name) ?? null,
+        ...(result.hooksSkipped ? { hooks_skipped: result.hooksSkipped } : {}),
       });
     }
     if (ctx.globals.quiet) return; // bd init -q prints nothing on success
@@ -93,6 +102,15 @@ is written.`,
         `  Merge driver: configured (${result.mergeDriver.join(", ")}); git merges issues.jsonl issue by issue`,
       );
     }
+    if (result.hooks) {
+      const chained = result.hooks.filter((h) => h.chained).map((h) => h.name);
+      ctx.out.line(
+        `  Git hooks: ${result.hooks.map((h) => h.name).join(", ")}${
+          chained.length ? ` (chaining the ${chained.join(", ")} already there)` : ""
+        }; 'bd hooks uninstall' removes them`,
+      );
+    }
+    if (result.hooksSkipped) ctx.out.line(`  Git hooks: not installed: ${result.hooksSkipped}`);
     for (const a of result.agents ?? []) {
       if (a.action !== "unchanged") ctx.out.line(`  Agent instructions: ${a.file} (${a.action}; bd setup --help)`);
     }

@@ -33,7 +33,8 @@ export function git(
     encoding: "utf8",
     maxBuffer: GIT_MAX_OUTPUT,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", ...(opts.env ?? {}) },
+    // BD_RUNNING_GIT: bd's own git hooks stand aside (hooks.ts); bd keeps the file in step itself.
+    env: { ...process.env, GIT_TERMINAL_PROMPT: "0", BD_RUNNING_GIT: "1", ...(opts.env ?? {}) },
   });
   if (r.error) throw new BdError("INTERNAL", `cannot run git ${args[0]}: ${r.error.message}`);
   const trim = opts.trim ?? true;

@@ -1,8 +1,11 @@
 /**
- * `bd hooks`: opt-in git hooks (never installed unasked). pre-commit flushes the database to
- * `.beads/issues.jsonl` and stages that file and nothing else; post-merge and post-checkout import
- * it. A hook that was there before is kept and run first (chained), never overwritten. A hook runs
- * bd by the command recorded when it was installed (self_command.ts), not by PATH.
+ * bd's git hooks (`bd init` installs them unless --skip-hooks; `bd hooks`): pre-commit flushes the
+ * database to `.beads/issues.jsonl` and stages that file and nothing else; post-merge and
+ * post-checkout import it. A hook that was there before is kept and run first (chained), never
+ * overwritten. A hook runs bd by the command recorded when it was installed (self_command.ts),
+ * not by PATH. bd's part stands aside when bd itself runs git (`bd sync` keeps the file and the
+ * database in step on its own) and in the middle of a rebase, whose steps hold partial files:
+ * the next bd command imports the finished one.
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
@@ -14,6 +17,9 @@ export const HOOK_NAMES = ["pre-commit", "post-merge", "post-checkout"] as const
 const MARK = "# bd hook: installed by 'bd hooks install'; 'bd hooks uninstall' removes it";
 const CHAINED = ".bd-chained";
 
+/** Set in the environment of every git that bd runs (git.ts): bd's hooks then do nothing. */
+export const BD_RUNNING_GIT = "BD_RUNNING_GIT";
+
 export interface HookState {
   name: string;
   /** The bd command an installed hook runs. */
@@ -22,6 +28,8 @@ export interface HookState {
   state: "installed" | "other" | "none";
   /** A previous hook that bd's runs first. */
   chained: boolean;
+  /** bd's hook is installed but was written by an older bd (its script is not today's). */
+  outdated?: boolean;
   path: string;
 }
 
@@ -38,7 +46,8 @@ function script(name: string, jsonl: string, bd: string): string {
   // the worktree's own copy is whatever its branch holds, and bd does not commit into it.
   const action = name === "pre-commit"
     ? `[ -f "$(git rev-parse --show-toplevel)/.git" ] && exit 0\n${bd} export -o '${jsonl}' -q >/dev/null || exit $?\ngit add -- '${jsonl}'`
-    : `${bd} import -q >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
+    : `for step in rebase-merge rebase-apply; do [ -d "$(git rev-parse --git-path $step)" ] && exit 0; done
+${bd} import -q >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
   const program = commandProgram(bd) ?? "bd";
   // A bd that was moved or uninstalled must not block commits, but must not go unnoticed either.
   const present = program.includes("/") ? `[ -x ${shellQuote(program)} ]` : `command -v ${program} >/dev/null 2>&1`;
@@ -47,6 +56,7 @@ ${MARK}
 ${COMMAND_LINE}${bd}
 hook_dir=$(dirname "$0")
 if [ -x "$hook_dir/${name}${CHAINED}" ]; then "$hook_dir/${name}${CHAINED}" "$@" || exit $?; fi
+[ -n "$${BD_RUNNING_GIT}" ] && exit 0
 ${present} || { echo "bd hook: ${
     program.replaceAll('"', "")
   } is not there (bd moved or uninstalled?): run 'bd doctor --fix'" >&2; exit 0; }
@@ -60,18 +70,22 @@ function repoRoot(dir: string): string {
   return top.out;
 }
 
-/** Reports which of bd's hooks are installed. */
-export function listHooks(beadsDir: string): HookState[] {
-  const dir = hooksDir(repoRoot(beadsDir));
+/** Reports which of bd's hooks are installed (and whether an older bd wrote them). */
+export function listHooks(beadsDir: string, jsonlPath?: string): HookState[] {
+  const root = repoRoot(beadsDir);
+  const dir = hooksDir(root);
+  const jsonl = jsonlPath ? gitRelativePath(root, jsonlPath) : undefined;
   return HOOK_NAMES.map((name) => {
     const path = join(dir, name);
     const text = existsSync(path) ? readFileSync(path, "utf8") : undefined;
     const recorded = text?.split("\n").find((l) => l.startsWith(COMMAND_LINE))?.slice(COMMAND_LINE.length);
+    const ours = text?.includes(MARK);
     return {
       name,
       path,
-      ...(text?.includes(MARK) ? { command: recorded ?? "bd" } : {}),
-      state: text === undefined ? "none" : text.includes(MARK) ? "installed" : "other",
+      ...(ours ? { command: recorded ?? "bd" } : {}),
+      ...(ours && jsonl !== undefined ? { outdated: text !== script(name, jsonl, recorded ?? "bd") } : {}),
+      state: text === undefined ? "none" : ours ? "installed" : "other",
       chained: existsSync(path + CHAINED),
     };
   });
@@ -93,7 +107,7 @@ export function installHooks(beadsDir: string, jsonlPath: string, bd: string = s
     writeFileSync(h.path, script(h.name, jsonl, bd));
     chmodSync(h.path, 0o755);
   }
-  return listHooks(beadsDir);
+  return listHooks(beadsDir, jsonlPath);
 }
 
 /** Removes bd's hooks and puts chained ones back. */
