@@ -32,7 +32,15 @@ export function createLoaders(beads: Beads) {
     blocked: fromSet((ids) => beads.blockedAmong(ids)),
     ready: fromSet((ids) => beads.readyAmong(ids)),
     unblocks: fromMap<number>((ids) => beads.unblocksOf(ids), () => 0),
+    /** The workspace's custom statuses, read once per request (they decide which blockers are done). */
+    customStatuses: once(() => beads.customStatuses()),
   };
+}
+
+/** A value computed on first use and kept for the rest of the request. */
+function once<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

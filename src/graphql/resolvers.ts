@@ -174,8 +174,7 @@ export const coreResolvers: Record<string, any> = {
     // The service's answer, with IDs turned into issues through the request's loader.
     triage: async (_: unknown, args: Args, { beads, loaders }: GqlContext) => {
       const t = beads.triage({ limit: checkPage(args.limit, "limit", 10), staleDays: args.staleDays ?? 3 });
-      const custom = beads.customStatuses();
-      const load = async (ids: string[]) => activeIssues(await loaders.issue.loadMany(ids), custom);
+      const load = async (ids: string[]) => activeIssues(await loaders.issue.loadMany(ids), loaders.customStatuses());
       const impact = async (x: { id: string; unblocks: number; blocks?: string[] }) => ({
         issue: await loaders.issue.load(x.id),
         unblocks: x.unblocks,
@@ -315,13 +314,13 @@ export const coreResolvers: Record<string, any> = {
     labels: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.labels.load(i.id),
     dependencies: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependencies.load(i.id),
     dependents: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependents.load(i.id),
-    blockedBy: async (i: Issue, _: Args, { beads, loaders }: GqlContext) => {
+    blockedBy: async (i: Issue, _: Args, { loaders }: GqlContext) => {
       const edges = (await loaders.dependencies.load(i.id)).filter((d) => d.type === "blocks");
-      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.depends_on_id)), beads.customStatuses());
+      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.depends_on_id)), loaders.customStatuses());
     },
-    blocks: async (i: Issue, _: Args, { beads, loaders }: GqlContext) => {
+    blocks: async (i: Issue, _: Args, { loaders }: GqlContext) => {
       const edges = (await loaders.dependents.load(i.id)).filter((d) => d.type === "blocks");
-      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.issue_id)), beads.customStatuses());
+      return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.issue_id)), loaders.customStatuses());
     },
     parent: async (i: Issue, _: Args, { loaders }: GqlContext) => {
       const edge = (await loaders.dependencies.load(i.id)).find((d) => d.type === "parent-child");

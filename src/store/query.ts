@@ -312,9 +312,18 @@ const NOT_BLOCKED = "NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)"
  */
 export const READY_WHERE = `${isReadyStatus("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
 
-/** True when some custom status is `active` (ready then looks beyond the index of open issues). */
-function hasCustomActive(db: Db): boolean {
-  return db.get("SELECT 1 AS x FROM custom_statuses WHERE category = 'active' LIMIT 1") !== undefined;
+/**
+ * What ready needs to know before it walks, in one statement: whether the blocked set's cache is
+ * current, and whether some custom status is `active` (ready then looks beyond the index of open
+ * issues).
+ */
+function readyState(db: Db): { fresh: boolean; customActive: boolean } {
+  const row = db.get<{ fresh: number; active: number }>(
+    `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') =
+            (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS fresh,
+            EXISTS (SELECT 1 FROM custom_statuses WHERE category = 'active') AS active`,
+  );
+  return { fresh: !!row?.fresh, customActive: !!row?.active };
 }
 
 /**
@@ -332,9 +341,9 @@ export function readyIssues(
 ): Issue[] {
   const rule = opts.includeDeferred ? NOT_BLOCKED : `${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
-  const blocked = blockedSource(db);
+  const { fresh, customActive } = readyState(db);
+  const blocked = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   const max = limit > 0 ? limit : -1;
-  const customActive = hasCustomActive(db);
   const walk = (index: string, extra: string, order: string, params: Param[], n: number) => {
     const open = `SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
        WHERE i.status = 'open' AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
@@ -381,14 +390,14 @@ export function readyIssues(
  * custom active statuses. Same rule as READY_WHERE.
  */
 export function countReady(db: Db): number {
-  const fresh = cacheIsFresh(db);
+  const { fresh, customActive } = readyState(db);
   const source = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   // Open issues deferred into the future that are not blocked: a small partial index.
   const deferredLater = `SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
     WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
       AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
       AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
-  const customReady = hasCustomActive(db)
+  const customReady = customActive
     ? `SELECT count(*) FROM issues i WHERE ${isCustomActive("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`
     : "SELECT 0";
   if (fresh) {
