@@ -13,7 +13,16 @@ import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext
 import { BdError, notFound, readOnly, validation } from "../model/errors.ts";
 import { inContractOrder } from "../model/key_order.ts";
 import type { CustomStatus } from "../model/status_categories.ts";
-import type { Comment, Dependency, Issue, IssueEvent, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
+import {
+  type Comment,
+  type Dependency,
+  type Issue,
+  ISSUE_TYPES,
+  type IssueEvent,
+  type IssueFilter,
+  type ListSort,
+  type ReadySort,
+} from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
 import { autoImport, flushJsonl } from "./sync/jsonl_io.ts";
@@ -246,6 +255,11 @@ export class Beads {
   /** The names of the workspace's custom statuses. */
   customStatusNames(): string[] {
     return this.customStatuses().map((s) => s.name);
+  }
+
+  /** The issue types create and update accept: the built-in ones, then config `types.custom`. */
+  issueTypes(): string[] {
+    return [...new Set([...ISSUE_TYPES, ...this.customTypes()])];
   }
 
   /** Forgets the cached prefix (after `issue_prefix` changes). */

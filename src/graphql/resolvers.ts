@@ -3,7 +3,7 @@
  * shapes. No SQL and no business rule here; every decision is the service layer's.
  */
 import { BdError } from "../model/errors.ts";
-import { type CustomStatus, isDoneStatus } from "../model/status_categories.ts";
+import { categoryOf, type CustomStatus, isDoneStatus } from "../model/status_categories.ts";
 import {
   type Issue,
   ISSUE_FIELDS,
@@ -158,6 +158,14 @@ export const coreResolvers: Record<string, any> = {
     // The service's counters, renamed to the schema's camelCase (no second list of names here).
     stats: (_: unknown, _args: Args, { beads }: GqlContext) =>
       Object.fromEntries(Object.entries(beads.stats()).map(([k, v]) => [camel(k), v])),
+    statuses: (_: unknown, _args: Args, { beads }: GqlContext) => {
+      const r = beads.statusReport();
+      return [
+        ...r.built_in_statuses.map((s) => ({ ...s, custom: false })),
+        ...r.custom_statuses.map((s) => ({ ...s, description: null, custom: true })),
+      ];
+    },
+    issueTypes: (_: unknown, _args: Args, { beads }: GqlContext) => beads.issueTypes(),
     dependencyTree: (_: unknown, args: Args, { beads }: GqlContext) =>
       beads.dependencyTree(args.id, {
         direction: args.direction === "UP" ? "up" : "down",
@@ -311,6 +319,8 @@ export const coreResolvers: Record<string, any> = {
       const extra = Object.fromEntries(Object.entries(i).filter(([k]) => !KNOWN_ISSUE_KEYS.has(k)));
       return Object.keys(extra).length ? extra : null;
     },
+    statusCategory: (i: Issue, _: Args, { loaders }: GqlContext) =>
+      categoryOf(i.status, loaders.customStatuses()) ?? "unspecified",
     labels: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.labels.load(i.id),
     dependencies: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependencies.load(i.id),
     dependents: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.dependents.load(i.id),

@@ -3,12 +3,27 @@
 import { ensureActor, gql, type Json } from "./gql.ts";
 import { changed, say } from "./state.ts";
 
-export const CARD = "id title status priority issueType assignee isReady isBlocked labels";
+export const CARD = "id title status statusCategory priority issueType assignee isReady isBlocked labels";
+
+/** The words the workspace accepts (built in and configured): for status and type pickers. */
+export const VOCABULARY = "statuses { name category custom } issueTypes";
+
+export interface Vocabulary {
+  statuses: { name: string; category: string; custom: boolean }[];
+  issueTypes: string[];
+}
+
+/** The choices for a picker: the workspace's words, plus the current value when nothing configures it. */
+export function choices(words: string[], current?: string): string[] {
+  return current && !words.includes(current) ? [...words, current] : words;
+}
 
 export interface Card {
   id: string;
   title: string;
   status: string;
+  /** active, wip, done, frozen or unspecified (GraphQL Issue.statusCategory). */
+  statusCategory?: string;
   priority: number;
   issueType: string;
   assignee?: string | null;
@@ -97,6 +112,7 @@ export const CORE_ISSUE_FIELDS = new Set([
   "acceptanceCriteria",
   "notes",
   "status",
+  "statusCategory",
   "priority",
   "issueType",
   "assignee",

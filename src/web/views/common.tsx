@@ -31,8 +31,10 @@ export function useLive<T>(
   return { data: state.data, error: state.error, stale: state.key !== undefined && state.key !== key };
 }
 
-export function stateOf(i: { status: string; isReady?: boolean; isBlocked?: boolean }): string {
-  if (i.status === "closed") return "closed";
+export function stateOf(
+  i: { status: string; statusCategory?: string; isReady?: boolean; isBlocked?: boolean },
+): string {
+  if (i.status === "closed" || i.statusCategory === "done") return "closed";
   if (i.status === "in_progress") return "in-progress";
   if (i.isBlocked || i.status === "blocked") return "blocked";
   return i.isReady ? "ready" : "open";
@@ -42,9 +44,13 @@ export function Priority({ p }: { p: number }) {
   return <span class={`prio p${p}`} aria-label={`priority ${p}`}>P{p}</span>;
 }
 
-export function Status({ i }: { i: { status: string; isReady?: boolean; isBlocked?: boolean } }) {
+export function Status(
+  { i }: { i: { status: string; statusCategory?: string; isReady?: boolean; isBlocked?: boolean } },
+) {
   const s = stateOf(i);
-  return <span class={`status ${s}`}>{s === "open" ? i.status : s.replace("-", " ")}</span>;
+  // A custom status shows its own name; built-in ones show the state they stand for.
+  const custom = !["open", "in_progress", "blocked", "deferred", "closed"].includes(i.status);
+  return <span class={`status ${s}`}>{s === "open" || custom ? i.status : s.replace("-", " ")}</span>;
 }
 
 /** One issue as a row: ID, priority, type, title, assignee, labels. */

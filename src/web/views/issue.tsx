@@ -7,15 +7,16 @@
  */
 import { useState } from "preact/hooks";
 import { gql, type Json } from "../gql.ts";
-import { CORE_ISSUE_FIELDS, selectionOf, typeInfo, write } from "../data.ts";
+import { choices, CORE_ISSUE_FIELDS, selectionOf, typeInfo, VOCABULARY, type Vocabulary, write } from "../data.ts";
 import { Priority, Problem, Status, useLive } from "./common.tsx";
 
-const FIELDS = `id title description design acceptanceCriteria notes status priority issueType assignee owner
+const FIELDS =
+  `id title description design acceptanceCriteria notes status statusCategory priority issueType assignee owner
   estimatedMinutes createdAt createdBy updatedAt closedAt closeReason dueAt deferUntil externalRef extra labels
   isReady isBlocked parent { id title }
-  dependencies { type dependsOnId createdAt dependsOn { id title status } }
-  dependents { type issueId issue { id title status } }
-  children { id title status priority }
+  dependencies { type dependsOnId createdAt dependsOn { id title status statusCategory } }
+  dependents { type issueId issue { id title status statusCategory } }
+  children { id title status statusCategory priority }
   comments { id author text createdAt }
   events { id eventType actor oldValue newValue createdAt }`;
 
@@ -33,8 +34,8 @@ async function extensionSelection(): Promise<{ name: string; selection: string }
 async function load(id: string) {
   const ext = await extensionSelection();
   const extFields = ext.map((e) => `${e.name} { ${e.selection} }`).join(" ");
-  const data = await gql(`query($id: ID!) { issue(id: $id) { ${FIELDS} ${extFields} } }`, { id });
-  return { issue: data.issue, ext: ext.map((e) => e.name) };
+  const data = await gql(`query($id: ID!) { issue(id: $id) { ${FIELDS} ${extFields} } ${VOCABULARY} }`, { id });
+  return { issue: data.issue, ext: ext.map((e) => e.name), words: data as Vocabulary };
 }
 
 const UPDATE = `mutation($input: UpdateIssueInput!) { updateIssue(input: $input) { issue { id } } }`;
@@ -138,7 +139,7 @@ export function IssueView({ id }: { id: string }) {
   if (!data || stale) return <p class="loading">Loading {id}…</p>;
   const i = data.issue;
   if (!i) return <p class="problem">No issue {id}.</p>;
-  const closedKids = i.children.filter((c: Json) => c.status === "closed").length;
+  const closedKids = i.children.filter((c: Json) => c.status === "closed" || c.statusCategory === "done").length;
   return (
     <article class="issue" aria-labelledby="issue-h">
       <header>
@@ -193,7 +194,7 @@ export function IssueView({ id }: { id: string }) {
           value={i.status}
           field="status"
           id={i.id}
-          options={["open", "in_progress", "blocked", "deferred", "closed"]}
+          options={choices(data.words.statuses.map((s) => s.name), i.status)}
         />
         <Choice label="Priority" value={i.priority} field="priority" id={i.id} options={[0, 1, 2, 3, 4]} />
         <Choice
@@ -201,7 +202,7 @@ export function IssueView({ id }: { id: string }) {
           value={i.issueType}
           field="issueType"
           id={i.id}
-          options={["bug", "feature", "task", "epic", "chore"]}
+          options={choices(data.words.issueTypes, i.issueType)}
         />
         <Editable label="Assignee" value={i.assignee} field="assignee" id={i.id} />
         <Editable label="Owner" value={i.owner} field="owner" id={i.id} />

@@ -3,7 +3,7 @@
 /** Every issue: filters, search, sort, and paging through the cursor connection (50 a page). */
 import { useRef, useState } from "preact/hooks";
 import { gql } from "../gql.ts";
-import { CARD, type Card } from "../data.ts";
+import { CARD, type Card, choices, VOCABULARY, type Vocabulary } from "../data.ts";
 import { go } from "../state.ts";
 import { IssueRow, Problem, useListKeys, useLive } from "./common.tsx";
 
@@ -31,12 +31,15 @@ export function ListView() {
     () =>
       gql(
         `query($f: IssueFilter, $o: IssueOrder, $a: String) { issues(filter: $f, orderBy: $o, first: 50, after: $a) {
-          totalCount pageInfo { hasNextPage endCursor } nodes { ${CARD} } } }`,
+          totalCount pageInfo { hasNextPage endCursor } nodes { ${CARD} } } ${VOCABULARY} }`,
         { f: filter, o: sort, a: after },
       ),
     [key],
   );
   const nodes: Card[] = data?.issues.nodes ?? [];
+  const words: Vocabulary = data ?? { statuses: [], issueTypes: [] };
+  const statuses = choices(words.statuses.map((s) => s.name), f.status && f.status !== "all" ? f.status : undefined);
+  const types = choices(words.issueTypes, f.type || undefined);
   const sel = useListKeys(nodes.length, (n) => go(`issue/${nodes[n].id}`));
   const set = (k: string) => (e: Event) => {
     setF({ ...f, [k]: (e.target as HTMLInputElement).value });
@@ -60,11 +63,11 @@ export function ListView() {
         <select aria-label="Status" value={f.status} onChange={set("status")}>
           <option value="">not closed</option>
           <option value="all">all</option>
-          {["open", "in_progress", "blocked", "deferred", "closed"].map((s) => <option key={s} value={s}>{s}</option>)}
+          {statuses.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
         <select aria-label="Type" value={f.type} onChange={set("type")}>
           <option value="">any type</option>
-          {["bug", "feature", "task", "epic", "chore"].map((s) => <option key={s} value={s}>{s}</option>)}
+          {types.map((s) => <option key={s} value={s}>{s}</option>)}
         </select>
         <select aria-label="Priority" value={f.priority} onChange={set("priority")}>
           <option value="">any priority</option>
