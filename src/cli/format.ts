@@ -23,12 +23,27 @@ const STATUS_ICON: Record<string, string> = {
   deferred: "❄",
 };
 
+/** The built-in status a custom one's category draws like (upstream: a custom status takes its category's icon). */
+const CATEGORY_LOOK: Record<string, string> = {
+  active: "open",
+  wip: "in_progress",
+  done: "closed",
+  frozen: "deferred",
+};
+
+/** The built-in status whose icon and colour a status takes (itself, for a built-in one). */
+function look(out: Output, s: string): string | undefined {
+  return s in STATUS_ICON ? s : CATEGORY_LOOK[out.customCategory(s) ?? ""];
+}
+
 export function statusIcon(out: Output, s: string): string {
-  return out.paint(STATUS_COLOUR[s] ?? "magenta", STATUS_ICON[s] ?? "○");
+  const as = look(out, s);
+  return as ? out.paint(STATUS_COLOUR[as], STATUS_ICON[as]) : out.paint("magenta", "◇");
 }
 
 export function status(out: Output, s: string): string {
-  return out.paint(STATUS_COLOUR[s] ?? "magenta", s);
+  const as = look(out, s);
+  return out.paint(as ? STATUS_COLOUR[as] : "magenta", s);
 }
 
 /** `● P2` (bd marks priority with a dot; closed issues print plain `P2`). */
@@ -52,7 +67,7 @@ export function minute(ts: string): string {
 
 /** One `bd list` line: `○ bd-a1 [● P2] [task] @alice [l1 l2] - Title`. */
 export function listLine(out: Output, i: Issue & { labels?: string[] }): string {
-  const closed = i.status === "closed";
+  const closed = look(out, i.status) === "closed";
   const who = i.assignee ? ` @${i.assignee}` : "";
   const labels = i.labels?.length ? ` [${i.labels.join(" ")}]` : "";
   return `${statusIcon(out, i.status)} ${out.paint("cyan", i.id)} [${

@@ -134,6 +134,10 @@ export async function run(
           readonly: g.readonly,
         });
         if (beads.paths.warning) out.note(`Warning: ${beads.paths.warning}`);
+        const opened = beads;
+        let custom: Map<string, string> | undefined;
+        out.customCategory = (s) =>
+          (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
         for (const note of beads.importNotes) out.note(`Note: ${note}`);
         return beads;
       },

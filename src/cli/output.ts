@@ -9,6 +9,11 @@ export class Output {
   private stdoutChunks: string[] = [];
   private stderrChunks: string[] = [];
   readonly colour: boolean;
+  /**
+   * The category of a status that is not built in (custom statuses draw with their category's
+   * icon); set once the workspace is open, asked only for such statuses.
+   */
+  customCategory: (status: string) => string | undefined = () => undefined;
 
   constructor(
     readonly json: boolean,

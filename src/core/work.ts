@@ -151,7 +151,7 @@ export interface ReadyExplanation {
 }
 
 /**
- * Why each ready issue is ready (nothing blocks it, or its blockers are done: closed or a done status) and what holds
+ * Why each ready issue is ready (nothing blocks it, or its blockers are resolved: closed or in a done status) and what holds
  * each blocked one: its open blockers, or the blocked ancestor it waits through.
  */
 export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation {
@@ -178,7 +178,7 @@ export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation
   return {
     ready: ready.map((i) => {
       const blockers = (deps.get(i.id) ?? []).filter((d) => d.type === "blocks").map((d) => d.depends_on_id);
-      return { ...i, why: blockers.length ? `its blockers are done: ${blockers.join(", ")}` : "nothing blocks it" };
+      return { ...i, why: blockers.length ? `its blockers are resolved: ${blockers.join(", ")}` : "nothing blocks it" };
     }),
     blocked: blocked.map((i) => {
       if (i.blocked_by.length) return { ...i, why: `blocked by ${i.blocked_by.join(", ")}` };

@@ -35,6 +35,9 @@ Deno.test("status categories: active is ready, wip is listed only, done unblocks
   assert.deepEqual(ids(await bdOk(dir, ["ready", "--json"])), [review, waiter].sort());
   assert.deepEqual(ids(await bdOk(dir, ["list", "--status", "all", "--json"])).length, 5);
   assert.deepEqual(ids(await bdOk(dir, ["list", "--status", "shipped", "--json"])), [shipped, held].sort());
+  // In text, a custom status takes its category's icon (upstream's): done draws as closed, wip as in progress.
+  assert.match((await bdOk(dir, ["list", "--status", "shipped"])).stdout, new RegExp(`^✓ ${shipped} \\[P2\\]`, "m"));
+  assert.match((await bdOk(dir, ["list", "--status", "qa_testing"])).stdout, new RegExp(`^◐ ${qa} \\[● P2\\]`, "m"));
   const stats = (await bdOk(dir, ["stats", "--json"])).json();
   assert.equal(stats.ready_issues, 2);
   assert.equal(stats.blocked_issues, 0);
