@@ -344,7 +344,12 @@ Examples:
   bd update bd-a3f --parent bd-e12       # move it under another epic (its ID stays)`,
   flags: {
     ...FIELD_FLAGS,
-    status: { type: "string", short: "s", value: "S", help: "open, in_progress, blocked, deferred or closed" },
+    status: {
+      type: "string",
+      short: "s",
+      value: "S",
+      help: "open, in_progress, blocked, deferred, closed, or a custom one (bd statuses)",
+    },
     claim: { type: "boolean", help: "claim atomically (fails with CONFLICT if someone else holds it)" },
     "add-label": { type: "string", value: "L", help: "add a label", multiple: true },
     "remove-label": { type: "string", value: "L", help: "remove a label", multiple: true },
