@@ -10,6 +10,7 @@ import { BdError } from "../../src/model/errors.ts";
 import { BLOCKED_IDS_SQL } from "../../src/store/schema.ts";
 import { refreshBlockedCache } from "../../src/store/query.ts";
 import { rng } from "../../scripts/gen_data.ts";
+import { createRandomTree } from "./random_tree.ts";
 
 function open(): Beads {
   const dir = Deno.makeTempDirSync({ prefix: "bd-blocked-" });
@@ -33,11 +34,7 @@ for (const seed of [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) {
     const b = open();
     const rand = rng(seed);
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-    const ids: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const parent = ids.length && rand() < 0.25 ? pick(ids) : undefined;
-      ids.push(b.create({ title: `n${i}`, ...(parent && parent.split(".").length < 3 ? { parent } : {}) }).id);
-    }
+    const ids = createRandomTree(b, 40, rand, 0.25);
     compare(b, "creation");
     for (let step = 0; step < 400; step++) {
       const r = rand();

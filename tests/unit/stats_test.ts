@@ -10,6 +10,7 @@ import { BdError } from "../../src/model/errors.ts";
 import { BLOCKED_IDS_SQL } from "../../src/store/schema.ts";
 import { refreshBlockedCache } from "../../src/store/query.ts";
 import { rng } from "../../scripts/gen_data.ts";
+import { createRandomTree } from "./random_tree.ts";
 
 /** The counters by the rule itself: one pass over every issue. */
 function oracle(b: Beads): Record<string, number> {
@@ -56,10 +57,7 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
     const ids: string[] = [];
     b.configSet("status.custom", "review"); // counted below whether or not an issue has it
     assert.deepEqual(b.stats(), oracle(b), "an empty workspace");
-    for (let i = 0; i < 60; i++) {
-      const parent = ids.length && rand() < 0.2 ? pick(ids) : undefined;
-      ids.push(b.create({ title: `n${i}`, ...(parent && parent.split(".").length < 3 ? { parent } : {}) }).id);
-    }
+    ids.push(...createRandomTree(b, 60, rand, 0.2));
     for (let step = 0; step < 150; step++) {
       const r = rand();
       const a = pick(ids), c = pick(ids);

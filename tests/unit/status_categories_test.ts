@@ -11,6 +11,7 @@ import { parseCustomStatuses, parseCustomStatusesLeniently } from "../../src/mod
 import { BLOCKED_IDS_SQL } from "../../src/store/schema.ts";
 import { refreshBlockedCache } from "../../src/store/query.ts";
 import { rng } from "../../scripts/gen_data.ts";
+import { createRandomTree } from "./random_tree.ts";
 
 const isValidation = (e: unknown) => e instanceof BdError && e.code === "VALIDATION";
 
@@ -56,20 +57,9 @@ const CONFIGS = [
   "in_review:wip,shipped:active,on_hold:done,qa:frozen,legacy:done",
   "",
 ];
-const STATUS_POOL = [
-  "open",
-  "open",
-  "in_progress",
-  "blocked",
-  "deferred",
-  "closed",
-  "in_review",
-  "shipped",
-  "on_hold",
-  "qa",
-  "legacy",
-  "hooked",
-];
+const STATUS_POOL = "open open in_progress blocked deferred closed in_review shipped on_hold qa legacy hooked".split(
+  " ",
+);
 
 /** The default list hides closed and custom done or frozen statuses (built-in deferred stays listed). */
 function listedByDefault(status: string, config: string): boolean {
@@ -194,11 +184,7 @@ for (const seed of [1, 2, 3, 4, 5, 6]) {
     const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     let config = CONFIGS[0];
     b.configSet("status.custom", config);
-    const ids: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      const parent = ids.length && rand() < 0.25 ? pick(ids) : undefined;
-      ids.push(b.create({ title: `n${i}`, ...(parent && parent.split(".").length < 3 ? { parent } : {}) }).id);
-    }
+    const ids = createRandomTree(b, 40, rand, 0.25);
     for (let step = 0; step < 150; step++) {
       const r = rand();
       const a = pick(ids), c = pick(ids);
