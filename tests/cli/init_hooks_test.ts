@@ -87,7 +87,7 @@ Deno.test("bd's hooks stand aside during bd sync and mid-rebase; plain git commi
   await git(a, "push", "-q");
   // A plain merge pull runs post-merge's import.
   await git(b, "pull", "-q", "--no-rebase", "--no-edit");
-  assert.ok(calls().includes("bd import -q"), "post-merge imported");
+  assert.ok(calls().includes("bd import"), "post-merge imported");
   const r = await bd(b, ["list", "--json", "--no-auto-import"], { env: gitEnv(b) });
   assert.equal(r.json().length, 3);
 });

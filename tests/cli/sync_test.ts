@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bd, bdOk, createIssue } from "../helpers.ts";
-import { bdIn, clone, clones, git, jsonlOf } from "../git_helpers.ts";
+import { bdIn, clone, clones, git, gitRun, jsonlOf } from "../git_helpers.ts";
 
 /** Two clones sharing a bare remote; A initialised the tracker and pushed it; B adopted it. */
 async function twoClones() {
@@ -138,31 +138,40 @@ Deno.test("a sequential workspace imports a clashing issue beside the local one,
   assert.equal((await bdOk(two, ["count", "--json"])).json().count, 2);
 });
 
-Deno.test("plain git pull with the merge driver: one ID minted for two issues on two clones, both kept everywhere", async () => {
-  const { dirs: [a, b] } = await clones(["a", "b"], { issues: 3 });
-  await bdIn(a, ["create", "A's issue", "--id", "g-zzz"]);
-  await git(a, "commit", "-q", "-am", "A's work");
-  await git(a, "push", "-q");
-  await new Promise((r) => setTimeout(r, 20));
-  await bdIn(b, ["create", "B's issue", "--id", "g-zzz"]);
-  const dependent = (await bdIn(b, ["create", "needs B's issue", "--json"])).json().id;
-  await bdIn(b, ["dep", "add", dependent, "g-zzz"]);
-  await git(b, "commit", "-q", "-am", "B's work");
-  await git(b, "pull", "-q", "--no-rebase", "--no-edit"); // git runs 'bd merge' on the JSONL
-  // The next bd command imports the merged file and says that B's issue moved.
-  const first = await bdIn(b, ["count"]);
-  assert.match(first.stderr, /Note: moved local issue g-zzz to g-\w+: the file holds a different issue/);
-  await git(b, "push", "-q");
-  await git(a, "pull", "-q", "--no-rebase", "--no-edit");
-  assert.equal(jsonlOf(a), jsonlOf(b));
-  for (const dir of [a, b]) {
-    const all = (await bdIn(dir, ["list", "--json", "--limit", "0"])).json() as { id: string; title: string }[];
-    const id = (title: string) => all.find((i) => i.title === title)?.id;
-    assert.equal(id("A's issue"), "g-zzz", dir);
-    const moved = id("B's issue");
-    assert.ok(moved && moved !== "g-zzz", dir);
-    const [shown] = (await bdIn(dir, ["show", dependent, "--json"])).json();
-    assert.deepEqual(shown.dependencies.map((d: { id: string }) => d.id), [moved], dir);
-  }
-  assert.equal((await bdIn(a, ["export"])).stdout, (await bdIn(b, ["export"])).stdout);
-});
+for (const hooks of [true, false]) {
+  Deno.test(
+    `plain git pull with the merge driver: one ID minted for two issues on two clones, both kept everywhere (${
+      hooks ? "git hooks" : "--skip-hooks"
+    })`,
+    async () => {
+      const { dirs: [a, b] } = await clones(["a", "b"], { issues: 3, initArgs: hooks ? [] : ["--skip-hooks"] });
+      await bdIn(a, ["create", "A's issue", "--id", "g-zzz"]);
+      await git(a, "commit", "-q", "-am", "A's work");
+      await git(a, "push", "-q");
+      await new Promise((r) => setTimeout(r, 20));
+      await bdIn(b, ["create", "B's issue", "--id", "g-zzz"]);
+      const dependent = (await bdIn(b, ["create", "needs B's issue", "--json"])).json().id;
+      await bdIn(b, ["dep", "add", dependent, "g-zzz"]);
+      await git(b, "commit", "-q", "-am", "B's work");
+      // git runs 'bd merge' on the JSONL; the post-merge hook imports the merged file and says that
+      // B's issue moved, on git's stderr; without hooks the next bd command does.
+      const pull = await gitRun(b, "pull", "-q", "--no-rebase", "--no-edit");
+      assert.equal(pull.code, 0, pull.out);
+      const told = hooks ? pull.out : (await bdIn(b, ["count"])).stderr;
+      assert.match(told, /Note: moved local issue g-zzz to g-\w+: the file holds a different issue/);
+      await git(b, "push", "-q");
+      await git(a, "pull", "-q", "--no-rebase", "--no-edit");
+      assert.equal(jsonlOf(a), jsonlOf(b));
+      for (const dir of [a, b]) {
+        const all = (await bdIn(dir, ["list", "--json", "--limit", "0"])).json() as { id: string; title: string }[];
+        const id = (title: string) => all.find((i) => i.title === title)?.id;
+        assert.equal(id("A's issue"), "g-zzz", dir);
+        const moved = id("B's issue");
+        assert.ok(moved && moved !== "g-zzz", dir);
+        const [shown] = (await bdIn(dir, ["show", dependent, "--json"])).json();
+        assert.deepEqual(shown.dependencies.map((d: { id: string }) => d.id), [moved], dir);
+      }
+      assert.equal((await bdIn(a, ["export"])).stdout, (await bdIn(b, ["export"])).stdout);
+    },
+  );
+}

@@ -42,12 +42,14 @@ function hooksDir(root: string): string {
 const COMMAND_LINE = "# bd command: ";
 
 function script(name: string, jsonl: string, bd: string): string {
+  // The import's notes (an issue moved to a new ID because the file holds another under its old
+  // one) reach the person or agent running git on stderr; its summary does not.
   // In a linked worktree (its .git is a file) the issues live in the main worktree's shared file:
   // the worktree's own copy is whatever its branch holds, and bd does not commit into it.
   const action = name === "pre-commit"
     ? `[ -f "$(git rev-parse --show-toplevel)/.git" ] && exit 0\n${bd} export -o '${jsonl}' -q >/dev/null || exit $?\ngit add -- '${jsonl}'`
     : `for step in rebase-merge rebase-apply; do [ -d "$(git rev-parse --git-path $step)" ] && exit 0; done
-${bd} import -q >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
+${bd} import >/dev/null || echo "bd: could not import ${jsonl}; run 'bd doctor'" >&2`;
   const program = commandProgram(bd) ?? "bd";
   // A bd that was moved or uninstalled must not block commits, but must not go unnoticed either.
   const present = program.includes("/") ? `[ -x ${shellQuote(program)} ]` : `command -v ${program} >/dev/null 2>&1`;
