@@ -106,7 +106,11 @@ export function initWorkspace(
  * reason, rather than failing init.
  */
 function gitHooks(paths: WorkspacePaths): { hooks?: HookState[]; hooksSkipped?: string } {
-  if (!git(paths.beadsDir, ["rev-parse", "--git-dir"], { allowFail: true }).ok) return {};
+  try {
+    if (!git(paths.beadsDir, ["rev-parse", "--git-dir"], { allowFail: true }).ok) return {};
+  } catch {
+    return {}; // git is not installed: nothing to hook into
+  }
   try {
     return { hooks: installHooks(paths.beadsDir, paths.jsonlPath) };
   } catch (e) {
