@@ -4,6 +4,7 @@ import * as customStatusesRepo from "../store/custom_statuses.ts";
 import { parseCustomStatuses, parseCustomStatusesLeniently } from "../model/status_categories.ts";
 import { validation } from "../model/errors.ts";
 import type { Beads } from "./service.ts";
+import { configSortKey, SHARED_CONFIG_KEYS } from "./sync/jsonl.ts";
 
 /** Returns a config value, or undefined. */
 export function configGet(beads: Beads, key: string): string | undefined {
@@ -26,6 +27,7 @@ export function configSet(beads: Beads, key: string, value: string): void {
   beads.mutate(() => {
     meta.setKey(beads.db, "config", key, value);
     if (statuses) customStatusesRepo.replaceCustomStatuses(beads.db, statuses);
+    markShared(beads, key);
   });
   beads.clearPrefixCache();
 }
@@ -34,10 +36,31 @@ export function configSet(beads: Beads, key: string, value: string): void {
 export function configUnset(beads: Beads, key: string): boolean {
   const removed = beads.mutate(() => {
     if (key === STATUS_CUSTOM) customStatusesRepo.replaceCustomStatuses(beads.db, []);
+    markShared(beads, key);
     return meta.deleteKey(beads.db, "config", key);
   });
   beads.clearPrefixCache();
   return removed;
+}
+
+/** A shared setting (it travels in the JSONL) is flushed with the next write, like an issue. */
+function markShared(beads: Beads, key: string): void {
+  if (SHARED_CONFIG_KEYS.includes(key)) meta.markDirty(beads.db, [configSortKey(key)], new Date().toISOString());
+}
+
+/**
+ * Applies a shared setting as the JSONL has it (undefined: the file no longer has it), inside the
+ * caller's write; returns true when it changed. A status.custom that changes moves what blocks and
+ * what is ready at once, as `bd config set` does.
+ */
+export function applySharedSetting(beads: Beads, key: string, value: string | undefined): boolean {
+  if (meta.getKey(beads.db, "config", key) === value) return false;
+  if (value === undefined) meta.deleteKey(beads.db, "config", key);
+  else meta.setKey(beads.db, "config", key, value);
+  if (key === STATUS_CUSTOM) {
+    customStatusesRepo.replaceCustomStatuses(beads.db, parseCustomStatusesLeniently(value ?? ""));
+  }
+  return true;
 }
 
 /** True when the custom statuses the rules read differ from what config `status.custom` says. */

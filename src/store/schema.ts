@@ -444,6 +444,13 @@ const MIGRATIONS: Migration[] = [
     db.exec(GRAPH_TRIGGERS_SQL);
     db.exec(`UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
       UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';`);
+    // status.custom and types.custom travel in the JSONL from now on (core/sync/jsonl.ts,
+    // SHARED_CONFIG_KEYS): the ones already set are flushed with the next write.
+    db.run(
+      `INSERT OR IGNORE INTO dirty_issues (issue_id, marked_at)
+       SELECT char(65535) || '3' || key, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM config
+       WHERE key IN ('status.custom', 'types.custom')`,
+    );
   },
 ];
 

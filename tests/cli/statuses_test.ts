@@ -4,8 +4,10 @@
  * bd doctor on statuses nothing configures; and a database from before categories, migrated.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
+import { bdIn, clones, git, gitEnv, jsonlOf } from "../git_helpers.ts";
 
 const ids = (r: { json(): { id: string }[] }) => r.json().map((i) => i.id).sort();
 const dbPath = async (dir: string) => (await bdOk(dir, ["info", "--json"])).json().database as string;
@@ -161,8 +163,55 @@ Deno.test("a database from before status categories is migrated: its status.cust
       "review",
     ],
   );
+  // The setting travels from now on: the next write flushes its line.
+  await bdOk(dir, ["update", waiter, "--notes", "a write"]);
+  assert.match(
+    Deno.readTextFileSync(join(dir, ".beads", "issues.jsonl")),
+    /\{"_type":"config","key":"status.custom","value":"merged:done,Bad Entry,review:active"\}\n$/,
+  );
   const after = new DatabaseSync(path);
   assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 18);
   assert.deepEqual(after.prepare("SELECT id FROM ready_issues").all().map((r) => r.id), [waiter]);
   after.close();
+});
+
+Deno.test("status.custom and types.custom travel with the issues: set, changed on two clones at once, and unset", async () => {
+  const { dirs: [a, b, c] } = await clones(["a", "b", "c"]);
+  const blocker = (await bdIn(a, ["create", "blocker", "--json"])).json().id;
+  const waiter = (await bdIn(a, ["create", "waiter", "--json"])).json().id;
+  await bdIn(a, ["dep", "add", waiter, blocker]);
+  await bdIn(a, ["config", "set", "status.custom", "shipped:done"]);
+  await bdIn(a, ["config", "set", "types.custom", "incident"]);
+  await bdIn(a, ["update", blocker, "--status", "shipped"]);
+  assert.match(jsonlOf(a), /\n\{"_type":"config","key":"status.custom","value":"shipped:done"\}\n/);
+  await bdIn(a, ["sync"]);
+  // b through bd sync, c through a plain git pull (the post-merge hook imports).
+  await bdIn(b, ["sync"]);
+  await git(c, "pull", "-q", "--no-rebase", "--no-edit");
+  for (const dir of [b, c]) {
+    assert.equal((await bdIn(dir, ["config", "get", "status.custom"])).stdout, "shipped:done\n", dir);
+    assert.deepEqual(ids(await bdIn(dir, ["ready", "--json"])), [waiter], `${dir}: the done blocker blocks nothing`);
+    await bdIn(dir, ["create", "an incident", "-t", "incident"]);
+  }
+  // Two clones change it before either syncs: both end with the same one value, and the rules follow it.
+  await bdIn(b, ["config", "set", "status.custom", "shipped:wip"]);
+  await bdIn(c, ["config", "set", "status.custom", "shipped:done,review:active"]);
+  for (const dir of [b, c, b, a]) await bdIn(dir, ["sync"]);
+  const values = await Promise.all(
+    [a, b, c].map(async (d) => (await bdIn(d, ["config", "get", "status.custom"])).stdout),
+  );
+  assert.equal(new Set(values).size, 1, values.join(" | "));
+  const readyEverywhere = await Promise.all([a, b, c].map(async (d) => ids(await bdIn(d, ["ready", "--json"]))));
+  assert.deepEqual(readyEverywhere[1], readyEverywhere[0]);
+  assert.deepEqual(readyEverywhere[2], readyEverywhere[0]);
+  for (const dir of [a, b, c]) {
+    const doctor = (await bd(dir, ["doctor", "--json"], { env: { ...gitEnv(dir), HOME: dir } })).json();
+    assert.equal(doctor.checks.find((x: { name: string }) => x.name === "custom-statuses"), undefined, dir);
+  }
+  // Unset travels too: the setting's line leaves the file and every clone forgets it.
+  await bdIn(a, ["config", "unset", "status.custom"]);
+  await bdIn(a, ["sync"]);
+  await bdIn(b, ["sync"]);
+  assert.equal((await bd(b, ["config", "get", "status.custom", "--json"], { env: gitEnv(b) })).code, 1);
+  assert.deepEqual(ids(await bdIn(b, ["ready", "--json"])).includes(waiter), false, "shipped blocks again");
 });

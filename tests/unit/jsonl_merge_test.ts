@@ -122,6 +122,19 @@ Deno.test("merge: memories and records of unknown kinds are merged and placed af
   assert.equal(out[2].value, "changed");
 });
 
+Deno.test("merge: a shared setting changed on both sides keeps one value, after the other records; one removed goes", () => {
+  const cfg = (key: string, value: string) => ({ _type: "config", key, value });
+  const base = file(issue("t-1"), cfg("status.custom", "a:done"), cfg("types.custom", "spike"));
+  const left = file(issue("t-1"), cfg("status.custom", "a:wip"), { _type: "future", x: 1 });
+  const right = file(issue("t-1"), cfg("status.custom", "a:active"), cfg("types.custom", "spike"));
+  const out = merge(base, left, right);
+  assert.deepEqual(out.map((o) => o.id ?? o.key ?? o._type), ["t-1", "future", "status.custom"]);
+  assert.deepEqual(out, merge(base, right, left), "the same value whichever side is ours");
+  // A key that is not shared is a record of a kind bd does not know: kept line by line.
+  const other = merge("", file(cfg("ui.theme", "dark")), file(cfg("ui.theme", "light")));
+  assert.deepEqual(other.map((o) => o.value), ["dark", "light"]);
+});
+
 Deno.test("merge: malformed input is an error that names the side and the line", () => {
   assert.throws(() => mergeJsonl("", "{oops\n", ""), /left, line 1: invalid JSON/);
   assert.throws(() => mergeJsonl("", "", '{"title":"x"}\n'), /right, line 1: missing "id"/);

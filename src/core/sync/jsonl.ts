@@ -27,10 +27,12 @@ export function issueRecord(
 
 /**
  * A parsed JSONL line: a live issue, a tombstone, a memory (`{"_type":"memory","key","value"}`,
- * written by `bd remember`), or a record of a kind bd does not know (kept verbatim).
+ * written by `bd remember`), a shared setting (`{"_type":"config","key","value"}`, one of
+ * SHARED_CONFIG_KEYS), or a record of a kind bd does not know (kept verbatim).
  */
 export type ImportRecord =
   | { kind: "memory"; key: string; value: string; raw: string }
+  | { kind: "config"; key: string; value: string; raw: string }
   | { kind: "other"; line: string; type: string }
   | {
     kind: "issue";
@@ -88,6 +90,9 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
     const key = optString(o, "key", lineNo);
     if (!key) fail(lineNo, 'memory record without "key"');
     return { kind: "memory", key, value: optString(o, "value", lineNo) ?? "", raw: line };
+  }
+  if (type === CONFIG_TYPE && SHARED_CONFIG_KEYS.includes(o.key as string)) {
+    return { kind: "config", key: o.key as string, value: optString(o, "value", lineNo) ?? "", raw: line };
   }
   // Newer bds mark issue lines with "_type":"issue"; other kinds (and headers with "_schema")
   // are kept as they are and written back on export.
@@ -201,6 +206,14 @@ export function parseJsonl(text: string): ImportRecord[] {
 }
 
 export const MEMORY_TYPE = "memory";
+export const CONFIG_TYPE = "config";
+
+/**
+ * The settings that travel with the issues in the JSONL, because they change what the issues
+ * mean: a custom status's category decides what blocks and what is ready on every clone, and a
+ * custom type is what create and update accept. Other config stays in the database.
+ */
+export const SHARED_CONFIG_KEYS: readonly string[] = ["status.custom", "types.custom"];
 
 /**
  * Sort keys of the records that follow the issues in the file: memories by key, then records of
@@ -208,6 +221,8 @@ export const MEMORY_TYPE = "memory";
  */
 export const memorySortKey = (key: string) => `\uffff1${key}`;
 export const otherSortKey = (line: string) => `\uffff2${line}`;
+/** Shared settings come last. */
+export const configSortKey = (key: string) => `\uffff3${key}`;
 
 /**
  * Returns the sort key of a JSONL line: the issue ID (read cheaply when bd wrote `{"id":"...`
@@ -221,11 +236,17 @@ export function lineId(line: string): string | undefined {
   try {
     const o = JSON.parse(line);
     if (o?._type === MEMORY_TYPE && typeof o.key === "string") return memorySortKey(o.key);
+    if (o?._type === CONFIG_TYPE && SHARED_CONFIG_KEYS.includes(o.key)) return configSortKey(o.key);
     if (typeof o?.id === "string" && (o._type === undefined || o._type === "issue")) return o.id;
     return o && typeof o === "object" ? otherSortKey(line) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Returns the JSONL line of a shared setting. */
+export function configLine(key: string, value: string): string {
+  return JSON.stringify({ _type: CONFIG_TYPE, key, value });
 }
 
 /** Returns the JSONL line of a memory. */

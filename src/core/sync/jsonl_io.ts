@@ -19,6 +19,8 @@ import { basename, dirname, join } from "node:path";
 import type { Beads } from "../service.ts";
 import {
   compareIds,
+  configLine,
+  configSortKey,
   type ImportRecord,
   issueRecord,
   lineId,
@@ -27,6 +29,7 @@ import {
   otherSortKey,
   parseJsonl,
   parseLine,
+  SHARED_CONFIG_KEYS,
 } from "./jsonl.ts";
 import { applyIssueSets, type SetRule } from "./import_sets.ts";
 import { waitSync } from "./wait.ts";
@@ -43,6 +46,7 @@ import { BdError } from "../../model/errors.ts";
 import { toMillis } from "../../model/time.ts";
 import { sha256Hex } from "../../model/digest.ts";
 import { type Issue, ISSUE_FIELDS, type IssueFilter } from "../../model/types.ts";
+import { applySharedSetting } from "../workspace_config.ts";
 
 // ---------------------------------------------------------------- encoding
 
@@ -74,6 +78,11 @@ export function exportText(beads: Beads, filter?: IssueFilter): string {
     // After the issues: memories by key, then records of kinds bd does not know (see lineId).
     for (const m of meta.allMemories(beads.db)) lines.set(memorySortKey(m.key), memoryLine(m.key, m.value));
     for (const line of meta.otherRecords(beads.db)) lines.set(otherSortKey(line), line);
+    // Last, the settings that travel with the issues (SHARED_CONFIG_KEYS).
+    for (const key of SHARED_CONFIG_KEYS) {
+      const value = meta.getKey(beads.db, "config", key);
+      if (value !== undefined) lines.set(configSortKey(key), configLine(key, value));
+    }
   }
   const ids = [...lines.keys()].sort(compareIds);
   return ids.map((id) => lines.get(id)!).join("\n") + (ids.length ? "\n" : "");
@@ -174,8 +183,13 @@ function recordJsonlState(beads: Beads, text?: string): void {
 
 // ---------------------------------------------------------------- flush
 
-/** The line of a dirty memory or kept record (by its sort key), or undefined if it is gone. */
+/** The line of a dirty memory, shared setting or kept record (by its sort key), or undefined if it is gone. */
 function recordLine(beads: Beads, sortKey: string): string | undefined {
+  if (sortKey.startsWith(CONFIG_PREFIX)) {
+    const key = sortKey.slice(CONFIG_PREFIX.length);
+    const value = meta.getKey(beads.db, "config", key);
+    return value === undefined ? undefined : configLine(key, value);
+  }
   if (sortKey.startsWith(memorySortKey(""))) {
     const key = sortKey.slice(memorySortKey("").length);
     const value = meta.getMemory(beads.db, key);
@@ -267,6 +281,8 @@ export interface ImportSummary {
   skipped: number;
   /** Memory records stored or changed. */
   memories: number;
+  /** Shared settings (status.custom, types.custom) set, changed or unset. */
+  settings: number;
   /** Records of kinds bd does not know, kept verbatim for export. */
   other_records: number;
   dry_run: boolean;
@@ -288,8 +304,11 @@ const BULK_IMPORT = 5000;
 interface WorkspaceFile {
   /** Each record's line as bd last flushed or imported it, by sort key. */
   base: Map<string, string>;
-  /** The sort keys of the memories in the file: a memory in the base and not here was forgotten. */
-  memoryKeys: Set<string>;
+  /**
+   * The sort keys of the memories and shared settings in the file: one in the base and not here
+   * was forgotten (unset) on another clone.
+   */
+  keyedRecords: Set<string>;
   /** Lines equal to their base, passed over without parsing. */
   unchanged: number;
 }
@@ -304,6 +323,7 @@ export interface ImportOptions {
 }
 
 const MEMORY_PREFIX = memorySortKey("");
+const CONFIG_PREFIX = configSortKey("");
 
 /**
  * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;
@@ -323,6 +343,7 @@ export function importRecords(
     deleted: 0,
     skipped: 0,
     memories: 0,
+    settings: 0,
     other_records: 0,
     dry_run: !!opts.dryRun,
   };
@@ -367,6 +388,15 @@ export function importRecords(
         if (r.value !== "" && meta.setMemory(beads.db, r.key, r.value)) {
           summary.memories++;
           touched.push(memorySortKey(r.key));
+        }
+        continue;
+      }
+      if (r.kind === "config") {
+        // As for memories: a value set here and not flushed yet wins, and is flushed next.
+        if (dirty?.has(configSortKey(r.key))) continue;
+        if (applySharedSetting(beads, r.key, r.value)) {
+          summary.settings++;
+          touched.push(configSortKey(r.key));
         }
         continue;
       }
@@ -463,9 +493,14 @@ export function importRecords(
     }
     if (ws) {
       // A memory the base had and the file lost was forgotten on another clone, unless it changed here since.
+      // So is a shared setting (config unset there).
       for (const key of ws.base.keys()) {
-        if (!key.startsWith(MEMORY_PREFIX) || ws.memoryKeys.has(key) || dirty!.has(key)) continue;
-        if (meta.deleteMemory(beads.db, key.slice(MEMORY_PREFIX.length))) summary.memories++;
+        if (ws.keyedRecords.has(key) || dirty!.has(key)) continue;
+        if (key.startsWith(MEMORY_PREFIX)) {
+          if (meta.deleteMemory(beads.db, key.slice(MEMORY_PREFIX.length))) summary.memories++;
+        } else if (key.startsWith(CONFIG_PREFIX)) {
+          if (applySharedSetting(beads, key.slice(CONFIG_PREFIX.length), undefined)) summary.settings++;
+        } else continue;
         newBase.push([key, null]);
       }
       setBaseLines(beads.db, newBase);
@@ -500,6 +535,7 @@ function baseEntry(r: ImportRecord): [string, string][] {
   if (r.kind === "issue") return [[r.issue.id, r.raw]];
   if (r.kind === "tombstone") return [[r.id, r.raw]];
   if (r.kind === "memory") return [[memorySortKey(r.key), r.raw]];
+  if (r.kind === "config") return [[configSortKey(r.key), r.raw]];
   return [];
 }
 
@@ -588,18 +624,18 @@ export function importWorkspaceText(
   return beads.db.write(() => {
     const base = baseLines(beads.db);
     const records: ImportRecord[] = [];
-    const memoryKeys = new Set<string>();
+    const keyedRecords = new Set<string>();
     let unchanged = 0;
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (!line) continue;
       const key = lineId(line);
-      if (key?.startsWith(MEMORY_PREFIX)) memoryKeys.add(key);
+      if (key?.startsWith(MEMORY_PREFIX) || key?.startsWith(CONFIG_PREFIX)) keyedRecords.add(key);
       if (key !== undefined && base.get(key) === line) unchanged++;
       else records.push(parseLine(line, i + 1));
     }
-    return importRecords(beads, records, { ...opts, workspace: { base, memoryKeys, unchanged } });
+    return importRecords(beads, records, { ...opts, workspace: { base, keyedRecords, unchanged } });
   });
 }
 

@@ -22,9 +22,9 @@
 import { BdError } from "../../model/errors.ts";
 import { ISSUE_FIELDS } from "../../model/types.ts";
 import { toMillis } from "../../model/time.ts";
-import { compareIds } from "./jsonl.ts";
+import { compareIds, CONFIG_TYPE, SHARED_CONFIG_KEYS } from "./jsonl.ts";
 import { type IdMove, separateIssues } from "./id_collisions.ts";
-import { type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";
+import { CONFIG, type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -51,6 +51,8 @@ function recordKey(obj: Obj, line: string, where: string): string {
     }
     return MEMORY + obj.key;
   }
+  // A shared setting changed on both sides keeps one of the two values, the same on every clone.
+  if (type === CONFIG_TYPE && SHARED_CONFIG_KEYS.includes(obj.key as string)) return CONFIG + obj.key;
   return OTHER + line;
 }
 
