@@ -89,6 +89,7 @@ Deno.test("import upserts by ID with last-writer-wins, merges relations and keep
     skipped: 0,
     memories: 0,
     other_records: 0,
+    settings: 0,
     dry_run: false,
   });
   const [one] = (await bdOk(dir, ["show", "test-1", "--json"])).json();
