@@ -1,6 +1,5 @@
 /** Setting up and learning bd: init, version, quickstart, prime. */
 import { VERSION } from "../../version.ts";
-import { initWorkspace } from "../../core/init.ts";
 import type { Command } from "../command.ts";
 import { BdError } from "../../model/errors.ts";
 import { primer, primerText } from "../../core/primer.ts";
@@ -45,7 +44,9 @@ git hook is written.`,
       help: "track nothing bd adds: .beads/ in .git/info/exclude; no AGENTS.md, .gitattributes, merge driver or hooks",
     },
   },
-  run(ctx, _args, flags) {
+  async run(ctx, _args, flags) {
+    // Loaded when used: init's helpers (hooks, agent files, the merge driver) stay off every other command's start-up.
+    const { initWorkspace } = await import("../../core/init.ts");
     const result = initWorkspace({
       cwd: ctx.cwd,
       env: ctx.env,
