@@ -18,6 +18,7 @@ import {
 import { installHooks, listHooks } from "./sync/hooks.ts";
 import { selfCommand } from "./sync/self_command.ts";
 import { unconfiguredStatuses } from "./statuses.ts";
+import { parseCustomStatuses } from "../model/status_categories.ts";
 import { customStatusesDrift, resyncCustomStatuses, STATUS_CUSTOM } from "./workspace_config.ts";
 import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 
@@ -163,6 +164,18 @@ function statusChecks(beads: Beads, fix: boolean): Check[] {
       c.fixed = `ready and blocked now follow ${STATUS_CUSTOM}`;
     }
     checks.push(c);
+  }
+  // A value another program (or an import) brought that does not parse: the bad entries mean nothing.
+  try {
+    parseCustomStatuses(beads.configGet(STATUS_CUSTOM) ?? "");
+  } catch (e) {
+    checks.push({
+      name: "custom-statuses",
+      status: "warning",
+      message: `config ${STATUS_CUSTOM} has entries bd ignores: ${
+        (e as Error).message
+      }; set it again with 'bd config set'`,
+    });
   }
   const unknown = unconfiguredStatuses(beads);
   if (unknown.length === 0) {

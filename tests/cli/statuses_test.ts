@@ -139,6 +139,17 @@ Deno.test("bd doctor names statuses nothing configures, and the config changed b
     /fixed: ready and blocked now follow/,
   );
   assert.deepEqual(ids(await bdOk(dir, ["ready", "--json"])), []);
+  // A value with entries bd cannot read (written by another program): doctor names them.
+  const raw2 = new DatabaseSync(await dbPath(dir));
+  raw2.exec("UPDATE config SET value = 'done:wip,hooked:later' WHERE key = 'status.custom'");
+  raw2.close();
+  const bad = (await bd(dir, ["doctor", "--json"], { env: { HOME: dir } })).json();
+  assert.ok(
+    bad.checks.some((c: { name: string; message: string }) =>
+      c.name === "custom-statuses" && /entries bd ignores: invalid category "later" for status "hooked"/.test(c.message)
+    ),
+    JSON.stringify(bad.checks),
+  );
 });
 
 Deno.test("a database from before status categories is migrated: its status.custom takes effect and the views follow it", async () => {
