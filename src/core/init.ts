@@ -102,14 +102,24 @@ export function initWorkspace(
 
 /**
  * Installs bd's git hooks when the workspace is inside a git repository. A hook of another tool is
- * kept and chained; one that cannot be (its chained slot is taken) leaves the hooks out, with the
- * reason, rather than failing init.
+ * kept and chained; one that cannot be (its chained slot is taken), or a hooks directory set by
+ * core.hooksPath, leaves the hooks out, with the reason, rather than failing init.
  */
 function gitHooks(paths: WorkspacePaths): { hooks?: HookState[]; hooksSkipped?: string } {
+  let hooksPath: string;
   try {
     if (!git(paths.beadsDir, ["rev-parse", "--git-dir"], { allowFail: true }).ok) return {};
+    hooksPath = git(paths.beadsDir, ["config", "--get", "core.hooksPath"], { allowFail: true }).out;
   } catch {
     return {}; // git is not installed: nothing to hook into
+  }
+  // A hooks directory another tool manages (husky, lefthook: often tracked in the repository) is
+  // not bd's to rearrange unasked.
+  if (hooksPath) {
+    return {
+      hooksSkipped:
+        `core.hooksPath is set (${hooksPath}), so another tool manages the hooks; 'bd hooks install' adds bd's there`,
+    };
   }
   try {
     return { hooks: installHooks(paths.beadsDir, paths.jsonlPath) };

@@ -43,6 +43,21 @@ Deno.test("init installs the git hooks by default; --skip-hooks and --stealth do
   const chained = (await bdIn(other, ["init", "--prefix", "h", "--json"])).json();
   assert.deepEqual(chained.hooks, ["pre-commit", "post-merge", "post-checkout"]);
   assert.equal(Deno.readTextFileSync(join(other, ".git", "hooks", "post-merge.bd-chained")), "#!/bin/sh\nexit 0\n");
+  // A hooks directory another tool manages (core.hooksPath, e.g. husky's tracked .husky/) is left alone.
+  const husky = await clone(root, "husky");
+  await Deno.mkdir(join(husky, ".husky"));
+  Deno.writeTextFileSync(join(husky, ".husky", "pre-commit"), "#!/bin/sh\nnpm test\n", { mode: 0o755 });
+  await git(husky, "config", "core.hooksPath", ".husky");
+  const skipped = (await bdIn(husky, ["init", "--prefix", "h", "--json"])).json();
+  assert.equal(skipped.hooks, null);
+  assert.match(skipped.hooks_skipped, /core\.hooksPath is set \(\.husky\).*'bd hooks install' adds bd's there/);
+  assert.deepEqual([...Deno.readDirSync(join(husky, ".husky"))].map((e) => e.name), ["pre-commit"]);
+  const huskyText = await clone(root, "husky-text");
+  await git(huskyText, "config", "core.hooksPath", ".husky");
+  assert.match(
+    (await bdIn(huskyText, ["init", "--prefix", "h"])).stdout,
+    /Git hooks: not installed: core\.hooksPath is set/,
+  );
 });
 
 Deno.test("bd's hooks stand aside during bd sync and mid-rebase; plain git commit and git pull run them", async () => {
