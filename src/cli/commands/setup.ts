@@ -25,8 +25,9 @@ one up when the main worktree has none yet.
 
 It installs bd's git hooks (as 'bd hooks install'; --skip-hooks leaves them out): pre-commit
 writes issues.jsonl from the database and stages it, post-merge and post-checkout import it. A
-hook another tool put there is kept and runs first. They run this bd by its path, so they work
-with bd off PATH.
+hook another tool put there is kept and runs first; a hooks directory set by core.hooksPath
+(husky, lefthook) is left alone ('bd hooks install' adds bd's there). They run this bd by its
+path, so they work with bd off PATH.
 
 It also writes the bd workflow section into AGENTS.md (and CLAUDE.md when there is one), as
 'bd setup' does; --skip-agents leaves them alone. --stealth keeps bd out of git entirely: .beads/
