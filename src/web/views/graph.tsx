@@ -203,7 +203,7 @@ export function GraphView() {
               </button>
               <button type="button" aria-label="Zoom out" onClick={() => zoomBy(0.8)}>−</button>
               <button type="button" onClick={fit}>Fit</button>
-              <button type="button" onClick={actual}>100%</button>
+              <button type="button" aria-label="Actual size" title="Actual size (1)" onClick={actual}>1:1</button>
               <span class="scale" aria-live="polite">{view ? `${Math.round(view.k * 100)}%` : ""}</span>
             </div>
             <svg
