@@ -61,6 +61,9 @@ Deno.test("the issue page offers custom statuses and types, a done status looks 
       const ids = [...document.querySelectorAll(".row .id")].map((e) => e.textContent);
       return ids.length === 1 && ids[0] === want;
     }, shipped);
+    // The board's last column holds finished issues: closed, and in a custom done status.
+    await page.goto(`${base}#/board`);
+    await page.waitForSelector(`.column.closed .card >> text=${shipped}`);
     await Deno.mkdir(SHOTS, { recursive: true });
     await page.screenshot({ path: join(SHOTS, "custom-statuses.png") });
     assert.deepEqual(errors, []);

@@ -13,16 +13,25 @@ const COLUMNS = [
   { key: "closed", title: "Closed (recent)", status: "closed" },
 ] as const;
 
-const QUERY = `{
+const QUERY = `query($done: [String!]) {
   ready(limit: 100) { ${CARD} }
   blocked(limit: 100) { ${CARD} blockedBy { id title } }
   held: issues(filter: { status: ["blocked"] }, first: 100) { nodes { ${CARD} } }
   progress: issues(filter: { status: ["in_progress"] }, first: 100) { nodes { ${CARD} } }
-  closed: issues(filter: { status: ["closed"] }, orderBy: { field: UPDATED_AT, direction: DESC }, first: 20) { nodes { ${CARD} } }
+  closed: issues(filter: { status: $done }, orderBy: { field: UPDATED_AT, direction: DESC }, first: 20) { nodes { ${CARD} } }
 }`;
 
+/** The board's issues; the last column holds every finished status (closed, and custom `done` ones). */
+async function load() {
+  const words = await gql(`{ statuses { name category } }`);
+  const done = words.statuses.filter((s: { category: string }) => s.category === "done").map((s: { name: string }) =>
+    s.name
+  );
+  return gql(QUERY, { done });
+}
+
 export function BoardView() {
-  const { data, error } = useLive(() => gql(QUERY));
+  const { data, error } = useLive(load);
   const columns: Record<string, BoardCard[]> = data
     ? {
       ready: data.ready,
