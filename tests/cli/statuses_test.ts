@@ -76,7 +76,11 @@ Deno.test("bd statuses lists built-in and custom statuses with icons and categor
   assert.match((await bdOk(dir, ["statuses"])).stdout, /Custom statuses:\n {2}○ in_review +\[active\]/);
   const help = (await bdOk(dir, ["statuses", "--help"])).stdout;
   assert.match(help, /done +finished, like closed: it unblocks its dependents/);
-  assert.match((await bdOk(dir, ["--help"])).stdout, /statuses +List the statuses issues can have/);
+  // Where upstream's help lists it: under Views & Reports, beside types.
+  const top = (await bdOk(dir, ["--help"])).stdout;
+  const reports = top.slice(top.indexOf("Views & Reports:"), top.indexOf("Dependencies & Structure:"));
+  assert.match(reports, /\n {2}statuses +List the statuses issues can have/);
+  assert.match(reports, /\n {2}types +List the issue types/);
 });
 
 Deno.test("a bad status.custom is refused with upstream's reasons and changes nothing; update refuses unconfigured statuses", async () => {

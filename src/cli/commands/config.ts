@@ -4,6 +4,8 @@ import { ISSUE_TYPE_HELP, ISSUE_TYPES } from "../../model/types.ts";
 import type { Command } from "../command.ts";
 
 const SECTION = "Setup & Configuration";
+/** Where upstream's help lists `types` and `statuses`. */
+const REPORTS = "Views & Reports";
 
 export const configCommands: Command[] = [
   {
@@ -67,7 +69,7 @@ export const configCommands: Command[] = [
   },
   {
     path: ["types"],
-    section: SECTION,
+    section: REPORTS,
     summary: "List the issue types create --type accepts (built-in and custom)",
     maxArgs: 0,
     description: `Built-in: bug, feature, task, epic, chore, decision; feat and enhancement stand for feature,
@@ -89,7 +91,7 @@ dec and adr for decision. More with: bd config set types.custom "spike,incident"
   },
   {
     path: ["statuses"],
-    section: SECTION,
+    section: REPORTS,
     summary: "List the statuses issues can have, with their categories",
     maxArgs: 0,
     description: `Built-in statuses (open, in_progress, blocked, deferred, closed) are always valid.
