@@ -1,9 +1,10 @@
 /** The CLI: parse argv, run the command, map errors to exit codes (0 ok, 1 failure, 2 usage). */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { BdError, readOnly } from "../model/errors.ts";
 import { Beads } from "../core/service.ts";
+import { isDir } from "../core/file_stat.ts";
 import { VERSION } from "../version.ts";
 import { commandHelp, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
@@ -61,6 +62,8 @@ Examples:
   },
 });
 
+const VERSION_COMMAND = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === "version")!;
+
 const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
 
 /** Runs bd with these arguments; returns the exit code. */
@@ -76,13 +79,9 @@ export async function run(
   try {
     const parsed = parseCommandLine(argv, COMMANDS);
     out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
-    const { command } = parsed;
     if (parsed.globals.directory !== undefined) cwd = enterDirectory(cwd, parsed.globals.directory);
-    if (parsed.globals.version && (!command || command.path[0] === "version")) {
-      if (parsed.globals.json) out.data({ version: VERSION, build: "deno" });
-      else out.line(`bd version ${VERSION} (deno)`);
-      return finish(out, 0);
-    }
+    // --version / -V alone is the version command (one wording for both).
+    const command = parsed.globals.version && !parsed.command ? VERSION_COMMAND : parsed.command;
     if (!command) {
       if (parsed.words.length === 0 || parsed.words[0] === "help") {
         const target = parsed.words.length > 1 ? parseCommandLine(parsed.words.slice(1), COMMANDS).command : undefined;
@@ -159,11 +158,7 @@ export async function run(
 /** -C PATH: the directory to act in (it must be one). */
 function enterDirectory(cwd: string, dir: string): string {
   const path = resolve(cwd, dir);
-  let isDir = false;
-  try {
-    isDir = statSync(path).isDirectory();
-  } catch { /* said below */ }
-  if (!isDir) throw new BdError("USAGE", `-C ${dir}: not a directory (${path})`);
+  if (!isDir(path)) throw new BdError("USAGE", `-C ${dir}: not a directory (${path})`);
   return path;
 }
 
