@@ -611,10 +611,12 @@ export class Beads {
     return meta.eventsOf(this.db, [id]).get(id) ?? [];
   }
 
-  /** Resolves partial IDs inside a filter (parent). */
-  /** Resolves the partial IDs in a filter (for the service modules). */
+  /** Checks a filter's statuses and types, and resolves its partial IDs (parent). */
   resolveFilter(input: IssueFilter): IssueFilter {
-    const filter = checkFilterValues(this.db, input);
+    const filter = checkFilterValues(this.db, input, {
+      statuses: () => this.customStatusNames(),
+      types: () => this.customTypes(),
+    });
     if (filter.parent === undefined) return filter;
     return { ...filter, parent: this.resolveId(filter.parent) };
   }
