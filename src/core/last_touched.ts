@@ -39,3 +39,9 @@ export function lastTouched(beads: Beads): string {
   }
   return id;
 }
+
+/** `show --current`: the issue the actor has in progress (the latest updated), else the last-touched one. */
+export function currentIssue(beads: Beads): string {
+  const mine = beads.list({ status: ["in_progress"], assignee: beads.actor }, { sort: "updated", limit: 1 }).issues;
+  return mine[0]?.id ?? lastTouched(beads);
+}

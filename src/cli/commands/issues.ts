@@ -2,8 +2,8 @@
 import { BdError, validation } from "../../model/errors.ts";
 import { parseUserTime } from "../../model/time.ts";
 import type { ListSort } from "../../model/types.ts";
-import type { Beads, CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
-import { lastTouched, rememberTouched } from "../../core/last_touched.ts";
+import type { CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
+import { currentIssue, lastTouched, rememberTouched } from "../../core/last_touched.ts";
 import { parseDepSpec } from "../../core/dependencies.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
@@ -257,12 +257,6 @@ function longFields(d: IssueDetails): string[] {
   return rest.length
     ? ["", "ALL OTHER FIELDS", ...rest.map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`)]
     : [];
-}
-
-/** `show --current`: the issue the actor has in progress (the latest touched), else the last-touched one. */
-function currentIssue(beads: Beads): string {
-  const mine = beads.list({ status: ["in_progress"], assignee: beads.actor }, { sort: "updated", limit: 1 }).issues;
-  return mine[0]?.id ?? lastTouched(beads);
 }
 
 const SORTS: ListSort[] = ["priority", "created", "updated", "id", "title", "status"];
