@@ -462,11 +462,6 @@ export class Beads {
     return work.explainReady(this, opts);
   }
 
-  /** Questions for a person (`bd human stats`): total, pending, responded, dismissed. */
-  humanStats(): { total: number; pending: number; responded: number; dismissed: number } {
-    return work.humanStats(this);
-  }
-
   /** Runs `act` (a close of `ids`) and returns its result with the issues it made ready. */
   withNewlyReady<T>(ids: readonly string[], act: () => T): { result: T; ready: Issue[] } {
     return work.withNewlyReady(this, ids, act);

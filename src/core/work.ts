@@ -187,15 +187,3 @@ export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation
     }),
   };
 }
-
-/** Questions for a person (issues labelled `human`): how many, pending, answered and dismissed. */
-export function humanStats(beads: Beads): { total: number; pending: number; responded: number; dismissed: number } {
-  const all = beads.list({ labels: ["human"], includeClosed: true }, { limit: 0 }).issues;
-  const closed = all.filter((i) => i.status === "closed");
-  return {
-    total: all.length,
-    pending: all.length - closed.length,
-    responded: closed.filter((i) => i.close_reason === "Responded").length,
-    dismissed: closed.filter((i) => i.close_reason === "Dismissed").length,
-  };
-}

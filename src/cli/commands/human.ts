@@ -4,13 +4,12 @@
  * dismisses them (closed "Dismissed"). Plain `bd human` is the short menu of everyday commands.
  */
 import { BdError } from "../../model/errors.ts";
-import type { Issue } from "../../model/types.ts";
+import { dismiss, HUMAN_LABEL, questions, questionStats, respond } from "../../core/human_questions.ts";
 import type { Command } from "../command.ts";
 import { listLine } from "../format.ts";
 import { str } from "./util.ts";
 
 const SECTION = "Working With Issues";
-const LABEL = "human";
 
 const MENU = `bd: the commands people use most (bd --help lists them all)
 
@@ -43,7 +42,7 @@ const human: Command = {
 const humanList: Command = {
   path: ["human", "list"],
   section: SECTION,
-  summary: "List the questions for a person (issues labelled 'human')",
+  summary: `List the questions for a person (issues labelled '${HUMAN_LABEL}')`,
   maxArgs: 0,
   description: `Examples:
   bd human list
@@ -51,30 +50,12 @@ const humanList: Command = {
   flags: { status: { type: "string", short: "s", value: "S", help: "only this status (default: not closed)" } },
   run(ctx, _args, flags) {
     const beads = ctx.beads();
-    const status = str(flags, "status");
-    const { issues } = beads.list(
-      { labels: [LABEL], ...(status ? { status: [status] } : {}) },
-      { sort: "created", limit: 0 },
-    );
-    const rows = beads.decorate(issues);
+    const rows = beads.decorate(questions(beads, str(flags, "status")));
     if (ctx.globals.json) return ctx.out.data(rows);
     if (rows.length === 0) return ctx.out.line("No questions for a person.");
     for (const i of rows) ctx.out.line(listLine(ctx.out, i));
   },
 };
-
-/** Closes a human-labelled issue (after an optional comment), in one write. */
-function answer(ctx: Parameters<Command["run"]>[0], id: string, comment: string | undefined, reason: string): Issue {
-  const beads = ctx.beads();
-  return beads.mutate(() => {
-    const issue = beads.issue(id);
-    if (!beads.labelsFor([issue.id]).get(issue.id)?.includes(LABEL)) {
-      throw new BdError("VALIDATION", `${issue.id} is not a question for a person (it has no 'human' label)`);
-    }
-    if (comment) beads.addComment(issue.id, comment);
-    return beads.closeIssue(issue.id, reason);
-  });
-}
 
 const humanRespond: Command = {
   path: ["human", "respond"],
@@ -90,7 +71,7 @@ const humanRespond: Command = {
   run(ctx, [id], flags) {
     const response = str(flags, "response")?.trim();
     if (!response) throw new BdError("USAGE", "give the answer with --response TEXT (-r)");
-    const issue = answer(ctx, id, response, "Responded");
+    const issue = respond(ctx.beads(), id, response);
     if (ctx.globals.json) return ctx.out.data(issue);
     ctx.out.line(`${ctx.out.paint("green", "✓")} Responded to ${issue.id}: ${issue.title}`);
   },
@@ -105,7 +86,7 @@ const humanDismiss: Command = {
   maxArgs: 1,
   flags: { reason: { type: "string", value: "TEXT", help: "why (kept as a comment)" } },
   run(ctx, [id], flags) {
-    const issue = answer(ctx, id, str(flags, "reason")?.trim() || undefined, "Dismissed");
+    const issue = dismiss(ctx.beads(), id, str(flags, "reason")?.trim() || undefined);
     if (ctx.globals.json) return ctx.out.data(issue);
     ctx.out.line(`${ctx.out.paint("green", "✓")} Dismissed ${issue.id}: ${issue.title}`);
   },
@@ -117,7 +98,7 @@ const humanStats: Command = {
   summary: "Count the questions: total, pending, responded, dismissed",
   maxArgs: 0,
   run(ctx) {
-    const stats = ctx.beads().humanStats();
+    const stats = questionStats(ctx.beads());
     if (ctx.globals.json) return ctx.out.data(stats);
     for (const [k, v] of Object.entries(stats)) ctx.out.line(`  ${`${k}:`.padEnd(11)} ${v}`);
   },
