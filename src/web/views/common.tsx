@@ -35,7 +35,8 @@ export function stateOf(
   i: { status: string; statusCategory?: string; isReady?: boolean; isBlocked?: boolean },
 ): string {
   if (i.status === "closed" || i.statusCategory === "done") return "closed";
-  if (i.status === "in_progress") return "in-progress";
+  // A custom wip status (in review, in QA) is work under way, as in_progress is.
+  if (i.status === "in_progress" || (i.statusCategory === "wip" && i.status !== "blocked")) return "in-progress";
   if (i.isBlocked || i.status === "blocked") return "blocked";
   return i.isReady ? "ready" : "open";
 }
