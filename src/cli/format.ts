@@ -5,6 +5,7 @@
 import type { Issue } from "../model/types.ts";
 import type { IssueDetails } from "../core/service.ts";
 import type { Colour, Output } from "./output.ts";
+import { BUILT_IN_STATUSES } from "../model/status_categories.ts";
 
 const STATUS_COLOUR: Record<string, Colour> = {
   open: "green",
@@ -14,14 +15,8 @@ const STATUS_COLOUR: Record<string, Colour> = {
   closed: "gray",
 };
 
-/** bd's status icons: ○ open, ◐ in progress, ● blocked, ✓ closed, ❄ deferred. */
-const STATUS_ICON: Record<string, string> = {
-  open: "○",
-  in_progress: "◐",
-  blocked: "●",
-  closed: "✓",
-  deferred: "❄",
-};
+/** bd's status icons (○ open, ◐ in progress, ● blocked, ✓ closed, ❄ deferred), from the model. */
+const STATUS_ICON: Record<string, string> = Object.fromEntries(BUILT_IN_STATUSES.map((b) => [b.name, b.icon]));
 
 /** The built-in status a custom one's category draws like (upstream: a custom status takes its category's icon). */
 const CATEGORY_LOOK: Record<string, string> = {

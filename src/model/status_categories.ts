@@ -28,19 +28,17 @@ export interface StatusInfo {
   description: string;
 }
 
-/** The built-in statuses, their categories and upstream's icons (`bd statuses`). */
-export const BUILT_IN_STATUSES: readonly StatusInfo[] = [
-  { name: "open", category: "active", icon: "○", description: "Available to work (the default)" },
-  { name: "in_progress", category: "wip", icon: "◐", description: "Being worked on" },
-  { name: "blocked", category: "wip", icon: "●", description: "Marked blocked by hand" },
-  {
-    name: "deferred",
-    category: "frozen",
-    icon: "❄",
-    description: "Put on ice for later; still listed by default",
-  },
-  { name: "closed", category: "done", icon: "✓", description: "Finished" },
-];
+/** What each built-in status means, with upstream's icon (`bd statuses`); one entry per STATUSES name. */
+const BUILT_IN: Record<(typeof STATUSES)[number], Omit<StatusInfo, "name">> = {
+  open: { category: "active", icon: "○", description: "Available to work (the default)" },
+  in_progress: { category: "wip", icon: "◐", description: "Being worked on" },
+  blocked: { category: "wip", icon: "●", description: "Marked blocked by hand" },
+  deferred: { category: "frozen", icon: "❄", description: "Put on ice for later; still listed by default" },
+  closed: { category: "done", icon: "✓", description: "Finished" },
+};
+
+/** The built-in statuses in STATUSES order, with their categories and icons. */
+export const BUILT_IN_STATUSES: readonly StatusInfo[] = STATUSES.map((name) => ({ name, ...BUILT_IN[name] }));
 
 const CATEGORY_ICON: Record<StatusCategory, string> = {
   active: "○",
