@@ -165,4 +165,7 @@ export async function startServer(dir: string, args: string[] = [], env: Record<
   };
 }
 
-export const SHARED_DATA = join(ROOT, "..", "shared", "data", "beads-2025-12-14.jsonl");
+/** Real data the tests read, carried in the repository (tests/fixtures/data/README.md says where each came from). */
+export const FIXTURE_DATA = join(ROOT, "tests", "fixtures", "data");
+/** The beads project's own issues.jsonl as exported on 2025-12-14 (894 issues). */
+export const REAL_EXPORT = join(FIXTURE_DATA, "beads-2025-12-14.jsonl");

@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { bd, bdOk, ROOT } from "../helpers.ts";
+import { bd, bdOk, FIXTURE_DATA } from "../helpers.ts";
 
-const SEED = join(ROOT, "..", "shared", "data", "legacy-seed.db");
+const SEED = join(FIXTURE_DATA, "legacy-seed.db");
 type Obj = Record<string, unknown>;
 
 /** A workspace whose `.beads/<name>` is a database built by `build` (or a copy of `from`). */

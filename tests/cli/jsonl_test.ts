@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { bd, bdCommand, bdOk, createIssue, SHARED_DATA, workspace } from "../helpers.ts";
+import { bd, bdCommand, bdOk, createIssue, REAL_EXPORT, workspace } from "../helpers.ts";
 
 const jsonlOf = (dir: string) => Deno.readTextFileSync(join(dir, ".beads", "issues.jsonl"));
 const lines = (text: string) => text.split("\n").filter(Boolean);
@@ -237,7 +237,7 @@ Deno.test("init in a workspace with issues.jsonl but no database rebuilds the da
 
 Deno.test("the real beads export imports whole, answers sensibly, and round-trips unchanged", async () => {
   const dir = await workspace("bd");
-  const r = (await bdOk(dir, ["import", "-i", SHARED_DATA, "--json"])).json();
+  const r = (await bdOk(dir, ["import", "-i", REAL_EXPORT, "--json"])).json();
   assert.equal(r.created, 873); // 894 lines, 21 of them later versions of the same IDs
   assert.equal(r.created + r.updated + r.unchanged, 894);
   const stats = (await bdOk(dir, ["stats", "--json"])).json();
@@ -256,7 +256,7 @@ Deno.test("the real beads export imports whole, answers sensibly, and round-trip
   assert.deepEqual([again.created, again.updated, again.deleted, again.unchanged], [0, 0, 0, 873]);
   const out = new Map(lines(exported).map((l) => [JSON.parse(l).id, JSON.parse(l)]));
   const latest = new Map<string, Record<string, unknown>>();
-  for (const l of lines(Deno.readTextFileSync(SHARED_DATA))) {
+  for (const l of lines(Deno.readTextFileSync(REAL_EXPORT))) {
     const o = JSON.parse(l);
     const prev = latest.get(o.id);
     if (!prev || Date.parse(o.updated_at) > Date.parse(prev.updated_at as string)) latest.set(o.id, o);
