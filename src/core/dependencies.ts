@@ -152,8 +152,9 @@ export function danglingDependencies(beads: Beads): Dependency[] {
 /**
  * Moves an issue under a new parent (`parentInput` "" takes it out of any): its parent-child edge
  * is replaced in one write, with the cycle check of any new edge. The issue keeps its ID — commits,
- * other clones and tools refer to it by that — so a hierarchical ID (`P.3`) keeps naming its first
- * parent, and the ready rule still counts it under P by its ID as well as under the new parent.
+ * other clones and tools refer to it by that — but the edge decides its parent (store/parent_rule.ts):
+ * a `P.3` moved under Q is Q's child for children, list --parent, the ready rule, epics and triage,
+ * and no longer P's. Taken out of any parent, a `P.3` falls back to the parent its ID names.
  */
 export function reparent(beads: Beads, idInput: string, parentInput: string): Issue {
   return beads.mutate(() => {

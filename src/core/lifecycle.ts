@@ -4,18 +4,17 @@
  * children are all done. Each is one transaction through the Beads facade.
  */
 import { BdError, validation } from "../model/errors.ts";
-import { nowIso, parseUserTime } from "../model/time.ts";
+import { nowIso } from "../model/time.ts";
 import type { Issue } from "../model/types.ts";
 import * as query from "../store/query.ts";
 import type { Beads } from "./service.ts";
 
 /**
- * Defers an issue: status `deferred`, hidden from ready work; with `until`, it comes back on its
- * own once that time has passed (see wakeDueDeferred).
+ * Defers an issue: status `deferred`, hidden from ready work; with `until` (a time the front end
+ * read with parseUserTime), it comes back on its own once that time has passed (see wakeDueDeferred).
  */
 export function deferIssue(beads: Beads, id: string, until?: string): Issue {
-  const when = until === undefined ? undefined : parseUserTime(until, "--until");
-  return beads.update(id, { status: "deferred", defer_until: when ?? "" });
+  return beads.update(id, { status: "deferred", defer_until: until ?? "" });
 }
 
 /** Puts a deferred issue back to `open` (and forgets its defer time). */

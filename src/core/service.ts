@@ -7,6 +7,7 @@ import { Db } from "../store/db.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
+import * as parentRule from "../store/parent_rule.ts";
 import * as meta from "../store/meta.ts";
 import * as customStatusesRepo from "../store/custom_statuses.ts";
 import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
@@ -348,6 +349,7 @@ export class Beads {
         & Issue
         & { dependency_type: string });
     };
+    const parents = this.parentsOf(ids);
     return ids.map((id) => {
       const issue = issuesRepo.getIssue(this.db, id)!;
       const out = inContractOrder(issue, {
@@ -356,8 +358,7 @@ export class Beads {
         dependents: (dependents.get(id) ?? []).map((d) => asIssue(d.issue_id, d.type)),
         comments: comments.get(id) ?? [],
       });
-      const parent = (deps.get(id) ?? []).find((d) => d.type === "parent-child");
-      if (parent) out.parent = parent.depends_on_id;
+      if (parents.has(id)) out.parent = parents.get(id);
       return out as IssueDetails;
     });
   }
@@ -367,17 +368,25 @@ export class Beads {
     return this.configGet("validation.on-create") === "warn" ? missingSections(issue) : [];
   }
 
-  /** Returns each issue's parent (its parent-child edge's target), for those that have one. */
+  /**
+   * Returns each issue's parent, for those that have one: its parent-child edge's target, else the
+   * issue its hierarchical ID names (store/parent_rule.ts, upstream's rule).
+   */
   parentsOf(ids: readonly string[]): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const [id, deps] of rel.dependenciesOf(this.db, ids)) {
-      const parent = deps.find((d) => d.type === "parent-child");
-      if (parent) out.set(id, parent.depends_on_id);
-    }
-    return out;
+    return parentRule.parentsOf(this.db, ids);
   }
 
-  /** Returns list rows: issues with labels and dependency/dependent counts. */
+  /** Returns the direct children of each issue by the same rule, sorted by ID. */
+  childrenOf(ids: readonly string[]): Map<string, string[]> {
+    return parentRule.childrenOf(this.db, ids);
+  }
+
+  /** Returns [dependency_count, dependent_count] per issue: `blocks` edges out and in, as upstream counts. */
+  dependencyCounts(ids: readonly string[]): Map<string, [number, number]> {
+    return rel.dependencyCounts(this.db, ids);
+  }
+
+  /** Returns list rows: issues with labels and dependency/dependent counts (blocks edges only). */
   decorate(issues: Issue[]): IssueRow[] {
     const ids = issues.map((i) => i.id);
     const labels = rel.labelsOf(this.db, ids);

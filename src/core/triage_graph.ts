@@ -3,7 +3,7 @@
  * longest chain of issues each blocked by the previous one, and the same per epic.
  *
  * "X blocks Y" follows the ready rule: Y has a `blocks` dependency on X, or Y is a descendant
- * (parent-child edge, or hierarchical ID `P.n`) of an issue X blocks — a blocked parent blocks
+ * (by the parent rule: the parent-child edge, else the hierarchical ID) of an issue X blocks — a blocked parent blocks
  * its children. A parent does not block its own children, and `related` and `discovered-from`
  * block nothing. Only open (not closed) issues take part.
  */
@@ -12,7 +12,7 @@ export interface TriageInput {
   ids: string[];
   /** `from` blocks `to`, directly. */
   blocks: { from: string; to: string }[];
-  /** parent-child edges (hierarchical IDs are added here). */
+  /** Each issue's parent among `ids`, as the store decides it (store/parent_rule.ts). */
   parents: { child: string; parent: string }[];
 }
 
@@ -21,11 +21,11 @@ export interface TriageGraph {
   index: Map<string, number>;
   /** Direct blocks edges out of each node. */
   blocksOut: number[][];
-  /** Children of each node (edges and hierarchical IDs). */
+  /** Children of each node. */
   children: number[][];
 }
 
-/** Builds the graph; a hierarchical child hangs under its nearest open dotted prefix. */
+/** Builds the graph. */
 export function triageGraph(input: TriageInput): TriageGraph {
   const index = new Map(input.ids.map((id, i) => [id, i]));
   const blocksOut: number[][] = input.ids.map(() => []);
@@ -41,15 +41,6 @@ export function triageGraph(input: TriageInput): TriageGraph {
   for (const e of input.parents) {
     const p = index.get(e.parent), c = index.get(e.child);
     if (p !== undefined && c !== undefined) addChild(p, c);
-  }
-  for (const [id, c] of index) {
-    for (let at = id.lastIndexOf("."); at > 0; at = id.lastIndexOf(".", at - 1)) {
-      const p = index.get(id.slice(0, at));
-      if (p !== undefined) {
-        addChild(p, c);
-        break;
-      }
-    }
   }
   return { ids: input.ids, index, blocksOut, children };
 }

@@ -159,18 +159,16 @@ export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation
   const deps = rel.dependenciesOf(beads.db, ready.map((i) => i.id));
   const blocked = beads.blocked({ ...opts, includeClosed: undefined });
   const direct = new Map(blocked.map((i) => [i.id, i.blocked_by]));
-  /** The nearest blocked ancestor (parent-child edge or ID prefix), preferring one with open blockers. */
+  /** The nearest blocked ancestor (by the parent rule), preferring one with open blockers. */
   const holder = (id: string): string | undefined => {
     const seen = new Set<string>();
     let nearest: string | undefined;
     for (let at: string | undefined = id; at !== undefined && !seen.has(at);) {
       seen.add(at);
-      const parents: string[] = [...beads.parentsOf([at]).values()];
-      const dot = at.lastIndexOf(".");
-      if (dot > 0) parents.push(at.slice(0, dot));
-      const held = parents.find((p) => (direct.get(p)?.length ?? 0) > 0);
-      if (held) return held;
-      at = parents.find((p) => query.isBlocked(beads.db, p));
+      const parent = beads.parentsOf([at]).get(at);
+      if (parent === undefined) break;
+      if ((direct.get(parent)?.length ?? 0) > 0) return parent;
+      at = query.isBlocked(beads.db, parent) ? parent : undefined;
       nearest ??= at;
     }
     return nearest;

@@ -32,6 +32,11 @@ export function createLoaders(beads: Beads) {
     blocked: fromSet((ids) => beads.blockedAmong(ids)),
     ready: fromSet((ids) => beads.readyAmong(ids)),
     unblocks: fromMap<number>((ids) => beads.unblocksOf(ids), () => 0),
+    /** Parent and children by the parent rule (the edge, else the hierarchical ID). */
+    parent: fromMap<string | null>((ids) => beads.parentsOf(ids), () => null),
+    children: fromMap<string[]>((ids) => beads.childrenOf(ids), () => []),
+    /** Upstream's dependency_count / dependent_count: blocks edges out and in. */
+    dependencyCounts: fromMap<[number, number]>((ids) => beads.dependencyCounts(ids), () => [0, 0]),
     /** The workspace's custom statuses, read once per request (they decide which blockers are done). */
     customStatuses: once(() => beads.customStatuses()),
   };

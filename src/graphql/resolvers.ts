@@ -16,6 +16,7 @@ import type { CreateInput, UpdateInput } from "../core/service.ts";
 import { forget, memories, recall, remember } from "../core/memories.ts";
 import { closeEligibleEpics, closeInFavourOf, deferIssue, undeferIssue } from "../core/lifecycle.ts";
 import { lintIssues } from "../core/lint.ts";
+import { parseUserTime } from "../model/time_input.ts";
 import type { PageField } from "../store/query.ts";
 import { DateTimeScalar, JsonScalar } from "./scalars.ts";
 import { type GqlContext, MAX_PAGE } from "./context.ts";
@@ -219,9 +220,9 @@ export const coreResolvers: Record<string, any> = {
       const m = remember(beads, input.value, input.key ?? undefined);
       return { clientMutationId: input.clientMutationId ?? null, memory: m, action: m.action.toUpperCase() };
     },
-    deferIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
+    deferIssue: async (_: unknown, { input }: Args, { beads }: GqlContext) => ({
       clientMutationId: input.clientMutationId ?? null,
-      issue: deferIssue(beads, input.id, input.until ?? undefined),
+      issue: deferIssue(beads, input.id, input.until ? await parseUserTime(input.until, "--until") : undefined),
     }),
     undeferIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
       clientMutationId: input.clientMutationId ?? null,
@@ -333,15 +334,17 @@ export const coreResolvers: Record<string, any> = {
       return activeIssues(await loaders.issue.loadMany(edges.map((d) => d.issue_id)), loaders.customStatuses());
     },
     parent: async (i: Issue, _: Args, { loaders }: GqlContext) => {
-      const edge = (await loaders.dependencies.load(i.id)).find((d) => d.type === "parent-child");
-      return edge ? loaders.issue.load(edge.depends_on_id) : null;
+      const parent = await loaders.parent.load(i.id);
+      return parent ? loaders.issue.load(parent) : null;
     },
     children: async (i: Issue, _: Args, { loaders }: GqlContext) => {
-      const edges = (await loaders.dependents.load(i.id)).filter((d) => d.type === "parent-child");
-      return (await loaders.issue.loadMany(edges.map((d) => d.issue_id))).filter((x): x is Issue =>
-        !!x && !(x instanceof Error)
-      );
+      const ids = await loaders.children.load(i.id);
+      return (await loaders.issue.loadMany(ids)).filter((x): x is Issue => !!x && !(x instanceof Error));
     },
+    dependencyCount: async (i: Issue, _: Args, { loaders }: GqlContext) =>
+      (await loaders.dependencyCounts.load(i.id))[0],
+    dependentCount: async (i: Issue, _: Args, { loaders }: GqlContext) =>
+      (await loaders.dependencyCounts.load(i.id))[1],
     comments: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.comments.load(i.id),
     events: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.events.load(i.id),
     isReady: (i: Issue, _: Args, { loaders }: GqlContext) => loaders.ready.load(i.id),

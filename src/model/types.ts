@@ -140,6 +140,10 @@ export interface IssueFilter {
   updatedBefore?: string;
   closedAfter?: string;
   closedBefore?: string;
+  dueAfter?: string;
+  dueBefore?: string;
+  deferAfter?: string;
+  deferBefore?: string;
   includeClosed?: boolean;
   /** None of these labels. */
   excludeLabels?: string[];

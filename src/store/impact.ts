@@ -7,6 +7,7 @@ import type { Db } from "./db.ts";
 import { blockedSource, READY_WHERE, whereFor } from "./query.ts";
 import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import { isNotDone } from "./status_rules.ts";
+import { allParentLinks } from "./parent_rule.ts";
 import type { Issue, IssueFilter } from "../model/types.ts";
 
 export interface OpenNode {
@@ -26,7 +27,10 @@ export interface OpenGraph {
   nodes: OpenNode[];
   /** `from` blocks `to` (to has a blocks dependency on from); both open. */
   blocks: { from: string; to: string }[];
-  /** parent-child edges between open issues. */
+  /**
+   * Each open issue's nearest open ancestor by the parent rule (parent_rule.ts), walking up
+   * through finished ones.
+   */
   parents: { child: string; parent: string }[];
 }
 
@@ -46,11 +50,16 @@ export function openGraph(db: Db): OpenGraph {
        WHERE d.type = ?`,
       type,
     );
-  return {
-    nodes,
-    blocks: edges("blocks").map((e) => ({ from: e.b, to: e.a })),
-    parents: edges("parent-child").map((e) => ({ child: e.a, parent: e.b })),
-  };
+  const open = new Set(nodes.map((n) => n.id));
+  const parentOf = new Map(allParentLinks(db).map((l) => [l.child, l.parent]));
+  const parents: { child: string; parent: string }[] = [];
+  for (const child of open) {
+    const seen = new Set([child]);
+    let at = parentOf.get(child);
+    while (at !== undefined && !open.has(at) && !seen.has(at)) seen.add(at), at = parentOf.get(at);
+    if (at !== undefined && open.has(at) && at !== child) parents.push({ child, parent: at });
+  }
+  return { nodes, blocks: edges("blocks").map((e) => ({ from: e.b, to: e.a })), parents };
 }
 
 /** True when the kept unblocks counts match the graph. */

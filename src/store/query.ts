@@ -4,21 +4,10 @@ import { BLOCKED_IDS_SQL, recountIssues } from "./schema.ts";
 import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { customStatuses } from "./custom_statuses.ts";
+import { DESCENDANTS_SQL, parentsOf, prefixChildJoin } from "./parent_rule.ts";
 import { isCustomActive, isDone, isListedByDefault, isNotDone, isReadyStatus } from "./status_rules.ts";
 
 const COLUMNS_I = ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ");
-
-/** Descendants of a parent: parent-child edges and hierarchical IDs, recursively. */
-const DESCENDANTS_SQL = `
-WITH RECURSIVE descendant(id) AS (
-  SELECT ?
-  UNION
-  SELECT d.issue_id FROM descendant p
-  CROSS JOIN dependencies d ON d.depends_on_id = p.id AND d.type = 'parent-child'
-  UNION
-  SELECT c.id FROM descendant p CROSS JOIN issues c ON c.id > p.id || '.' AND c.id < p.id || '/'
-)
-SELECT id FROM descendant`;
 
 /**
  * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the
@@ -108,13 +97,8 @@ function refreshAffected(db: Db): void {
       ids,
     ).map((r) => r.id),
   );
-  // Parents of each affected issue: by parent-child edge, and every hierarchical prefix (P of P.n).
-  const parents = new Map<string, string[]>();
-  for (const id of affected) {
-    const list: string[] = [];
-    for (let i = id.indexOf("."); i > 0; i = id.indexOf(".", i + 1)) list.push(id.slice(0, i));
-    parents.set(id, list);
-  }
+  // Parents of each affected issue by the parent rule: its parent-child edges, else its ID's prefix.
+  const parents = new Map<string, string[]>(affected.map((id) => [id, []]));
   for (
     const r of db.all<{ issue_id: string; depends_on_id: string }>(
       `SELECT d.issue_id, d.depends_on_id FROM json_each(?) a
@@ -122,6 +106,8 @@ function refreshAffected(db: Db): void {
       ids,
     )
   ) parents.get(r.issue_id)!.push(r.depends_on_id);
+  const byId = affected.filter((id) => parents.get(id)!.length === 0);
+  for (const [id, parent] of parentsOf(db, byId)) parents.get(id)!.push(parent);
   const inside = new Set(affected);
   const outside = [...new Set([...parents.values()].flat().filter((p) => !inside.has(p)))];
   const blockedOutside = new Set(
@@ -217,6 +203,10 @@ export function whereFor(filter: IssueFilter): { sql: string; params: Param[] } 
   range("i.updated_at", "<=", filter.updatedBefore);
   range("i.closed_at", ">=", filter.closedAfter);
   range("i.closed_at", "<=", filter.closedBefore);
+  range("nullif(i.due_at, '')", ">=", filter.dueAfter);
+  range("nullif(i.due_at, '')", "<=", filter.dueBefore);
+  range("nullif(i.defer_until, '')", ">=", filter.deferAfter);
+  range("nullif(i.defer_until, '')", "<=", filter.deferBefore);
   return { sql: parts.length ? parts.join(" AND ") : "1", params };
 }
 
@@ -553,11 +543,16 @@ export function descendantIds(db: Db, parent: string): string[] {
 /** Returns epics (open unless `all`) with their direct children's totals. */
 export function epicChildCounts(db: Db): { id: string; total: number; closed: number }[] {
   return db.all<{ id: string; total: number; closed: number }>(
-    `SELECT e.id AS id, count(c.id) AS total, coalesce(sum(${isDone("c.status")}), 0) AS closed
-     FROM issues e
-     LEFT JOIN dependencies d ON d.depends_on_id = e.id AND d.type = 'parent-child'
-     LEFT JOIN issues c ON c.id = d.issue_id
-     WHERE e.issue_type = 'epic' AND ${isNotDone("e.status")}
+    `WITH epic(id, priority) AS (
+       SELECT id, priority FROM issues WHERE issue_type = 'epic' AND ${isNotDone("status")}
+     ), child(epic, id) AS (
+       SELECT p.id, d.issue_id FROM epic p
+       CROSS JOIN dependencies d ON d.depends_on_id = p.id AND d.type = 'parent-child'
+       UNION
+       SELECT p.id, c.id FROM epic p ${prefixChildJoin("p")}
+     )
+     SELECT e.id AS id, count(c.id) AS total, coalesce(sum(${isDone("c.status")}), 0) AS closed
+     FROM epic e LEFT JOIN child x ON x.epic = e.id LEFT JOIN issues c ON c.id = x.id
      GROUP BY e.id ORDER BY e.priority, e.id`,
   ).map((r) => ({ id: r.id, total: Number(r.total), closed: Number(r.closed) }));
 }

@@ -154,7 +154,10 @@ export function dependentsOf(db: Db, ids: readonly string[]): Map<string, Depend
   return out;
 }
 
-/** Returns [dependency_count, dependent_count] per issue. */
+/**
+ * Returns [dependency_count, dependent_count] per issue: its `blocks` edges out and in, as upstream
+ * bd counts them (related, parent-child and the other types are not counted).
+ */
 export function dependencyCounts(db: Db, ids: readonly string[]): Map<string, [number, number]> {
   const out = new Map<string, [number, number]>();
   if (ids.length === 0) return out;
@@ -163,10 +166,10 @@ export function dependencyCounts(db: Db, ids: readonly string[]): Map<string, [n
   for (
     const r of db.all<{ id: string; n: number; dir: number }>(
       `SELECT issue_id AS id, count(*) AS n, 0 AS dir FROM dependencies
-       WHERE issue_id IN (SELECT value FROM json_each(?1)) GROUP BY issue_id
+       WHERE issue_id IN (SELECT value FROM json_each(?1)) AND type = 'blocks' GROUP BY issue_id
        UNION ALL
        SELECT depends_on_id AS id, count(*) AS n, 1 AS dir FROM dependencies
-       WHERE depends_on_id IN (SELECT value FROM json_each(?1)) GROUP BY depends_on_id`,
+       WHERE depends_on_id IN (SELECT value FROM json_each(?1)) AND type = 'blocks' GROUP BY depends_on_id`,
       json,
     )
   ) {

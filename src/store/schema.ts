@@ -8,15 +8,17 @@ import type { Db } from "./db.ts";
 import { DatabaseSync } from "node:sqlite";
 import { BdError } from "../model/errors.ts";
 import { quoteIdent } from "./sql_ident.ts";
+import { childrenStep } from "./parent_rule.ts";
 import { isDone, isNotDone, isReadyStatus } from "./status_rules.ts";
 import { parseCustomStatusesLeniently } from "../model/status_categories.ts";
 
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`
- * dependency on an active issue (not closed, nor in a custom `done` status), or if a parent (by `parent-child` edge or by
- * hierarchical ID `P.n`) is blocked. CROSS JOIN pins the join order of the recursive steps: the
- * queued row first, then an index lookup (SQLite 3.53 otherwise scans every parent-child edge
- * per queued row — measured 1.1 s instead of 30 ms at 10k issues).
+ * dependency on an active issue (not closed, nor in a custom `done` status), or if its parent is
+ * blocked (parent_rule.ts: the parent-child edge, else the hierarchical ID `P.n`). CROSS JOIN pins
+ * the join order of the recursive steps: the queued row first, then an index lookup (SQLite 3.53
+ * otherwise scans every parent-child edge per queued row — measured 1.1 s instead of 30 ms at 10k
+ * issues).
  */
 export const BLOCKED_IDS_SQL = `
 WITH RECURSIVE blocked(id) AS (
@@ -24,11 +26,7 @@ WITH RECURSIVE blocked(id) AS (
   JOIN issues blocker ON blocker.id = d.depends_on_id
   WHERE d.type = 'blocks' AND ${isNotDone("blocker.status")}
   UNION
-  SELECT d.issue_id FROM blocked b
-  CROSS JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
-  UNION
-  SELECT c.id FROM blocked b
-  CROSS JOIN issues c ON c.id > b.id || '.' AND c.id < b.id || '/'
+  ${childrenStep("blocked")}
 )
 SELECT id FROM blocked`;
 
@@ -451,6 +449,16 @@ const MIGRATIONS: Migration[] = [
        SELECT char(65535) || '3' || key, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM config
        WHERE key IN ('status.custom', 'types.custom')`,
     );
+  },
+  // 19: upstream's parent rule (parent_rule.ts): the parent-child edge first, the ID prefix only
+  // for an issue without one. The views hold the blocked rule, so they are rebuilt, and the kept
+  // blocked set is recomputed.
+  (db) => {
+    for (const v of BD_VIEWS) db.exec(`DROP VIEW IF EXISTS ${v}`);
+    db.exec(`CREATE VIEW IF NOT EXISTS blocked_issue_ids AS ${BLOCKED_IDS_SQL};`);
+    db.exec(viewsSql());
+    db.exec(`UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
+      UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';`);
   },
 ];
 

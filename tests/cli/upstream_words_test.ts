@@ -362,7 +362,7 @@ Deno.test("create --validate and validation.on-create apply bd lint's sections a
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 2);
 });
 
-Deno.test('update --parent moves an issue under another parent (its ID stays); "" takes it out; a cycle is refused', async () => {
+Deno.test('update --parent moves an issue under another parent (its ID stays); "" removes the edge; a cycle is refused', async () => {
   const dir = await workspace();
   const a = await createIssue(dir, "epic a", "-t", "epic");
   const b = await createIssue(dir, "epic b", "-t", "epic");
@@ -375,7 +375,11 @@ Deno.test('update --parent moves an issue under another parent (its ID stays); "
   ]);
   assert.equal((await bdOk(dir, ["show", child, "--json"])).json()[0].id, child, "the ID did not change");
   await bdOk(dir, ["update", child, "--parent", ""]);
-  assert.equal(await parentOf(child), undefined);
+  assert.equal(await parentOf(child), a, "with no edge left, the parent is the one its ID names");
+  const loose = await createIssue(dir, "loose");
+  await bdOk(dir, ["update", loose, "--parent", a]);
+  await bdOk(dir, ["update", loose, "--parent", ""]);
+  assert.equal(await parentOf(loose), undefined, "an ID that names no parent has none without its edge");
   await bdOk(dir, ["update", b, "--parent", a]);
   const cycle = await bd(dir, ["update", a, "--parent", b, "--json"]);
   assert.equal(cycle.code, 1);

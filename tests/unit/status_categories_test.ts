@@ -99,11 +99,12 @@ function oracle(b: Beads, config: string) {
     const grow = (id: string) => {
       if (!blocked.has(id)) (blocked.add(id), changed = true);
     };
+    // Upstream's parent rule: the parent-child edges; the ID's prefix (P of P.N) only without one.
     for (const e of edges) if (e.type === "parent-child" && blocked.has(e.depends_on_id)) grow(e.issue_id);
+    const withEdge = new Set(edges.filter((e) => e.type === "parent-child").map((e) => e.issue_id));
     for (const i of issues) {
-      for (let dot = i.id.lastIndexOf("."); dot > 0; dot = i.id.lastIndexOf(".", dot - 1)) {
-        if (blocked.has(i.id.slice(0, dot))) grow(i.id);
-      }
+      const byId = /^(.+)\.\d+$/.exec(i.id)?.[1];
+      if (!withEdge.has(i.id) && byId !== undefined && blocked.has(byId)) grow(i.id);
     }
   }
   const ready = issues.filter((i) => cat.get(i.status) === "active" && !blocked.has(i.id)).map((i) => i.id).sort();

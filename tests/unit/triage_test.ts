@@ -52,7 +52,7 @@ Deno.test("triage: children of a blocked parent are blocked by its blocker; a pa
   const { g, by, chain } = analyse({
     ids: ["b", "e", "e.1", "e.2", "k", "k1"],
     blocks: [{ from: "b", to: "e" }, { from: "e.2", to: "k" }],
-    parents: [{ child: "k1", parent: "k" }], // e.1 and e.2 hang under e by their IDs
+    parents: [{ child: "e.1", parent: "e" }, { child: "e.2", parent: "e" }, { child: "k1", parent: "k" }],
   });
   assert.equal(by("b"), 5, "e, its children e.1 and e.2, and through e.2: k and its child k1");
   assert.equal(by("e"), 0, "an epic holds up nothing by being open");
@@ -76,12 +76,6 @@ Deno.test("triage: a cycle does not hang the analysis; its members count each ot
 function oracle(input: TriageInput) {
   const kids = new Map<string, string[]>();
   for (const p of input.parents) kids.set(p.parent, [...(kids.get(p.parent) ?? []), p.child]);
-  for (const id of input.ids) {
-    const at = id.lastIndexOf(".");
-    if (at > 0 && input.ids.includes(id.slice(0, at))) {
-      kids.set(id.slice(0, at), [...(kids.get(id.slice(0, at)) ?? []), id]);
-    }
-  }
   const desc = (a: string): string[] => (kids.get(a) ?? []).flatMap((c) => [c, ...desc(c)]);
   const edges = new Map<string, Set<string>>(input.ids.map((id) => [id, new Set()]));
   for (const e of input.blocks) for (const t of [e.to, ...desc(e.to)]) edges.get(e.from)!.add(t);
@@ -117,6 +111,12 @@ for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       if (a >= b) continue;
       if (rand() < 0.7) input.blocks.push({ from: input.ids[a], to: input.ids[b] });
       else input.parents.push({ child: input.ids[b], parent: input.ids[a] });
+    }
+    // The store's parent rule: an issue without a parent-child edge hangs under its ID's prefix.
+    const withEdge = new Set(input.parents.map((p) => p.child));
+    for (const id of input.ids) {
+      const byId = /^(.+)\.\d+$/.exec(id)?.[1];
+      if (byId && !withEdge.has(id) && input.ids.includes(byId)) input.parents.push({ child: id, parent: byId });
     }
     const o = oracle(input);
     const { g, by, chain } = analyse(input);

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { checkIssueType, checkStatus, checkTitle, parsePriority } from "../../src/model/validate.ts";
 import { BdError } from "../../src/model/errors.ts";
-import { parseUserTime } from "../../src/model/time.ts";
 
 const isValidation = (e: unknown) => e instanceof BdError && e.code === "VALIDATION";
 
@@ -30,12 +29,4 @@ Deno.test("statuses and types are checked on input", () => {
   assert.throws(() => checkStatus("doing"), isValidation);
   assert.equal(checkIssueType("epic"), "epic");
   assert.throws(() => checkIssueType("story"), isValidation);
-});
-
-Deno.test("user times accept dates, RFC 3339 and relative offsets", () => {
-  assert.equal(parseUserTime("2025-01-31", "due"), "2025-01-31T00:00:00.000Z");
-  assert.equal(parseUserTime("2025-01-31T10:00:00+02:00", "due"), "2025-01-31T08:00:00.000Z");
-  const inTwoDays = Date.parse(parseUserTime("+2d", "defer"));
-  assert.ok(Math.abs(inTwoDays - (Date.now() + 2 * 86400e3)) < 5000);
-  assert.throws(() => parseUserTime("tomorrow-ish", "due"), isValidation);
 });

@@ -1,6 +1,6 @@
 /** Commands on single issues: create, show, list, update, close, reopen, delete. */
 import { BdError, validation } from "../../model/errors.ts";
-import { parseUserTime } from "../../model/time.ts";
+import { parseUserTime } from "../../model/time_input.ts";
 import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { currentIssue, lastTouched, rememberTouched } from "../../core/last_touched.ts";
@@ -48,7 +48,11 @@ const FIELD_FLAGS = {
   owner: { type: "string", value: "NAME", help: "owner" },
   estimate: { type: "string", short: "e", value: "MIN", help: "estimated minutes" },
   "external-ref": { type: "string", value: "REF", help: "external reference (e.g. gh-123)" },
-  due: { type: "string", value: "WHEN", help: "due date (2025-01-31, RFC 3339, or +2d/3h/1w)" },
+  due: {
+    type: "string",
+    value: "WHEN",
+    help: "due time: +6h, +2w, 3m (months), 1y, tomorrow, next monday, 2025-01-15",
+  },
   defer: { type: "string", value: "WHEN", help: "hide from ready until (same forms as --due)" },
 } as const;
 
@@ -66,7 +70,7 @@ function oneDescription(ctx: Context, flags: Values): string | undefined {
   return str(flags, "description") ?? str(flags, "body") ?? str(flags, "message");
 }
 
-function fieldsFrom(ctx: Context, flags: Values): UpdateInput {
+async function fieldsFrom(ctx: Context, flags: Values): Promise<UpdateInput> {
   const input: UpdateInput = {};
   const title = str(flags, "title");
   if (title !== undefined) input.title = title;
@@ -85,11 +89,11 @@ function fieldsFrom(ctx: Context, flags: Values): UpdateInput {
   if (str(flags, "estimate") !== undefined) input.estimated_minutes = str(flags, "estimate");
   if (str(flags, "external-ref") !== undefined) input.external_ref = str(flags, "external-ref");
   const when = (name: string) => {
-    const v = str(flags, name);
-    return v === undefined ? undefined : v === "" ? "" : parseUserTime(v, `--${name}`);
+    const v = str(flags, name)!;
+    return v === "" ? "" : parseUserTime(v, `--${name}`);
   };
-  if (str(flags, "due") !== undefined) input.due_at = when("due");
-  if (str(flags, "defer") !== undefined) input.defer_until = when("defer");
+  if (str(flags, "due") !== undefined) input.due_at = await when("due");
+  if (str(flags, "defer") !== undefined) input.defer_until = await when("defer");
   return input;
 }
 
@@ -131,8 +135,8 @@ Examples:
       help: "refuse it if the description lacks its type's sections (as bd lint; config validation.on-create)",
     },
   },
-  run(ctx, args, flags) {
-    const fields = fieldsFrom(ctx, flags);
+  async run(ctx, args, flags) {
+    const fields = await fieldsFrom(ctx, flags);
     const titleArg = args[0];
     if (titleArg !== undefined && fields.title !== undefined && titleArg !== fields.title) {
       throw new BdError("USAGE", "give the title once: as the argument or with --title, not both");
@@ -217,9 +221,12 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
 
 /** `show --refs` / `--children`: the issues that refer to each shown issue, or its children only. */
 function showRelated(ctx: Context, details: IssueDetails[], childrenOnly: boolean): void {
-  const rows = details.flatMap((d) =>
-    d.dependents.filter((x) => !childrenOnly || x.dependency_type === "parent-child").map((x) => ({ ...x, of: d.id }))
-  );
+  const children = childrenOnly ? ctx.beads().childrenOf(details.map((d) => d.id)) : undefined;
+  const rows = children
+    ? details.flatMap((d) =>
+      ctx.beads().issuesById(children.get(d.id) ?? []).map((i) => ({ ...i, dependency_type: "parent-child", of: d.id }))
+    )
+    : details.flatMap((d) => d.dependents.map((x) => ({ ...x, of: d.id })));
   if (ctx.globals.json) return ctx.out.data(rows);
   if (details.length && rows.length === 0) ctx.out.line(childrenOnly ? "No children." : "Nothing refers to it.");
   for (const r of rows) {
@@ -269,7 +276,14 @@ const listCmd: Command = {
   maxArgs: 0,
   description: `Ordered by priority then newest first; at most 50 rows unless --limit (0 = all).
 --status all (or --all) includes closed issues; an unknown status or type is an error that names
-the valid ones. --tree shows the listed issues under their parents (parent-child), in list order.`,
+the valid ones. --tree shows the listed issues under their parents, in list order. An issue's
+parent is its parent-child edge; only an issue without one hangs under the parent its ID names
+(P.3 under P), as upstream bd decides it. --parent ID lists the descendants by the same rule.
+
+With --json each row carries dependency_count and dependent_count: its blocks edges out and in,
+counted as upstream bd counts them (related, parent-child and other edges are not counted; bd show
+lists every edge). Dates (--created-after, --due-before, ...) take +6h, -1d, +2w, 3m (months),
+1y, tomorrow, next monday, or 2025-01-15.`,
   flags: {
     ...FILTER_FLAGS,
     ...RANGE_FLAGS,
@@ -289,7 +303,7 @@ the valid ones. --tree shows the listed issues under their parents (parent-child
   async run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "priority") as ListSort;
     if (!SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use one of ${SORTS.join(", ")}`);
-    const filter = filterFrom(flags);
+    const filter = await filterFrom(flags);
     if (flags.all === true) filter.includeClosed = true;
     const limit = int(flags, "limit", 50)!;
     const beads = ctx.beads();
@@ -349,10 +363,14 @@ Examples:
     "remove-label": { type: "string", value: "L", help: "remove a label", multiple: true },
     "set-labels": { type: "string", value: "L[,L]", help: "replace all labels" },
     reason: { type: "string", value: "TEXT", help: "close reason when --status closed" },
-    parent: { type: "string", value: "ID", help: 'move it under this parent ("" takes it out); its ID stays' },
+    parent: {
+      type: "string",
+      value: "ID",
+      help: 'move it under this parent (its ID stays; the edge decides); "" removes the edge, and a P.N is P\'s again',
+    },
   },
-  run(ctx, given, flags) {
-    const fields = fieldsFrom(ctx, flags);
+  async run(ctx, given, flags) {
+    const fields = await fieldsFrom(ctx, flags);
     if (str(flags, "status") !== undefined) fields.status = str(flags, "status");
     if (str(flags, "reason") !== undefined) fields.close_reason = str(flags, "reason");
     const add = list(flags, "add-label") ?? [];

@@ -15,6 +15,7 @@ import {
 import type { Command } from "../command.ts";
 import { listLine } from "../format.ts";
 import { eachIssue, edgeResult, str } from "./util.ts";
+import { parseUserTime } from "../../model/time_input.ts";
 
 const ISSUES = "Working With Issues";
 const STRUCTURE = "Dependencies & Structure";
@@ -33,14 +34,19 @@ Examples:
   bd defer bd-a3f --until +2w
   bd defer bd-a3f bd-9c2 --until 2027-01-15`,
   flags: {
-    until: { type: "string", value: "WHEN", help: "come back then: a date, an RFC 3339 time, or +2d / 3h / 1w" },
+    until: {
+      type: "string",
+      value: "WHEN",
+      help: "come back then: +1h, +2w, 3m (months), tomorrow, next monday, 2025-01-15",
+    },
   },
-  run(ctx, args, flags) {
+  async run(ctx, args, flags) {
+    const until = str(flags, "until") === undefined ? undefined : await parseUserTime(str(flags, "until")!, "--until");
     const beads = ctx.beads();
     return eachIssue(
       ctx,
       args,
-      (id) => deferIssue(beads, id, str(flags, "until")),
+      (id) => deferIssue(beads, id, until),
       (i) => `* Deferred ${i.id}${i.defer_until ? ` until ${i.defer_until}` : ""}`,
     );
   },

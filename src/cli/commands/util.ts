@@ -1,7 +1,7 @@
 /** Helpers shared by command implementations: flag conversion and multi-ID processing. */
 import { readFileSync } from "node:fs";
 import { BdError, validation } from "../../model/errors.ts";
-import { parseUserTime } from "../../model/time.ts";
+import { parseUserTime } from "../../model/time_input.ts";
 import { parsePriority } from "../../model/validate.ts";
 import type { Dependency, IssueFilter } from "../../model/types.ts";
 import type { Context, Flag, Values } from "../command.ts";
@@ -74,10 +74,14 @@ export const RANGE_FLAGS: Record<string, Flag> = {
   "updated-before": { type: "string", value: "DATE", help: "updated on/before DATE" },
   "closed-after": { type: "string", value: "DATE", help: "closed on/after DATE" },
   "closed-before": { type: "string", value: "DATE", help: "closed on/before DATE" },
+  "due-after": { type: "string", value: "DATE", help: "due on/after DATE" },
+  "due-before": { type: "string", value: "DATE", help: "due on/before DATE" },
+  "defer-after": { type: "string", value: "DATE", help: "deferred until on/after DATE" },
+  "defer-before": { type: "string", value: "DATE", help: "deferred until on/before DATE" },
 };
 
 /** Returns the IssueFilter described by the filter flags. */
-export function filterFrom(flags: Values): IssueFilter {
+export async function filterFrom(flags: Values): Promise<IssueFilter> {
   const f: IssueFilter = {};
   const statuses = list(flags, "status");
   // Upstream's --status all means every status (as --all).
@@ -108,12 +112,16 @@ export function filterFrom(flags: Values): IssueFilter {
   if (str(flags, "priority-max") !== undefined) f.priorityMax = parsePriority(str(flags, "priority-max")!);
   const date = (name: string) =>
     str(flags, name) === undefined ? undefined : parseUserTime(str(flags, name)!, `--${name}`);
-  f.createdAfter = date("created-after");
-  f.createdBefore = date("created-before");
-  f.updatedAfter = date("updated-after");
-  f.updatedBefore = date("updated-before");
-  f.closedAfter = date("closed-after");
-  f.closedBefore = date("closed-before");
+  f.createdAfter = await date("created-after");
+  f.createdBefore = await date("created-before");
+  f.updatedAfter = await date("updated-after");
+  f.updatedBefore = await date("updated-before");
+  f.closedAfter = await date("closed-after");
+  f.closedBefore = await date("closed-before");
+  f.dueAfter = await date("due-after");
+  f.dueBefore = await date("due-before");
+  f.deferAfter = await date("defer-after");
+  f.deferBefore = await date("defer-before");
   for (const k of Object.keys(f) as (keyof IssueFilter)[]) if (f[k] === undefined) delete f[k];
   return f;
 }

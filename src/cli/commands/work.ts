@@ -39,10 +39,10 @@ most open issues (transitively) first, then by priority, then oldest; each carri
     sort: { type: "string", value: "KEY", help: "hybrid (default), priority, oldest or impact" },
     claim: { type: "boolean", help: "claim the first ready issue (in --sort order) atomically and print it" },
   },
-  run(ctx, _args, flags) {
+  async run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "hybrid") as ReadySort;
     if (!READY_SORTS.includes(sort)) throw validation(`invalid --sort "${sort}": use ${READY_SORTS.join(", ")}`);
-    const filter = { ...filterFrom(flags), includeDeferred: flags["include-deferred"] === true };
+    const filter = { ...(await filterFrom(flags)), includeDeferred: flags["include-deferred"] === true };
     const beads = ctx.beads();
     if (flags.explain === true) {
       const e = beads.explainReady({ ...filter, sort, limit: int(flags, "limit", 10) });
@@ -90,8 +90,8 @@ const blocked: Command = {
   summary: "Show issues waiting on open blockers",
   maxArgs: 0,
   flags: { parent: RANGE_FLAGS.parent },
-  run(ctx, _args, flags) {
-    const issues = ctx.beads().blocked(filterFrom(flags));
+  async run(ctx, _args, flags) {
+    const issues = ctx.beads().blocked(await filterFrom(flags));
     if (ctx.globals.json) return ctx.out.data(issues);
     if (issues.length === 0) return ctx.out.line("\n✨ No blocked issues\n");
     ctx.out.line(`\n🚫 Blocked issues (${issues.length}):\n`);
@@ -118,8 +118,8 @@ const search: Command = {
     ...FILTER_FLAGS,
     limit: { type: "string", short: "n", value: "N", help: "at most N results (default 50; 0 = all)" },
   },
-  run(ctx, args, flags) {
-    const filter = filterFrom(flags);
+  async run(ctx, args, flags) {
+    const filter = await filterFrom(flags);
     if (!filter.status) filter.includeClosed = true;
     const beads = ctx.beads();
     const query = args.join(" ");
@@ -186,8 +186,8 @@ const count: Command = {
     "by-assignee": { type: "boolean", help: "group by assignee" },
     "by-label": { type: "boolean", help: "group by label" },
   },
-  run(ctx, _args, flags) {
-    const filter = { ...filterFrom(flags), includeClosed: true };
+  async run(ctx, _args, flags) {
+    const filter = { ...(await filterFrom(flags)), includeClosed: true };
     const chosen = (Object.keys(GROUPS) as (keyof typeof GROUPS)[]).filter((k) => flags[k] === true);
     if (chosen.length > 1) {
       throw new BdError("USAGE", "choose one of --by-status, --by-priority, --by-type, --by-assignee, --by-label");
@@ -215,9 +215,9 @@ const stale: Command = {
     status: FILTER_FLAGS.status,
     limit: { type: "string", short: "n", value: "N", help: "at most N issues (default 50; 0 = all)" },
   },
-  run(ctx, _args, flags) {
+  async run(ctx, _args, flags) {
     const days = int(flags, "days", 30)!;
-    const issues = ctx.beads().stale(days, filterFrom(flags), int(flags, "limit", 50)!);
+    const issues = ctx.beads().stale(days, await filterFrom(flags), int(flags, "limit", 50)!);
     if (ctx.globals.json) return ctx.out.data(issues);
     if (issues.length === 0) return ctx.out.line("\n✨ No stale issues found (all active)\n");
     ctx.out.line(`\n⏰ Stale issues (${issues.length} not updated in ${days}+ days):\n`);
