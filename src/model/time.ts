@@ -1,5 +1,4 @@
 /** Time helpers. bd writes RFC 3339 UTC timestamps with milliseconds (`...Z`). */
-import { validation } from "./errors.ts";
 
 /** Returns the current time as an RFC 3339 UTC string. */
 export function nowIso(): string {
