@@ -86,8 +86,12 @@ function section(direction: "out" | "in", type: string): [string, string] {
 
 const SECTION_ORDER = ["PARENT", "DEPENDS ON", "DISCOVERED FROM", "CHILDREN", "BLOCKS", "DISCOVERED", "RELATED"];
 
-/** Returns the `show` text of one issue, in bd's layout. */
-export function issueDetailsText(out: Output, d: IssueDetails): string[] {
+/**
+ * Returns the `show` text of one issue, in upstream bd 1.0.5's layout: the header, then
+ * `Owner: <created_by> · Assignee: X · Type: T` and `Created: · Started: · Updated: · Due: ·
+ * Deferred:` (dates; parts without a value dropped). `startedAt` is when it first went in progress.
+ */
+export function issueDetailsText(out: Output, d: IssueDetails, startedAt?: string): string[] {
   const tag = TYPE_TAG[d.issue_type] ? ` [${TYPE_TAG[d.issue_type]}]` : "";
   const lines = [
     `${statusIcon(out, d.status)} ${out.paint("bold", d.id)}${tag} · ${d.title}   [${
@@ -95,15 +99,20 @@ export function issueDetailsText(out: Output, d: IssueDetails): string[] {
     } · ${d.status.toUpperCase()}]`,
   ];
   const who = [
-    d.owner ? `Owner: ${d.owner}` : "",
+    d.created_by ? `Owner: ${d.created_by}` : "",
     d.assignee ? `Assignee: ${d.assignee}` : "",
     `Type: ${d.issue_type}`,
   ].filter(Boolean);
   lines.push(who.join(" · "));
-  lines.push(`Created: ${day(d.created_at)} · Updated: ${day(d.updated_at)}`);
+  const when = [
+    `Created: ${day(d.created_at)}`,
+    startedAt ? `Started: ${day(startedAt)}` : "",
+    `Updated: ${day(d.updated_at)}`,
+    d.due_at ? `Due: ${day(d.due_at)}` : "",
+    d.defer_until ? `Deferred: ${day(d.defer_until)}` : "",
+  ].filter(Boolean);
+  lines.push(when.join(" · "));
   if (d.estimated_minutes !== undefined) lines.push(`Estimate: ${d.estimated_minutes} min`);
-  if (d.due_at) lines.push(`Due: ${day(d.due_at)}`);
-  if (d.defer_until) lines.push(`Deferred until: ${d.defer_until}`);
   if (d.close_reason) lines.push(`Close reason: ${d.close_reason}`);
   if (d.external_ref) lines.push(`External: ${d.external_ref}`);
   for (

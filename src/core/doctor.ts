@@ -18,6 +18,7 @@ import {
 import { installHooks, listHooks } from "./sync/hooks.ts";
 import { selfCommand } from "./sync/self_command.ts";
 import { unconfiguredStatuses } from "./statuses.ts";
+import { addIgnoreLines, missingIgnoreLines } from "./beads_gitignore.ts";
 import { parseCustomStatuses } from "../model/status_categories.ts";
 import { customStatusesDrift, resyncCustomStatuses, STATUS_CUSTOM } from "./workspace_config.ts";
 import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
@@ -95,6 +96,20 @@ export function doctor(beads: Beads, fix: boolean): Check[] {
     if (fix) beads.db.write(check);
     else check();
   }
+
+  const unignored = missingIgnoreLines(beads.paths.beadsDir);
+  const ignoreCheck: Check = {
+    name: "gitignore",
+    status: unignored.length ? "warning" : "ok",
+    message: unignored.length
+      ? `.beads/.gitignore lacks ${unignored.join(", ")}: those local files could be committed`
+      : ".beads/.gitignore keeps the database and its side files out of git",
+  };
+  if (unignored.length && fix) {
+    addIgnoreLines(beads.paths.beadsDir, unignored);
+    ignoreCheck.fixed = `added ${unignored.join(", ")} to .beads/.gitignore`;
+  }
+  add(ignoreCheck);
 
   const dangling = beads.danglingDependencies();
   add({

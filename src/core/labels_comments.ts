@@ -70,13 +70,15 @@ export function comments(beads: Beads, idInput: string): Comment[] {
 }
 
 /** Adds a comment by the actor and returns it. */
-export function addComment(beads: Beads, idInput: string, text: string): Comment {
+export function addComment(beads: Beads, idInput: string, text: string, authorInput?: string): Comment {
   const body = stripControl(text ?? "").trim();
   if (!body) throw validation("comment text cannot be empty");
+  const author = authorInput === undefined ? beads.actor : stripControl(authorInput).trim();
+  if (!author) throw validation("comment author cannot be empty");
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const now = nowIso();
-    const comment = rel.insertComment(beads.db, { issue_id: id, author: beads.actor, text: body, created_at: now });
+    const comment = rel.insertComment(beads.db, { issue_id: id, author, text: body, created_at: now });
     beads.event(id, "commented", null, null, body, now);
     beads.touch([id], now);
     return comment;

@@ -32,10 +32,7 @@ export function lastTouched(beads: Beads): string {
     id = readFileSync(join(beads.paths.beadsDir, FILE), "utf8").trim();
   } catch { /* none yet */ }
   if (!id || beads.issuesById([id]).length === 0) {
-    throw new BdError(
-      "NOT_FOUND",
-      "no issue ID given, and no last-touched issue to act on (create, update, show or close one first)",
-    );
+    throw new BdError("NOT_FOUND", "no issue ID provided and no last touched issue");
   }
   return id;
 }
@@ -43,5 +40,10 @@ export function lastTouched(beads: Beads): string {
 /** `show --current`: the issue the actor has in progress (the latest updated), else the last-touched one. */
 export function currentIssue(beads: Beads): string {
   const mine = beads.list({ status: ["in_progress"], assignee: beads.actor }, { sort: "updated", limit: 1 }).issues;
-  return mine[0]?.id ?? lastTouched(beads);
+  if (mine[0]) return mine[0].id;
+  try {
+    return lastTouched(beads);
+  } catch {
+    throw new BdError("NOT_FOUND", "no current issue found (no in-progress, hooked, or recently touched issues)");
+  }
 }

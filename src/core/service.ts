@@ -381,6 +381,11 @@ export class Beads {
     return parentRule.childrenOf(this.db, ids);
   }
 
+  /** When each issue first went in progress (its earliest status change to in_progress), where it did. */
+  startedAt(ids: readonly string[]): Map<string, string> {
+    return rel.firstStartedAt(this.db, ids);
+  }
+
   /** Returns [dependency_count, dependent_count] per issue: `blocks` edges out and in, as upstream counts. */
   dependencyCounts(ids: readonly string[]): Map<string, [number, number]> {
     return rel.dependencyCounts(this.db, ids);
@@ -783,8 +788,8 @@ export class Beads {
   }
 
   /** Adds a comment by the actor and returns it. */
-  addComment(idInput: string, text: string): Comment {
-    return labels_comments.addComment(this, idInput, text);
+  addComment(idInput: string, text: string, author?: string): Comment {
+    return labels_comments.addComment(this, idInput, text, author);
   }
 
   // ---------------------------------------------------------------- config

@@ -1,14 +1,13 @@
 /** Finding (contract §1) and creating a bd workspace: the `.beads/` dir, its database and JSONL. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { BdError } from "../model/errors.ts";
 import { type LinkedWorktree, linkedWorktreeOf } from "./sync/git_worktree.ts";
 import { isDir, statOf } from "./file_stat.ts";
+import { writeBeadsGitignore } from "./beads_gitignore.ts";
 
 export const BEADS_DIR = ".beads";
 export const JSONL_NAME = "issues.jsonl";
-const GITIGNORE =
-  "# bd: the database is a local cache; issues.jsonl is what goes into git\n*.db\n*.db-wal\n*.db-shm\nlast-touched\n";
 
 /** Where a workspace's files are. */
 export interface WorkspacePaths {
@@ -205,7 +204,6 @@ export function prepareWorkspace(
     );
   }
   mkdirSync(paths.beadsDir, { recursive: true });
-  const gitignore = join(paths.beadsDir, ".gitignore");
-  if (!existsSync(gitignore)) writeFileSync(gitignore, GITIGNORE);
+  writeBeadsGitignore(paths.beadsDir);
   return paths;
 }

@@ -311,3 +311,16 @@ export function danglingDependencies(db: Db): Dependency[] {
      ORDER BY d.issue_id, d.depends_on_id, d.type`,
   ).map(rowToDependency);
 }
+
+/** When each issue first went in progress: its earliest `status_changed` event to in_progress. */
+export function firstStartedAt(db: Db, ids: readonly string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  return new Map(
+    db.all<{ issue_id: string; at: string }>(
+      `SELECT issue_id, min(created_at) AS at FROM events
+       WHERE issue_id IN (SELECT value FROM json_each(?)) AND event_type = 'status_changed' AND new_value = 'in_progress'
+       GROUP BY issue_id`,
+      JSON.stringify(ids),
+    ).map((r) => [r.issue_id, rfc3339(r.at)]),
+  );
+}

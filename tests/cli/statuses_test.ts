@@ -185,7 +185,7 @@ Deno.test("a database from before status categories is migrated: its status.cust
     /\{"_type":"config","key":"status.custom","value":"merged:done,Bad Entry,review:active"\}\n$/,
   );
   const after = new DatabaseSync(path);
-  assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 18);
+  assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 19);
   assert.deepEqual(after.prepare("SELECT id FROM ready_issues").all().map((r) => r.id), [waiter]);
   after.close();
 });

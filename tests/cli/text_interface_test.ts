@@ -168,7 +168,13 @@ Deno.test("text: bd's words for unknown commands and flags and wrong argument co
   assert.match(await err(dir, ["create", "x", "--priority"]), /^Error: flag needs an argument: --priority\n/);
   assert.match(await err(dir, ["dep", "add", "w-1"]), /^Error: accepts 2 arg\(s\), received 1\n/);
   assert.match(await err(dir, ["label", "add", "x"]), /^Error: requires at least 2 arg\(s\), only received 1\n/);
-  assert.match(await err(dir, ["show"]), /^Error: no issue ID given, and no last-touched issue to act on/);
+  assert.match(
+    await err(dir, ["show"]),
+    /^Error: at least one issue ID is required \(use positional args, --id flag, or --current\)\n/,
+  );
+  assert.match(await err(dir, ["update", "-p", "1"]), /^Error: no issue ID provided and no last touched issue\n/);
+  assert.match(await err(dir, ["close"]), /^Error: no issue ID provided and no last touched issue\n/);
+  assert.match(await err(dir, ["delete"]), /^Error: no issue IDs provided\n/);
   assert.match(await err(dir, ["search"]), /^Error: search query is required\n/);
   assert.match(await err(dir, ["show", "w-zzz"]), /^Error: no issue found matching "w-zzz"\n/);
 });

@@ -4,6 +4,7 @@
  * only `blocks` edges.
  */
 import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
 
 const DAY = 86400e3;
@@ -169,5 +170,40 @@ Deno.test("dependency_count and dependent_count count blocks edges only, as upst
     assert.equal(issue.dependencies.length, 3, "every edge is still there to read");
   } finally {
     await s.stop();
+  }
+});
+
+Deno.test("a database from before the parent rule is migrated: its views and kept blocked set follow the edge", async () => {
+  const dir = await workspace();
+  const old = await createIssue(dir, "old epic", "-t", "epic");
+  const next = await createIssue(dir, "new epic", "-t", "epic");
+  const moved = await createIssue(dir, "moved", "--parent", old);
+  await bdOk(dir, ["update", moved, "--parent", next]);
+  const blocker = await createIssue(dir, "blocker");
+  await bdOk(dir, ["dep", "add", old, blocker]);
+  // As schema 18 left it: the view counted every ID prefix, and the kept set agreed with it.
+  const db = new DatabaseSync(`${dir}/.beads/test.db`);
+  db.exec(`DROP VIEW IF EXISTS blocked_issues; DROP VIEW IF EXISTS ready_issues; DROP VIEW blocked_issue_ids;
+    CREATE VIEW blocked_issue_ids AS WITH RECURSIVE blocked(id) AS (
+      SELECT d.issue_id FROM dependencies d JOIN issues b ON b.id = d.depends_on_id
+      WHERE d.type = 'blocks' AND b.status <> 'closed'
+      UNION SELECT d.issue_id FROM blocked b CROSS JOIN dependencies d ON d.depends_on_id = b.id AND d.type = 'parent-child'
+      UNION SELECT c.id FROM blocked b CROSS JOIN issues c ON c.id > b.id || '.' AND c.id < b.id || '/'
+    ) SELECT id FROM blocked;
+    CREATE VIEW ready_issues AS SELECT i.* FROM issues i WHERE i.status = 'open' AND i.id NOT IN (SELECT id FROM blocked_issue_ids);
+    INSERT OR IGNORE INTO blocked_cache (issue_id) VALUES ('${moved}');
+    PRAGMA user_version = 18;`);
+  assert.ok(db.prepare("SELECT 1 FROM blocked_issue_ids WHERE id = ?").get(moved), "the old rule holds it");
+  db.close();
+  const ready = ids((await bdOk(dir, ["ready", "--json", "--limit", "0"])).json());
+  assert.ok(ready.includes(moved), "after the migration the edge decides");
+  await createIssue(dir, "a write rebuilds the kept set");
+  const after = new DatabaseSync(`${dir}/.beads/test.db`);
+  try {
+    assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 19);
+    assert.ok(after.prepare("SELECT 1 FROM ready_issues WHERE id = ?").get(moved), "the view agrees");
+    assert.ok(!after.prepare("SELECT 1 FROM blocked_cache WHERE issue_id = ?").get(moved), "and so does the kept set");
+  } finally {
+    after.close();
   }
 });

@@ -253,13 +253,21 @@ Deno.test("types: decision is built in, feat/enhancement/dec/adr are aliases, ty
   assert.equal(listed.at(-1).custom, true);
 });
 
-Deno.test("last-touched issue: show, update and close with no ID act on it; show --current prefers my in-progress issue", async () => {
+Deno.test("last-touched issue: update and close with no ID act on it; show --current prefers my in-progress issue", async () => {
   const dir = await workspace();
-  const none = await bd(dir, ["show", "--json"]);
+  const none = await bd(dir, ["close", "--json"]);
   assert.equal(none.code, 1);
-  assert.equal(JSON.parse(none.stderr).code, "NOT_FOUND");
+  assert.deepEqual(
+    [JSON.parse(none.stderr).code, JSON.parse(none.stderr).error],
+    ["NOT_FOUND", "no issue ID provided and no last touched issue"],
+  );
+  const noCurrent = await bd(dir, ["show", "--current"]);
+  assert.equal(
+    noCurrent.stderr.trim(),
+    "Error: no current issue found (no in-progress, hooked, or recently touched issues)",
+  );
   const a = await createIssue(dir, "a");
-  assert.equal((await bdOk(dir, ["show", "--json"])).json()[0].id, a, "the last create");
+  assert.equal((await bdOk(dir, ["show", "--current", "--json"])).json()[0].id, a, "the last create");
   const b = await createIssue(dir, "b");
   await bdOk(dir, ["show", a]);
   await bdOk(dir, ["update", "-p", "0"]);

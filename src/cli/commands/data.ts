@@ -69,7 +69,8 @@ const importCmd: Command = {
   path: ["import"],
   section: SECTION,
   summary: "Import issues from JSONL (upsert by ID, newer updated_at wins)",
-  maxArgs: 0,
+  args: "[FILE]",
+  maxArgs: 1,
   description: `Upsert by ID (the newer updated_at wins); tombstones delete; the whole import is one
 transaction: a malformed line aborts with its line number and changes nothing.
 
@@ -78,11 +79,13 @@ Labels, dependencies and comments:
     flushed or imported it, the file's sets are the truth, removals included; changes made here
     and never flushed are merged three-way, so they are kept too. Memories gone from the file
     are forgotten here.
-  - another file (-i FILE): added to what the database has, never removed, unless --replace.
+  - another file (bd import FILE, or -i FILE): added to what the database has, never removed,
+    unless --replace.
 
 Examples:
   bd import                          # re-read .beads/issues.jsonl (bd does this by itself after git pull)
-  bd import -i other.jsonl --dry-run # what another file would change
+  bd import other.jsonl --dry-run    # what another file would change
+  bd export | bd import -            # - reads stdin
   bd import -i snapshot.jsonl --replace`,
   flags: {
     input: { type: "string", short: "i", value: "FILE", help: "read FILE (- = stdin; default .beads/issues.jsonl)" },
@@ -93,9 +96,12 @@ Examples:
     },
     "dry-run": { type: "boolean", help: "report what would change, change nothing" },
   },
-  run(ctx, _args, flags) {
+  run(ctx, [file], flags) {
+    if (file !== undefined && str(flags, "input") !== undefined && file !== str(flags, "input")) {
+      throw new BdError("USAGE", "give the file once: as the argument or with -i, not both");
+    }
     const beads = ctx.beads();
-    const input = str(flags, "input");
+    const input = file ?? str(flags, "input");
     let text: string;
     const path = input === undefined ? beads.paths.jsonlPath : input === "-" ? undefined : resolve(ctx.cwd, input);
     if (path === undefined) text = ctx.readStdin();

@@ -175,11 +175,12 @@ const show: Command = {
   aliases: [["view"]],
   section: SECTION,
   summary: "Show issues with their dependencies, labels and comments",
-  args: "[ID...]",
+  args: "[ID...] [--id ID...] [--current]",
   description: `IDs may be partial (the hash without prefix, or a unique part). --json prints an array.
-With no ID: the last-touched issue (the most recent create, update, show or close here), or with
---current the issue you have in progress (else the last-touched one).`,
+--id names an ID that looks like a flag (--id=gt--xyz). --current shows the issue you have in
+progress, else the last-touched one (the most recent create, update, show or close here).`,
   flags: {
+    id: { type: "string", value: "ID", help: "an issue ID (repeatable; for IDs that look like flags)", multiple: true },
     current: { type: "boolean", help: "the issue in progress for you (else the last-touched one)" },
     short: { type: "boolean", help: "one line per issue" },
     long: { type: "boolean", help: "every field, also the ones bd keeps from imports (extra)" },
@@ -187,8 +188,15 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
     children: { type: "boolean", help: "only its children" },
   },
   run(ctx, given, flags) {
+    const named = [...given, ...(list(flags, "id") ?? [])];
+    if (flags.current === true && named.length) {
+      throw new BdError("USAGE", "--current cannot be combined with explicit issue IDs");
+    }
+    if (flags.current !== true && named.length === 0) {
+      throw new BdError("USAGE", "at least one issue ID is required (use positional args, --id flag, or --current)");
+    }
     const beads = ctx.beads();
-    const args = given.length ? given : [flags.current === true ? currentIssue(beads) : lastTouched(beads)];
+    const args = named.length ? named : [currentIssue(beads)];
     const found: IssueDetails[] = [];
     let failed = 0;
     for (const id of args) {
@@ -207,14 +215,21 @@ With no ID: the last-touched issue (the most recent create, update, show or clos
     else if (flags.short === true) {
       for (const d of found) {
         ctx.out.line(
-          listLine(ctx.out, { ...d, dependency_count: d.dependencies.length, dependent_count: d.dependents.length }),
+          listLine(ctx.out, {
+            ...d,
+            dependency_count: d.dependencies.filter((x) => x.dependency_type === "blocks").length,
+            dependent_count: d.dependents.filter((x) => x.dependency_type === "blocks").length,
+          }),
         );
       }
-    } else {found.forEach((d, i) => {
+    } else {
+      const started = beads.startedAt(found.map((d) => d.id));
+      found.forEach((d, i) => {
         if (i) ctx.out.line(`\n${SEPARATOR}\n`);
-        for (const l of issueDetailsText(ctx.out, d)) ctx.out.line(l);
+        for (const l of issueDetailsText(ctx.out, d, started.get(d.id))) ctx.out.line(l);
         if (flags.long === true) { for (const l of longFields(d)) ctx.out.line(l); }
-      });}
+      });
+    }
     return failed ? 1 : 0;
   },
 };
@@ -242,7 +257,7 @@ function longFields(d: IssueDetails): string[] {
     "status",
     "priority",
     "issue_type",
-    "owner",
+    "created_by",
     "assignee",
     "created_at",
     "updated_at",
@@ -538,6 +553,7 @@ const del: Command = {
   summary: "Delete issues for good (preview unless --force)",
   args: "ID [ID...]",
   minArgs: 1,
+  missingArgs: "no issue IDs provided",
   description: `Without --force, shows what would be removed. With --force, removes the issues with their
 labels, comments and edges (and rows of extension tables, through their foreign keys) and records
 tombstones so other clones delete them on their next import.`,

@@ -1,7 +1,7 @@
 /** Label and comment commands. */
 import type { Command } from "../command.ts";
 import { minute } from "../format.ts";
-import { emitResults, forEachId, textOrFile } from "./util.ts";
+import { emitResults, forEachId, str, textOrFile } from "./util.ts";
 import { BdError } from "../../model/errors.ts";
 
 const SECTION = "Working With Issues";
@@ -100,11 +100,16 @@ const commentAdd: Command = {
   args: "ID [TEXT]",
   minArgs: 1,
   maxArgs: 2,
-  flags: { file: { type: "string", short: "f", value: "PATH", help: "read the text from a file (- = stdin)" } },
+  description: `The comment's author is the actor (--actor, BD_ACTOR, git's user.name) unless --author names
+another, e.g. the person whose words an agent records. The event log keeps the actor either way.`,
+  flags: {
+    file: { type: "string", short: "f", value: "PATH", help: "read the text from a file (- = stdin)" },
+    author: { type: "string", short: "a", value: "NAME", help: "the comment's author (default: the actor)" },
+  },
   run(ctx, [id, text], flags) {
     const body = textOrFile(ctx, flags, "__none__", "file") ?? text;
     if (body === undefined) throw new BdError("USAGE", 'comment text is required: bd comments add ID "TEXT"');
-    const comment = ctx.beads().addComment(id, body);
+    const comment = ctx.beads().addComment(id, body, str(flags, "author"));
     if (ctx.globals.json) return ctx.out.data(comment);
     ctx.out.line(`Comment added to ${comment.issue_id}`);
   },

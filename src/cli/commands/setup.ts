@@ -195,10 +195,18 @@ const prime: Command = {
   summary: "Print the concise workflow primer for agents",
   maxArgs: 0,
   description: `Prints the workflow an agent needs, then the workspace's memories (bd remember), if any.
+It stays short (under 2 KB); --full adds quality tools, lifecycle and hygiene, structured work
+(epics, children, triage) and conventions.
 --hook-json wraps it in the SessionStart hook envelope that Claude Code, Gemini CLI and Codex read
 ({"hookSpecificOutput":{"hookEventName":"SessionStart","additionalContext":...}}); 'bd setup claude'
 registers that hook.`,
-  flags: { "hook-json": { type: "boolean", help: "print the SessionStart hook JSON envelope (for agent hooks)" } },
+  flags: {
+    full: {
+      type: "boolean",
+      help: "the long primer: quality tools, lifecycle and hygiene, epics and triage, conventions",
+    },
+    "hook-json": { type: "boolean", help: "print the SessionStart hook JSON envelope (for agent hooks)" },
+  },
   run(ctx, _args, flags) {
     let beads;
     try {
@@ -206,7 +214,7 @@ registers that hook.`,
     } catch (e) {
       if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the primer alone
     }
-    const p = primer(beads);
+    const p = primer(beads, flags.full === true);
     if (flags["hook-json"] === true) {
       // The hook host reads stdout as JSON: nothing else may be printed there.
       return ctx.out.raw(
