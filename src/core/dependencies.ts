@@ -6,7 +6,14 @@ import { nowIso } from "../model/time.ts";
 import { checkDependencyType } from "../model/validate.ts";
 import type { Dependency, Issue } from "../model/types.ts";
 import { findCycles } from "./graph.ts";
-import type { Beads, TreeNode } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+import type { TreeNode } from "./types.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  "actor" | "addDependency" | "db" | "event" | "issue" | "mutate" | "removeDependency" | "resolveId" | "touch"
+>;
 
 /** A dependency as `create --deps` and MCP's `create` spell it: `ID` (blocks) or `TYPE:ID`. */
 export function parseDepSpec(spec: string): { id: string; type: string } {
@@ -15,7 +22,7 @@ export function parseDepSpec(spec: string): { id: string; type: string } {
 }
 
 /** Adds (or retypes) the edge: `from` depends on `to`. Refuses self-edges and cycles. */
-export function addDependency(beads: Beads, fromInput: string, toInput: string, type = "blocks"): Dependency {
+export function addDependency(beads: Ctx, fromInput: string, toInput: string, type = "blocks"): Dependency {
   return beads.mutate(() => {
     const from = beads.resolveId(fromInput);
     const to = beads.resolveId(toInput);
@@ -26,7 +33,7 @@ export function addDependency(beads: Beads, fromInput: string, toInput: string, 
 }
 
 /** Adds the edge inside a running transaction (create and addDependency share it); returns it. */
-export function linkDependency(beads: Beads, from: string, toInput: string, type: string, now: string): Dependency {
+export function linkDependency(beads: Ctx, from: string, toInput: string, type: string, now: string): Dependency {
   checkDependencyType(type);
   const to = beads.resolveId(toInput);
   if (from === to) throw validation(`cannot add dependency: ${from} cannot depend on itself`);
@@ -50,7 +57,7 @@ export function linkDependency(beads: Beads, from: string, toInput: string, type
  * Removes the edge `from` → `to` (of `type`, needed when several edges of different types join
  * the two); throws NOT_FOUND when there is none.
  */
-export function removeDependency(beads: Beads, fromInput: string, toInput: string, type?: string): Dependency {
+export function removeDependency(beads: Ctx, fromInput: string, toInput: string, type?: string): Dependency {
   return beads.mutate(() => {
     const from = beads.resolveId(fromInput);
     const to = dependencyTargetId(beads, from, toInput);
@@ -75,13 +82,13 @@ export function removeDependency(beads: Beads, fromInput: string, toInput: strin
 }
 
 /** Resolves the target of an existing edge, allowing targets that no longer exist. */
-function dependencyTargetId(beads: Beads, from: string, toInput: string): string {
+function dependencyTargetId(beads: Ctx, from: string, toInput: string): string {
   const direct = (rel.dependenciesOf(beads.db, [from]).get(from) ?? []).find((d) => d.depends_on_id === toInput);
   return direct ? direct.depends_on_id : beads.resolveId(toInput);
 }
 
 /** Returns the outgoing and incoming edges of an issue. */
-export function dependencies(beads: Beads, idInput: string): { dependencies: Dependency[]; dependents: Dependency[] } {
+export function dependencies(beads: Ctx, idInput: string): { dependencies: Dependency[]; dependents: Dependency[] } {
   const id = beads.resolveId(idInput);
   return {
     dependencies: rel.dependenciesOf(beads.db, [id]).get(id) ?? [],
@@ -91,7 +98,7 @@ export function dependencies(beads: Beads, idInput: string): { dependencies: Dep
 
 /** Returns the dependency tree: `down` = what it depends on, `up` = what depends on it. */
 export function dependencyTree(
-  beads: Beads,
+  beads: Ctx,
   idInput: string,
   opts: { direction?: "up" | "down"; maxDepth?: number } = {},
 ): TreeNode[] {
@@ -138,14 +145,14 @@ export function dependencyTree(
 }
 
 /** Returns every dependency cycle (ignoring `related` edges) as lists of issues. */
-export function cycles(beads: Beads): Issue[][] {
+export function cycles(beads: Ctx): Issue[][] {
   const cycles = findCycles(rel.allEdges(beads.db).filter((e) => e.type !== "related"));
   const issues = new Map(issuesRepo.getIssues(beads.db, cycles.flat()).map((i) => [i.id, i]));
   return cycles.map((c) => c.map((id) => issues.get(id) ?? ({ id, title: "", status: "missing" } as Issue)));
 }
 
 /** Returns edges whose target this database does not know (and did not delete). */
-export function danglingDependencies(beads: Beads): Dependency[] {
+export function danglingDependencies(beads: Ctx): Dependency[] {
   return rel.danglingDependencies(beads.db);
 }
 
@@ -156,7 +163,7 @@ export function danglingDependencies(beads: Beads): Dependency[] {
  * a `P.3` moved under Q is Q's child for children, list --parent, the ready rule, epics and triage,
  * and no longer P's. Taken out of any parent, a `P.3` falls back to the parent its ID names.
  */
-export function reparent(beads: Beads, idInput: string, parentInput: string): Issue {
+export function reparent(beads: Ctx, idInput: string, parentInput: string): Issue {
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const parent = parentInput.trim() === "" ? undefined : beads.resolveId(parentInput);

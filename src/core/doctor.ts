@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { SCHEMA_VERSION } from "../store/schema.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
 import { exportText, replaceJsonl } from "./sync/jsonl_io.ts";
 import {
   commandProblem,
@@ -23,6 +23,24 @@ import { parseCustomStatuses } from "../model/status_categories.ts";
 import { customStatusesDrift, resyncCustomStatuses, STATUS_CUSTOM } from "./workspace_config.ts";
 import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  | "clearPrefixCache"
+  | "configGet"
+  | "count"
+  | "customStatusNames"
+  | "customStatuses"
+  | "cycles"
+  | "danglingDependencies"
+  | "db"
+  | "importProblem"
+  | "integrityCheck"
+  | "mutate"
+  | "paths"
+  | "prefix"
+>;
+
 export interface Check {
   name: string;
   status: "ok" | "warning" | "error";
@@ -32,7 +50,7 @@ export interface Check {
 }
 
 /** Runs every check (repairing what it can when `fix`); returns them in order. */
-export function doctor(beads: Beads, fix: boolean): Check[] {
+export function doctor(beads: Ctx, fix: boolean): Check[] {
   const checks: Check[] = [];
   const add = (c: Check) => checks.push(c);
   const integrity = beads.integrityCheck();
@@ -165,7 +183,7 @@ const LIKELY_CATEGORY: Record<string, string> = {
  * Custom statuses: the table the rules read matches config status.custom (another program may
  * have changed the config alone), and no issue carries a status nothing gives a meaning.
  */
-function statusChecks(beads: Beads, fix: boolean): Check[] {
+function statusChecks(beads: Ctx, fix: boolean): Check[] {
   const checks: Check[] = [];
   if (customStatusesDrift(beads)) {
     const c: Check = {
@@ -214,7 +232,7 @@ function statusChecks(beads: Beads, fix: boolean): Check[] {
 }
 
 /** The merge driver: configured, and its recorded bd really runs from git's shell. */
-function mergeDriverCheck(beads: Beads, driver: MergeDriverState, fix: boolean): Check {
+function mergeDriverCheck(beads: Ctx, driver: MergeDriverState, fix: boolean): Check {
   const path = beads.paths.jsonlPath;
   let problem: string | undefined;
   if (!driver.attributes || !driver.driver) {
@@ -241,7 +259,7 @@ function mergeDriverCheck(beads: Beads, driver: MergeDriverState, fix: boolean):
 }
 
 /** bd's git hooks, when installed: the bd each one records really runs, and the script is today's. */
-function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
+function hookChecks(beads: Ctx, root: string, fix: boolean): Check[] {
   const hooks = listHooks(beads.paths.beadsDir, beads.paths.jsonlPath).filter((h) => h.state === "installed");
   if (hooks.length === 0) return [];
   const broken = hooks.flatMap((h) => {
@@ -268,7 +286,7 @@ function hookChecks(beads: Beads, root: string, fix: boolean): Check[] {
 }
 
 /** Claude Code's SessionStart hook, when `bd setup claude` put one in the project: its bd is there. */
-function claudeHookCheck(beads: Beads, fix: boolean): Check | undefined {
+function claudeHookCheck(beads: Ctx, fix: boolean): Check | undefined {
   const path = settingsPath("claude", dirname(beads.paths.beadsDir), false, {});
   let registered: string | undefined;
   try {

@@ -4,8 +4,14 @@
  * styled by type.
  */
 import type { Dependency, Issue } from "../model/types.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
 import { categoryOf } from "../model/status_categories.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  "blockedAmong" | "customStatuses" | "dependenciesFor" | "dependencyTree" | "issuesById" | "readyAmong"
+>;
 
 export type GraphFormat = "dot" | "mermaid";
 
@@ -23,7 +29,7 @@ export interface Graph {
 export const GRAPH_NODE_CAP = 2000;
 
 /** Collects the graph around an issue (what it depends on and what depends on it), or of `issues`. */
-export function collectGraph(beads: Beads, opts: { id?: string; issues?: Issue[] }): Graph {
+export function collectGraph(beads: Ctx, opts: { id?: string; issues?: Issue[] }): Graph {
   let nodes: Issue[];
   if (opts.id) {
     const down = beads.dependencyTree(opts.id, { direction: "down", maxDepth: 50 });

@@ -5,14 +5,17 @@
  */
 import { BdError } from "../model/errors.ts";
 import type { Issue } from "../model/types.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "addComment" | "closeIssue" | "issue" | "labelsFor" | "list" | "mutate">;
 
 export const HUMAN_LABEL = "human";
 const RESPONDED = "Responded";
 const DISMISSED = "Dismissed";
 
 /** The open questions (or those in `status`), oldest first. */
-export function questions(beads: Beads, status?: string): Issue[] {
+export function questions(beads: Ctx, status?: string): Issue[] {
   return beads.list(
     { labels: [HUMAN_LABEL], ...(status ? { status: [status] } : {}) },
     { sort: "created", limit: 0 },
@@ -20,16 +23,16 @@ export function questions(beads: Beads, status?: string): Issue[] {
 }
 
 /** Answers a question: the response as a comment, then closed "Responded", in one write. */
-export function respond(beads: Beads, id: string, response: string): Issue {
+export function respond(beads: Ctx, id: string, response: string): Issue {
   return settle(beads, id, response, RESPONDED);
 }
 
 /** Dismisses a question without an answer (closed "Dismissed"; a reason is kept as a comment). */
-export function dismiss(beads: Beads, id: string, reason?: string): Issue {
+export function dismiss(beads: Ctx, id: string, reason?: string): Issue {
   return settle(beads, id, reason, DISMISSED);
 }
 
-function settle(beads: Beads, id: string, comment: string | undefined, reason: string): Issue {
+function settle(beads: Ctx, id: string, comment: string | undefined, reason: string): Issue {
   return beads.mutate(() => {
     const issue = beads.issue(id);
     if (!beads.labelsFor([issue.id]).get(issue.id)?.includes(HUMAN_LABEL)) {
@@ -41,7 +44,7 @@ function settle(beads: Beads, id: string, comment: string | undefined, reason: s
 }
 
 /** How many questions there are: pending, responded and dismissed. */
-export function questionStats(beads: Beads): { total: number; pending: number; responded: number; dismissed: number } {
+export function questionStats(beads: Ctx): { total: number; pending: number; responded: number; dismissed: number } {
   const all = beads.list({ labels: [HUMAN_LABEL], includeClosed: true }, { limit: 0 }).issues;
   const closed = all.filter((i) => i.status === "closed");
   return {

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { linkedWorktreeOf } from "./sync/git_worktree.ts";
-import { Db } from "../store/db.ts";
+import { openDatabase } from "../store/open.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
@@ -71,7 +71,7 @@ export function initWorkspace(
   }
   const paths = prepareWorkspace(opts);
   const existing = jsonlHasContent(paths.jsonlPath) ? readFileSync(paths.jsonlPath, "utf8") : undefined;
-  const db = Db.open(paths.dbPath);
+  const db = openDatabase(paths.dbPath);
   // An adopted database (--force) keeps its prefix unless one is given.
   const stored = meta.getKey(db, "config", "issue_prefix");
   const prefix = opts.prefix ?? stored ?? (existing ? prefixInJsonl(existing) : undefined) ??

@@ -17,8 +17,32 @@ import {
 import type { Dependency, Issue, IssueField } from "../model/types.ts";
 import { statusChange } from "./status.ts";
 import { missingSections } from "./lint.ts";
-import type { Beads, CreateInput, ReadyOptions, UpdateInput } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+import type { CreateInput, ReadyOptions, UpdateInput } from "./types.ts";
 import { linkDependency } from "./dependencies.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  | "actor"
+  | "addDependency"
+  | "claim"
+  | "configGet"
+  | "customStatusNames"
+  | "customTypes"
+  | "db"
+  | "event"
+  | "issue"
+  | "issuesById"
+  | "mutate"
+  | "prefix"
+  | "ready"
+  | "recordTombstone"
+  | "removeDependency"
+  | "resolveId"
+  | "touch"
+  | "update"
+>;
 
 /** The fields `update` may change. */
 const EDITABLE: IssueField[] = [
@@ -39,7 +63,7 @@ const EDITABLE: IssueField[] = [
 ];
 
 /** Creates an issue (with labels, parent and dependencies) and returns it. */
-export function create(beads: Beads, input: CreateInput): Issue {
+export function create(beads: Ctx, input: CreateInput): Issue {
   const title = checkTitle(stripControl(input.title ?? ""));
   const fields = normaliseFields(input, beads.customTypes(), beads.customStatusNames());
   if (input.append_notes) {
@@ -91,7 +115,7 @@ export function create(beads: Beads, input: CreateInput): Issue {
   });
 }
 
-function newId(beads: Beads, input: CreateInput, now: string, title: string, description: string): string {
+function newId(beads: Ctx, input: CreateInput, now: string, title: string, description: string): string {
   if (input.id) {
     const id = input.id.trim();
     if (!id.startsWith(`${beads.prefix}-`) || /[\s"\\,]/.test(id)) {
@@ -161,7 +185,7 @@ function normaliseFields(
 }
 
 /** Updates fields of an issue; a status change follows the closed_at rule. Returns the issue. */
-export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue {
+export function update(beads: Ctx, idInput: string, patch: UpdateInput): Issue {
   const fields = normaliseFields(patch, beads.customTypes(), beads.customStatusNames());
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
@@ -196,12 +220,12 @@ export function update(beads: Beads, idInput: string, patch: UpdateInput): Issue
 }
 
 /** Closes an issue with a reason (default `Closed`). */
-export function closeIssue(beads: Beads, idInput: string, reason?: string): Issue {
+export function closeIssue(beads: Ctx, idInput: string, reason?: string): Issue {
   return beads.update(idInput, { status: "closed", close_reason: reason?.trim() || undefined });
 }
 
 /** Reopens a closed issue (clears closed_at and close_reason). */
-export function reopenIssue(beads: Beads, idInput: string, reason?: string): Issue {
+export function reopenIssue(beads: Ctx, idInput: string, reason?: string): Issue {
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const before = issuesRepo.getIssue(beads.db, id)!;
@@ -218,7 +242,7 @@ export function reopenIssue(beads: Beads, idInput: string, reason?: string): Iss
  * Claims an issue for the actor: assignee = actor, status = in_progress, in one conditional
  * UPDATE. Throws CONFLICT if someone else holds it or it is closed.
  */
-export function claim(beads: Beads, idInput: string): Issue {
+export function claim(beads: Ctx, idInput: string): Issue {
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const before = issuesRepo.getIssue(beads.db, id)!;
@@ -236,7 +260,7 @@ export function claim(beads: Beads, idInput: string): Issue {
 }
 
 /** Claims the first ready issue (by the ready order); returns null when nothing is ready. */
-export function claimNextReady(beads: Beads, opts: ReadyOptions = {}): Issue | null {
+export function claimNextReady(beads: Ctx, opts: ReadyOptions = {}): Issue | null {
   return beads.mutate(() => {
     // The write lock is held (BEGIN IMMEDIATE), so no other process can claim in between.
     const candidates = beads.ready({ ...opts, limit: 25 });
@@ -250,7 +274,7 @@ export function claimNextReady(beads: Beads, opts: ReadyOptions = {}): Issue | n
 
 /** Returns what `delete` would remove: the issues and the edges that point at them. */
 export function deletePreview(
-  beads: Beads,
+  beads: Ctx,
   idInputs: readonly string[],
 ): { issues: Issue[]; dependents: Dependency[] } {
   const ids = idInputs.map((i) => beads.resolveId(i));
@@ -262,7 +286,7 @@ export function deletePreview(
  * Deletes an issue for good: its labels, comments, edges and extension rows go with it; a
  * tombstone tells other clones to delete it too. Returns the deleted issue.
  */
-export function deleteIssue(beads: Beads, idInput: string, reason = "deleted"): Issue {
+export function deleteIssue(beads: Ctx, idInput: string, reason = "deleted"): Issue {
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const issue = issuesRepo.getIssue(beads.db, id)!;
@@ -279,7 +303,7 @@ export function deleteIssue(beads: Beads, idInput: string, reason = "deleted"): 
 
 /** Stores the tombstone line of a deleted issue. */
 export function recordTombstone(
-  beads: Beads,
+  beads: Ctx,
   issue: Issue,
   deletedAt: string,
   deletedBy: string,

@@ -4,11 +4,17 @@ import { validation } from "../model/errors.ts";
 import { nowIso } from "../model/time.ts";
 import { checkLabel, stripControl } from "../model/validate.ts";
 import type { Comment } from "../model/types.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  "actor" | "addLabel" | "db" | "event" | "labels" | "mutate" | "removeLabel" | "resolveId" | "touch"
+>;
 
 /** Adds a label; returns `added` or `exists`. */
 export function addLabel(
-  beads: Beads,
+  beads: Ctx,
   idInput: string,
   labelInput: string,
 ): { issue_id: string; label: string; status: string } {
@@ -25,7 +31,7 @@ export function addLabel(
 
 /** Removes a label; returns `removed` or `not_found`. */
 export function removeLabel(
-  beads: Beads,
+  beads: Ctx,
   idInput: string,
   labelInput: string,
 ): { issue_id: string; label: string; status: string } {
@@ -41,7 +47,7 @@ export function removeLabel(
 }
 
 /** Replaces an issue's labels with exactly these. */
-export function setLabels(beads: Beads, idInput: string, labels: string[]): string[] {
+export function setLabels(beads: Ctx, idInput: string, labels: string[]): string[] {
   const wanted = [...new Set(labels.map(checkLabel))];
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
@@ -53,24 +59,24 @@ export function setLabels(beads: Beads, idInput: string, labels: string[]): stri
 }
 
 /** Returns an issue's labels, sorted. */
-export function labels(beads: Beads, idInput: string): string[] {
+export function labels(beads: Ctx, idInput: string): string[] {
   const id = beads.resolveId(idInput);
   return rel.labelsOf(beads.db, [id]).get(id) ?? [];
 }
 
 /** Returns every label in use with its issue count. */
-export function allLabels(beads: Beads): { label: string; count: number }[] {
+export function allLabels(beads: Ctx): { label: string; count: number }[] {
   return rel.labelCounts(beads.db);
 }
 
 /** Returns an issue's comments, oldest first. */
-export function comments(beads: Beads, idInput: string): Comment[] {
+export function comments(beads: Ctx, idInput: string): Comment[] {
   const id = beads.resolveId(idInput);
   return rel.commentsOf(beads.db, [id]).get(id) ?? [];
 }
 
 /** Adds a comment by the actor and returns it. */
-export function addComment(beads: Beads, idInput: string, text: string, authorInput?: string): Comment {
+export function addComment(beads: Ctx, idInput: string, text: string, authorInput?: string): Comment {
   const body = stripControl(text ?? "").trim();
   if (!body) throw validation("comment text cannot be empty");
   const author = authorInput === undefined ? beads.actor : stripControl(authorInput).trim();

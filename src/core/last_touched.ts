@@ -5,13 +5,16 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
 import { BdError } from "../model/errors.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "actor" | "issuesById" | "list" | "paths" | "readonly">;
 
 const FILE = "last-touched";
 
 /** Remembers `id` as the last-touched issue (best effort; not under --readonly, which writes nothing). */
-export function rememberTouched(beads: Beads, id: string): void {
+export function rememberTouched(beads: Ctx, id: string): void {
   if (beads.readonly) return;
   try {
     const file = join(beads.paths.beadsDir, FILE);
@@ -26,7 +29,7 @@ export function rememberTouched(beads: Beads, id: string): void {
 }
 
 /** The last-touched issue's ID; NOT_FOUND when there is none (or it is gone). */
-export function lastTouched(beads: Beads): string {
+export function lastTouched(beads: Ctx): string {
   let id = "";
   try {
     id = readFileSync(join(beads.paths.beadsDir, FILE), "utf8").trim();
@@ -38,7 +41,7 @@ export function lastTouched(beads: Beads): string {
 }
 
 /** `show --current`: the issue the actor has in progress (the latest updated), else the last-touched one. */
-export function currentIssue(beads: Beads): string {
+export function currentIssue(beads: Ctx): string {
   const mine = beads.list({ status: ["in_progress"], assignee: beads.actor }, { sort: "updated", limit: 1 }).issues;
   if (mine[0]) return mine[0].id;
   try {

@@ -7,18 +7,34 @@ import { BdError, validation } from "../model/errors.ts";
 import { nowIso } from "../model/time.ts";
 import type { Issue } from "../model/types.ts";
 import * as query from "../store/query.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  | "addDependency"
+  | "closeIssue"
+  | "db"
+  | "dependencies"
+  | "epicStatus"
+  | "importProblem"
+  | "issue"
+  | "mutate"
+  | "removeDependency"
+  | "resolveId"
+  | "update"
+>;
 
 /**
  * Defers an issue: status `deferred`, hidden from ready work; with `until` (a time the front end
  * read with parseUserTime), it comes back on its own once that time has passed (see wakeDueDeferred).
  */
-export function deferIssue(beads: Beads, id: string, until?: string): Issue {
+export function deferIssue(beads: Ctx, id: string, until?: string): Issue {
   return beads.update(id, { status: "deferred", defer_until: until ?? "" });
 }
 
 /** Puts a deferred issue back to `open` (and forgets its defer time). */
-export function undeferIssue(beads: Beads, id: string): Issue {
+export function undeferIssue(beads: Ctx, id: string): Issue {
   const issue = beads.issue(id);
   if (issue.status !== "deferred" && !issue.defer_until) {
     throw validation(`issue ${issue.id} is not deferred (status: ${issue.status})`);
@@ -30,7 +46,7 @@ export function undeferIssue(beads: Beads, id: string): Issue {
  * Reopens deferred issues whose `defer_until` has passed, so that ready work includes them again.
  * Cheap when there are none (one lookup in a partial index); a read-only database is left alone.
  */
-export function wakeDueDeferred(beads: Beads): string[] {
+export function wakeDueDeferred(beads: Pick<BeadsContext, "db" | "importProblem" | "mutate" | "update">): string[] {
   const now = nowIso();
   const due = query.dueDeferredIds(beads.db, now);
   if (due.length === 0 || beads.importProblem) return [];
@@ -51,7 +67,7 @@ export function wakeDueDeferred(beads: Beads): string[] {
  * `duplicates`/`supersedes` from `id` to the other, then the close with a reason naming it.
  */
 export function closeInFavourOf(
-  beads: Beads,
+  beads: Ctx,
   idInput: string,
   otherInput: string,
   how: "duplicates" | "supersedes",
@@ -74,12 +90,12 @@ export function closeInFavourOf(
 }
 
 /** Links two issues with a `related` edge (which never blocks). */
-export function relate(beads: Beads, a: string, b: string) {
+export function relate(beads: Ctx, a: string, b: string) {
   return beads.addDependency(a, b, "related");
 }
 
 /** Removes the `related` edge between two issues, whichever way it was recorded. */
-export function unrelate(beads: Beads, aInput: string, bInput: string) {
+export function unrelate(beads: Ctx, aInput: string, bInput: string) {
   return beads.mutate(() => {
     const a = beads.resolveId(aInput), b = beads.resolveId(bInput);
     const { dependencies } = beads.dependencies(a);
@@ -91,7 +107,7 @@ export function unrelate(beads: Beads, aInput: string, bInput: string) {
 }
 
 /** Closes (or with dryRun, lists) open epics whose children are all closed. */
-export function closeEligibleEpics(beads: Beads, dryRun: boolean): Issue[] {
+export function closeEligibleEpics(beads: Ctx, dryRun: boolean): Issue[] {
   return beads.mutate(() => {
     const eligible = beads.epicStatus().filter((e) => e.eligible_for_close).map((e) => e.epic);
     if (dryRun) return eligible;

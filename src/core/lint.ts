@@ -1,6 +1,9 @@
 /** `bd lint`: issues whose description lacks the sections bd's templates ask for, by type. */
 import type { Issue } from "../model/types.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "issue" | "list">;
 
 /** The sections bd's templates expect, by issue type. */
 export const TEMPLATE_SECTIONS: Record<string, string[]> = {
@@ -26,7 +29,7 @@ export function missingSections(issue: Issue): string[] {
 
 /** Lints these issues (all that are not closed when none are given). */
 export function lintIssues(
-  beads: Beads,
+  beads: Ctx,
   ids: string[],
 ): { checked: number; warnings: { issue: Issue; missing: string[] }[] } {
   const issues = ids.length

@@ -6,7 +6,10 @@
 import { validation } from "../model/errors.ts";
 import * as meta from "../store/meta.ts";
 import { memorySortKey } from "./sync/jsonl.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "db" | "mutate">;
 
 export interface Memory {
   key: string;
@@ -33,7 +36,7 @@ function checkKey(key: string): string {
 
 /** Stores (or replaces) a memory; returns it with what happened. */
 export function remember(
-  beads: Beads,
+  beads: Ctx,
   text: string,
   key?: string,
 ): Memory & { action: "remembered" | "updated" | "unchanged" } {
@@ -50,7 +53,7 @@ export function remember(
 }
 
 /** Returns the memories (whose key or text contains `search`, case-insensitive), sorted by key. */
-export function memories(beads: Beads, search?: string): Memory[] {
+export function memories(beads: Ctx, search?: string): Memory[] {
   const all = meta.allMemories(beads.db);
   if (!search) return all;
   const q = search.toLowerCase();
@@ -58,12 +61,12 @@ export function memories(beads: Beads, search?: string): Memory[] {
 }
 
 /** Returns one memory's text, or undefined. */
-export function recall(beads: Beads, key: string): string | undefined {
+export function recall(beads: Ctx, key: string): string | undefined {
   return meta.getMemory(beads.db, key.trim());
 }
 
 /** Removes a memory; returns its former text, or undefined when there was none. */
-export function forget(beads: Beads, key: string): string | undefined {
+export function forget(beads: Ctx, key: string): string | undefined {
   const k = key.trim();
   return beads.mutate(() => {
     const before = meta.getMemory(beads.db, k);

@@ -2,8 +2,11 @@
  * The agent primer (`bd prime`, MCP's `context` tool): the workflow an agent needs, then the
  * workspace's memories (bd remember).
  */
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
 import { memories } from "./memories.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "db" | "mutate">;
 
 export const PRIMER = `# bd workflow primer (for agents)
 
@@ -75,7 +78,7 @@ export interface Primer {
  * The primer, with the memories of `beads` when given (outside a workspace: the primer alone);
  * `full` adds the long sections (bd prime --full).
  */
-export function primer(beads?: Beads, full = false): Primer {
+export function primer(beads?: Ctx, full = false): Primer {
   return { text: full ? `${PRIMER}\n\n${PRIMER_FULL_EXTRA}` : PRIMER, memories: beads ? memories(beads) : [] };
 }
 

@@ -3,7 +3,8 @@
  * library users alike. SQL stays in `store/`; output formatting stays in the front ends.
  */
 import { readFileSync, statSync } from "node:fs";
-import { Db } from "../store/db.ts";
+import type { Db } from "../store/db.ts";
+import { openDatabase } from "../store/open.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
@@ -53,92 +54,15 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-export interface CreateInput {
-  title: string;
-  description?: string;
-  design?: string;
-  acceptance_criteria?: string;
-  notes?: string;
-  /** Text after the notes (on a new line): `create --append-notes`, as `update` takes it. */
-  append_notes?: string;
-  priority?: number | string;
-  issue_type?: string;
-  status?: string;
-  assignee?: string;
-  owner?: string;
-  estimated_minutes?: number | string;
-  external_ref?: string;
-  due_at?: string;
-  defer_until?: string;
-  labels?: string[];
-  /** Explicit ID (must start with the workspace prefix). */
-  id?: string;
-  /** Parent issue: the new issue becomes `parent.N` with a parent-child edge. */
-  parent?: string;
-  /** Dependencies of the new issue on existing ones. */
-  deps?: { id: string; type?: string }[];
-  /** Refuse the issue when its description lacks its type's sections (as `bd lint`); config `validation.on-create` = error does it always. */
-  validate?: boolean;
-}
-
-export type UpdateInput =
-  & Partial<
-    Pick<
-      CreateInput,
-      | "title"
-      | "description"
-      | "design"
-      | "acceptance_criteria"
-      | "notes"
-      | "priority"
-      | "issue_type"
-      | "status"
-      | "assignee"
-      | "owner"
-      | "estimated_minutes"
-      | "external_ref"
-      | "due_at"
-      | "defer_until"
-    >
-  >
-  & {
-    close_reason?: string;
-    /** Text added to the end of the notes (on a new line), atomically. */
-    append_notes?: string;
-  };
-
-/** An issue with its relations, as `show` prints it. */
-export type IssueDetails = Issue & {
-  labels: string[];
-  dependencies: (Issue & { dependency_type: string })[];
-  dependents: (Issue & { dependency_type: string })[];
-  comments: Comment[];
-  parent?: string;
-};
-
-/** A `list`/`search` row: the issue with its labels and edge counts. */
-export type IssueRow = Issue & { labels: string[]; dependency_count: number; dependent_count: number };
-
-export interface ReadyOptions extends IssueFilter {
-  sort?: ReadySort;
-  /** 0 = all; default 10. */
-  limit?: number;
-  /** Also issues whose defer time is still ahead (`ready --include-deferred`). */
-  includeDeferred?: boolean;
-}
-
-export interface TreeNode extends Issue {
-  depth: number;
-  parent_id: string | null;
-  dependency_type?: string;
-  truncated: boolean;
-}
+export type { CreateInput, IssueDetails, IssueRow, ReadyOptions, TreeNode, UpdateInput } from "./types.ts";
+import type { CreateInput, IssueDetails, IssueRow, ReadyOptions, TreeNode, UpdateInput } from "./types.ts";
+import type { BeadsContext } from "./context.ts";
 
 /** How long a `ready` answer may be reused when nothing was committed meanwhile. */
 const READY_MEMO_MS = 1000;
 
 /** A bd workspace opened for use: the entry point of the service layer. */
-export class Beads {
+export class Beads implements BeadsContext {
   readonly db: Db;
   readonly paths: WorkspacePaths;
   autoFlush: boolean;
@@ -175,7 +99,7 @@ export class Beads {
   /** Opens a workspace at known paths. */
   static openPaths(paths: WorkspacePaths, opts: OpenOptions = {}): Beads {
     const timeout = Number(opts.env?.BD_BUSY_TIMEOUT_MS);
-    const db = Db.open(paths.dbPath, { timeoutMs: timeout > 0 ? timeout : undefined });
+    const db = openDatabase(paths.dbPath, { timeoutMs: timeout > 0 ? timeout : undefined });
     if (paths.build) {
       // A linked worktree's first command in a fresh clone: the shared database is built from
       // the main worktree's JSONL (the import below), under the prefix its issues use.

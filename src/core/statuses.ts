@@ -1,7 +1,10 @@
 /** The statuses a workspace knows (`bd statuses`), and the ones its issues carry that nothing configures. */
 import * as customStatusesRepo from "../store/custom_statuses.ts";
 import { BUILT_IN_STATUSES, categoryIcon, type StatusCategory, type StatusInfo } from "../model/status_categories.ts";
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "customStatusNames" | "customStatuses" | "db">;
 
 export interface StatusReport {
   built_in_statuses: StatusInfo[];
@@ -11,7 +14,7 @@ export interface StatusReport {
 }
 
 /** Every status with its category and icon, and the ones in use that nothing gives a meaning. */
-export function statusReport(beads: Beads): StatusReport {
+export function statusReport(beads: Ctx): StatusReport {
   const custom = beads.customStatuses();
   return {
     built_in_statuses: [...BUILT_IN_STATUSES],
@@ -24,7 +27,7 @@ export function statusReport(beads: Beads): StatusReport {
  * Statuses issues carry that neither bd nor config `status.custom` defines (adopted databases'
  * `done`, `completed`, ...): they are listed by default, never ready, and they block.
  */
-export function unconfiguredStatuses(beads: Beads): { status: string; count: number }[] {
+export function unconfiguredStatuses(beads: Ctx): { status: string; count: number }[] {
   const known = new Set([...BUILT_IN_STATUSES.map((s) => s.name), ...beads.customStatusNames()]);
   return customStatusesRepo.statusesInUse(beads.db).filter((s) => !known.has(s.status));
 }

@@ -2,12 +2,15 @@
  * `bd triage`, `ready --sort impact`, GraphQL's `triage` and `Issue.unblocks`: what to work on to
  * unblock the most, from one analysis (triage_graph.ts) over the open work the store reads.
  */
-import type { Beads } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
 import * as impact from "../store/impact.ts";
 import { blockedNodes, descendants, longestChain, type TriageGraph, triageGraph, unblocksAll } from "./triage_graph.ts";
 import { validation } from "../model/errors.ts";
 import { toMillis } from "../model/time.ts";
 import type { Issue, IssueFilter } from "../model/types.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "cycles" | "db" | "ready" | "resolveFilter">;
 
 /** One open issue in a triage answer, with the open issues it blocks, transitively. */
 export type TriageItem = Omit<impact.OpenNode, "created_at" | "updated_at" | "ready"> & { unblocks: number };
@@ -39,7 +42,7 @@ interface Analysis {
   unblocks: Int32Array;
 }
 
-function analyse(beads: Beads): Analysis {
+function analyse(beads: Ctx): Analysis {
   const data = impact.openGraph(beads.db);
   const graph = triageGraph({ ids: data.nodes.map((n) => n.id), blocks: data.blocks, parents: data.parents });
   return { nodes: data.nodes, graph, unblocks: unblocksAll(graph) };
@@ -58,7 +61,7 @@ function byPriority(nodes: impact.OpenNode[]): (i: number) => number {
 }
 
 /** The whole triage answer (limit: rows per list, 0 = all). */
-export function triage(beads: Beads, opts: { limit?: number; staleDays?: number; now?: Date } = {}): Triage {
+export function triage(beads: Ctx, opts: { limit?: number; staleDays?: number; now?: Date } = {}): Triage {
   const limit = opts.limit ?? 10;
   const staleDays = opts.staleDays ?? 3;
   if (!Number.isInteger(limit) || limit < 0) throw validation(`invalid limit ${limit}: use 0 (all) or more`);
@@ -115,7 +118,7 @@ export function triage(beads: Beads, opts: { limit?: number; staleDays?: number;
 }
 
 /** Keeps the counts for `ready --sort impact` and `Issue.unblocks` (only when the graph is as analysed). */
-function rememberUnblocks(beads: Beads, nodes: impact.OpenNode[], unblocks: Int32Array): void {
+function rememberUnblocks(beads: Ctx, nodes: impact.OpenNode[], unblocks: Int32Array): void {
   beads.db.write(() => {
     if (impact.impactCacheFresh(beads.db)) return;
     impact.replaceImpactCache(beads.db, nodes.map((n, i) => [n.id, unblocks[i]] as const));
@@ -123,7 +126,7 @@ function rememberUnblocks(beads: Beads, nodes: impact.OpenNode[], unblocks: Int3
 }
 
 /** Brings the kept unblocks counts up to date with the graph (a full analysis when it changed). */
-function freshUnblocks(beads: Beads): void {
+function freshUnblocks(beads: Ctx): void {
   if (impact.impactCacheFresh(beads.db)) return;
   beads.db.write(() => {
     if (impact.impactCacheFresh(beads.db)) return; // another process did it meanwhile
@@ -133,7 +136,7 @@ function freshUnblocks(beads: Beads): void {
 }
 
 /** How many open issues each of these issues blocks, transitively. */
-export function unblocksOf(beads: Beads, ids: readonly string[]): Map<string, number> {
+export function unblocksOf(beads: Ctx, ids: readonly string[]): Map<string, number> {
   freshUnblocks(beads);
   return impact.keptUnblocks(beads.db, ids);
 }
@@ -143,7 +146,7 @@ export function unblocksOf(beads: Beads, ids: readonly string[]): Map<string, nu
  * The head comes from the kept counts; the rest (ready issues that unblock nothing) in priority order.
  * Each issue carries its count as `unblocks`.
  */
-export function readyByImpact(beads: Beads, filter: IssueFilter, limit: number): Issue[] {
+export function readyByImpact(beads: Ctx, filter: IssueFilter, limit: number): Issue[] {
   freshUnblocks(beads);
   const resolved = beads.resolveFilter(filter);
   const head = impact.readyByKeptImpact(beads.db, resolved, limit).map((r) => ({ ...r.issue, unblocks: r.unblocks }));

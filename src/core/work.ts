@@ -5,12 +5,29 @@ import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
 import { validation } from "../model/errors.ts";
 import type { Issue, IssueFilter, ListSort } from "../model/types.ts";
-import type { Beads, ReadyOptions } from "./service.ts";
+import type { BeadsContext } from "./context.ts";
+import type { ReadyOptions } from "./types.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<
+  BeadsContext,
+  | "blocked"
+  | "db"
+  | "importProblem"
+  | "issuesById"
+  | "mutate"
+  | "parentsOf"
+  | "ready"
+  | "readyAmong"
+  | "resolveFilter"
+  | "resolveId"
+  | "update"
+>;
 
 /** Returns issues matching a filter (`limit` 0 = all) and whether more matched. */
 export function list(
-  beads: Beads,
+  beads: Ctx,
   filter: IssueFilter,
   opts: { sort?: ListSort; reverse?: boolean; limit?: number; offset?: number } = {},
 ): { issues: Issue[]; truncated: boolean } {
@@ -24,13 +41,13 @@ export function list(
 }
 
 /** Returns the number of issues matching a filter. */
-export function count(beads: Beads, filter: IssueFilter): number {
+export function count(beads: Ctx, filter: IssueFilter): number {
   return query.countIssues(beads.db, beads.resolveFilter(filter));
 }
 
 /** Returns counts grouped by status, priority, type, assignee or label. */
 export function countBy(
-  beads: Beads,
+  beads: Ctx,
   filter: IssueFilter,
   by: "status" | "priority" | "issue_type" | "assignee" | "label",
 ): { key: string; count: number }[] {
@@ -39,7 +56,7 @@ export function countBy(
 
 /** Returns blocked active issues with the IDs of their open blockers. */
 export function blocked(
-  beads: Beads,
+  beads: Ctx,
   filter: IssueFilter = {},
 ): (Issue & { blocked_by_count: number; blocked_by: string[] })[] {
   return query.blockedIssues(beads.db, beads.resolveFilter(filter)).map(({ issue, blockedBy }) => ({
@@ -51,7 +68,7 @@ export function blocked(
 
 /** Returns one page of issues in a stable keyset order, with opaque cursors. */
 export function issuesPage(
-  beads: Beads,
+  beads: Ctx,
   filter: IssueFilter,
   order: { field: query.PageField; desc?: boolean },
   first: number,
@@ -81,13 +98,13 @@ export function issuesPage(
 }
 
 /** Returns issues whose text contains `text` (case-insensitive). */
-export function search(beads: Beads, text: string, filter: IssueFilter = {}, limit = 50): Issue[] {
+export function search(beads: Ctx, text: string, filter: IssueFilter = {}, limit = 50): Issue[] {
   if (!text.trim()) throw validation("a search query is required");
   return query.searchIssues(beads.db, text.trim(), beads.resolveFilter(filter), limit);
 }
 
 /** Returns active issues not updated in the last `days` days, oldest first. */
-export function stale(beads: Beads, days: number, filter: IssueFilter = {}, limit = 50): Issue[] {
+export function stale(beads: Ctx, days: number, filter: IssueFilter = {}, limit = 50): Issue[] {
   if (!Number.isFinite(days) || days < 0) throw validation(`invalid --days "${days}": use a number ≥ 0`);
   const before = new Date(Date.now() - days * 86400e3).toISOString();
   return query.staleIssues(beads.db, before, beads.resolveFilter(filter), limit);
@@ -97,7 +114,7 @@ export function stale(beads: Beads, days: number, filter: IssueFilter = {}, limi
  * Returns the workspace counters (contract §3 `stats`). Deferred issues whose time has come are
  * woken first, as ready does, so the ready count and the ready list never disagree.
  */
-export function stats(beads: Beads): Record<string, number> {
+export function stats(beads: Ctx): Record<string, number> {
   wakeDueDeferred(beads);
   const counters = query.statsCounters(beads.db);
   counters.ready_issues = query.countReady(beads.db);
@@ -115,7 +132,7 @@ export function stats(beads: Beads): Record<string, number> {
 
 /** Returns open epics with their children's progress. */
 export function epicStatus(
-  beads: Beads,
+  beads: Ctx,
 ): { epic: Issue; total_children: number; closed_children: number; eligible_for_close: boolean }[] {
   const rows = query.epicChildCounts(beads.db);
   const epics = new Map(issuesRepo.getIssues(beads.db, rows.map((r) => r.id)).map((i) => [i.id, i]));
@@ -132,7 +149,7 @@ export function epicStatus(
  * by one of `ids` (and their descendants, which a blocked parent held) that were not ready before
  * and are now, under the one ready rule.
  */
-export function withNewlyReady<T>(beads: Beads, ids: readonly string[], act: () => T): { result: T; ready: Issue[] } {
+export function withNewlyReady<T>(beads: Ctx, ids: readonly string[], act: () => T): { result: T; ready: Issue[] } {
   const resolved = ids.map((id) => beads.resolveId(id));
   const candidates = new Set<string>();
   for (const deps of rel.dependentsOf(beads.db, resolved).values()) {
@@ -154,7 +171,7 @@ export interface ReadyExplanation {
  * Why each ready issue is ready (nothing blocks it, or its blockers are resolved: closed or in a done status) and what holds
  * each blocked one: its open blockers, or the blocked ancestor it waits through.
  */
-export function explainReady(beads: Beads, opts: ReadyOptions): ReadyExplanation {
+export function explainReady(beads: Ctx, opts: ReadyOptions): ReadyExplanation {
   const ready = beads.ready(opts);
   const deps = rel.dependenciesOf(beads.db, ready.map((i) => i.id));
   const blocked = beads.blocked({ ...opts, includeClosed: undefined });

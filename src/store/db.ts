@@ -1,7 +1,6 @@
 /** The SQLite connection: pragmas, cached statements, transactions, and error mapping. */
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { BdError } from "../model/errors.ts";
-import { migrate } from "./schema.ts";
 
 export type Param = SQLInputValue;
 export type Row = Record<string, SQLInputValue>;
@@ -25,8 +24,15 @@ export class Db {
     this.timeoutMs = timeoutMs;
   }
 
-  /** Opens (creating if `create`) the database at `path`, applies pragmas and migrations. */
-  static open(path: string, opts: { readOnly?: boolean; timeoutMs?: number } = {}): Db {
+  /**
+   * Connects to the database at `path` (creating the file), with foreign keys on, and runs
+   * `prepare` on the new connection (store/open.ts migrates there); closes it again if that throws.
+   */
+  static connect(
+    path: string,
+    opts: { readOnly?: boolean; timeoutMs?: number } = {},
+    prepare: (db: Db) => void = () => {},
+  ): Db {
     const timeoutMs = opts.timeoutMs ?? BUSY_TIMEOUT_MS;
     let raw: DatabaseSync;
     try {
@@ -40,13 +46,7 @@ export class Db {
     }
     const db = new Db(raw, timeoutMs);
     try {
-      // Migrate (or refuse) first: a database bd refuses is left byte for byte as it was.
-      migrate(db, path);
-      // WAL is a property of the file: set it once (setting it again costs every command time).
-      if (!opts.readOnly && db.get<{ journal_mode: string }>("PRAGMA journal_mode")?.journal_mode !== "wal") {
-        db.exec("PRAGMA journal_mode = WAL");
-      }
-      db.exec("PRAGMA synchronous = NORMAL");
+      prepare(db);
     } catch (e) {
       raw.close();
       throw mapSqliteError(e, `cannot use database ${path}`, timeoutMs);

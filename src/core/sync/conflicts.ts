@@ -5,10 +5,13 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import type { Beads } from "../service.ts";
+import type { BeadsContext } from "../context.ts";
 import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./jsonl_io.ts";
 import { firstMarkerLine, mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
 import { git, gitBlob, unmergedPaths } from "./git.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "db" | "importProblem" | "mutate" | "paths">;
 
 export interface ConflictResolution {
   /** Conflict hunks in the file (0 when resolved from git's index without markers). */
@@ -23,7 +26,7 @@ export interface ConflictResolution {
 }
 
 /** The base, ours and theirs of the JSONL while git has it unmerged, or undefined. */
-function unmergedStages(beads: Beads): { base: string; ours: string; theirs: string } | undefined {
+function unmergedStages(beads: Ctx): { base: string; ours: string; theirs: string } | undefined {
   let root: string;
   try {
     const top = git(beads.paths.beadsDir, ["rev-parse", "--show-toplevel"], { allowFail: true });
@@ -47,7 +50,7 @@ function unmergedStages(beads: Beads): { base: string; ours: string; theirs: str
  * markers (ours, theirs and, with diff3 markers, the base). Writes the clean file, imports it
  * and flushes. Returns undefined when there is nothing to resolve.
  */
-export function resolveJsonlConflicts(beads: Beads, opts: { dryRun?: boolean } = {}): ConflictResolution | undefined {
+export function resolveJsonlConflicts(beads: Ctx, opts: { dryRun?: boolean } = {}): ConflictResolution | undefined {
   const path = beads.paths.jsonlPath;
   let text = "";
   try {

@@ -11,12 +11,15 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BdError } from "../../model/errors.ts";
-import type { Beads } from "../service.ts";
+import type { BeadsContext } from "../context.ts";
 import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } from "./jsonl_io.ts";
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";
 import { waitSync } from "./wait.ts";
+
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "db" | "importProblem" | "mutate" | "paths">;
 
 export interface SyncReport {
   steps: string[];
@@ -61,7 +64,7 @@ function failed(step: string, e: unknown, restored: string): BdError {
 
 /** Runs the sync; returns what it did. */
 export function gitSync(
-  beads: Beads,
+  beads: Ctx,
   opts: { push: boolean; pull: boolean; dryRun: boolean; message?: string },
 ): SyncReport {
   const dir = beads.paths.beadsDir;
@@ -200,7 +203,7 @@ export function gitSync(
  * (`restore`); in a retry round the local merged commit stays and git is left clean.
  */
 function pullAndImport(
-  beads: Beads,
+  beads: Ctx,
   root: string,
   file: string,
   report: SyncReport,
@@ -264,7 +267,7 @@ function pushArgs(
  * is finished with the merge rule; markers committed into the file are resolved. Any other
  * operation in progress is the user's to finish, and sync changes nothing.
  */
-function finishOutsideMerge(beads: Beads, root: string, file: string, report: SyncReport): void {
+function finishOutsideMerge(beads: Ctx, root: string, file: string, report: SyncReport): void {
   const op = operationInProgress(root);
   if (op) {
     const unmerged = unmergedPaths(root);

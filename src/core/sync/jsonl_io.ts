@@ -16,7 +16,7 @@ import {
   writeSync,
 } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import type { Beads } from "../service.ts";
+import type { BeadsContext } from "../context.ts";
 import {
   compareIds,
   configLine,
@@ -48,10 +48,13 @@ import { sha256Hex } from "../../model/digest.ts";
 import { type Issue, ISSUE_FIELDS, type IssueFilter } from "../../model/types.ts";
 import { applySharedSetting } from "../workspace_config.ts";
 
+/** What this module uses of the workspace (core/context.ts). */
+type Ctx = Pick<BeadsContext, "db" | "importProblem" | "mutate" | "paths">;
+
 // ---------------------------------------------------------------- encoding
 
 /** Returns the JSONL lines (without newlines) of these issues, in ID order. */
-function issueLines(beads: Beads, issues: Issue[]): Map<string, string> {
+function issueLines(beads: Ctx, issues: Issue[]): Map<string, string> {
   const ids = issues.map((i) => i.id);
   const labels = rel.labelsOf(beads.db, ids);
   const deps = rel.dependenciesOf(beads.db, ids);
@@ -67,7 +70,7 @@ function issueLines(beads: Beads, issues: Issue[]): Map<string, string> {
 }
 
 /** Returns the whole JSONL text for the workspace (live issues and tombstones), sorted by ID. */
-export function exportText(beads: Beads, filter?: IssueFilter): string {
+export function exportText(beads: Ctx, filter?: IssueFilter): string {
   let issues = issuesRepo.allIssues(beads.db);
   if (filter?.status?.length) issues = issues.filter((i) => filter.status!.includes(i.status));
   const lines = issueLines(beads, issues);
@@ -175,7 +178,7 @@ function hashText(text: string): string {
  * import): hashing the whole file on every flush cost ~140 ms at 100k issues. Other bd processes
  * see the new stat in the same transaction as the write, so only outside edits mismatch.
  */
-function recordJsonlState(beads: Beads, text?: string): void {
+function recordJsonlState(beads: Ctx, text?: string): void {
   const st = fileState(beads.paths.jsonlPath);
   meta.setKey(beads.db, "metadata", "jsonl_hash", text === undefined ? "" : hashText(text));
   meta.setKey(beads.db, "metadata", "jsonl_stat", st ? `${st.size}:${st.mtime}` : "");
@@ -184,7 +187,7 @@ function recordJsonlState(beads: Beads, text?: string): void {
 // ---------------------------------------------------------------- flush
 
 /** The line of a dirty memory, shared setting or kept record (by its sort key), or undefined if it is gone. */
-function recordLine(beads: Beads, sortKey: string): string | undefined {
+function recordLine(beads: Ctx, sortKey: string): string | undefined {
   if (sortKey.startsWith(CONFIG_PREFIX)) {
     const key = sortKey.slice(CONFIG_PREFIX.length);
     const value = meta.getKey(beads.db, "config", key);
@@ -207,7 +210,7 @@ function recordLine(beads: Beads, sortKey: string): string | undefined {
  * concurrent bd processes flush one after another and the file is always a complete snapshot.
  * Only the lines of changed issues are re-serialised; the rest are spliced in as they were.
  */
-export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean {
+export function flushJsonl(beads: Ctx, opts: { full?: boolean } = {}): boolean {
   // The file holds changes the database does not have (its import failed): writing would lose them.
   if (beads.importProblem) throw beads.importProblem;
   return beads.db.write(() => {
@@ -241,7 +244,7 @@ export function flushJsonl(beads: Beads, opts: { full?: boolean } = {}): boolean
  * transaction this runs in (so no other writer's change can fall between the two), and clears the
  * dirty set: for callers that need the export themselves first and must not build it twice.
  */
-export function replaceJsonl(beads: Beads, text: string): void {
+export function replaceJsonl(beads: Ctx, text: string): void {
   if (!beads.db.inTransaction) throw new Error("replaceJsonl must run inside the write that built the text");
   if (beads.importProblem) throw beads.importProblem;
   const path = beads.paths.jsonlPath;
@@ -255,7 +258,7 @@ export function replaceJsonl(beads: Beads, text: string): void {
 const OTHER_PREFIX = otherSortKey("");
 
 /** Records a whole file just written as the import base (records of unknown kinds need none). */
-function recordBase(beads: Beads, text: string): void {
+function recordBase(beads: Ctx, text: string): void {
   const lines: [string, string][] = [];
   for (const line of text.split("\n")) {
     const key = line ? lineId(line) : undefined;
@@ -332,7 +335,7 @@ const CONFIG_PREFIX = configSortKey("");
  * against the base), a foreign file adds to them, or replaces them with `replace`.
  */
 export function importRecords(
-  beads: Beads,
+  beads: Ctx,
   incoming: ImportRecord[],
   opts: ImportOptions = {},
 ): ImportSummary {
@@ -602,7 +605,7 @@ function placeIncoming(records: ImportRecord[], moved: Map<string, string>, touc
 
 /** Imports a foreign JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */
 export function importText(
-  beads: Beads,
+  beads: Ctx,
   text: string,
   opts: { skipExisting?: boolean; dryRun?: boolean; replace?: boolean } = {},
 ): ImportSummary {
@@ -617,7 +620,7 @@ export function importText(
  * issue with local changes never flushed is merged three-way against the base instead.
  */
 export function importWorkspaceText(
-  beads: Beads,
+  beads: Ctx,
   text: string,
   opts: { skipExisting?: boolean; dryRun?: boolean } = {},
 ): ImportSummary {
@@ -643,7 +646,7 @@ export function importWorkspaceText(
  * Imports `issues.jsonl` when it changed since the last flush or import (after a `git pull`).
  * Cheap when nothing changed: one stat, compared with the state recorded at the last flush.
  */
-export function autoImport(beads: Beads): ImportSummary | undefined {
+export function autoImport(beads: Ctx): ImportSummary | undefined {
   const path = beads.paths.jsonlPath;
   const st = fileState(path);
   if (!st) return undefined;
