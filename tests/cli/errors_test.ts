@@ -40,7 +40,7 @@ Deno.test("bad input gets the contract's codes, exit status and an empty stdout"
     ["show", "--current", "--actor", "nobody", "--db", `${dir}/other.db`],
     "NOT_FOUND",
     1,
-    /no issue ID given/,
+    /no current issue found/,
   );
   await fails(dir, ["nosuchcommand"], "USAGE", 2, /unknown command "nosuchcommand"/);
   await fails(dir, ["dep"], "USAGE", 2, /needs a subcommand/);

@@ -113,7 +113,9 @@ Deno.test("show prints an array even for one ID, with labels, dependencies, depe
   // bd's layout: icon, ID, title, [● priority · STATUS]; then sections without counts.
   assert.match(
     human.stdout,
-    new RegExp(`^○ ${a} · A   \\[● P2 · OPEN\\]\nType: task\nCreated: \\d{4}-\\d\\d-\\d\\d · Updated: `),
+    new RegExp(
+      `^○ ${a} · A   \\[● P2 · OPEN\\]\nOwner: tester · Type: task\nCreated: \\d{4}-\\d\\d-\\d\\d · Updated: `,
+    ),
   );
   assert.match(human.stdout, new RegExp(`\nDEPENDS ON\n  → ○ ${b}: B ● P2\n`));
   assert.match(human.stdout, /\nLABELS: x\n/);

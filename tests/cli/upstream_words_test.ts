@@ -320,7 +320,10 @@ Deno.test("show words (--short, --long, --refs, --children) and bd human list/re
     child,
   ]);
   assert.equal((await bdOk(dir, ["--readonly", "show", epic, "--refs", "--json"])).json().length, 2, "a read");
-  assert.match((await bdOk(dir, ["show", epic, "--long"])).stdout, /ALL OTHER FIELDS\n {2}created_by: tester/);
+  const owned = await createIssue(dir, "owned", "--owner", "carol");
+  const long = (await bdOk(dir, ["show", owned, "--long"])).stdout;
+  assert.match(long, /^Owner: tester · Type: task$/m, "upstream's Owner is the creator");
+  assert.match(long, /ALL OTHER FIELDS\n {2}owner: carol/, "the owner field is among the others");
   // Questions for a person.
   assert.match((await bdOk(dir, ["human"])).stdout, /bd human respond ID/);
   const q1 = await createIssue(dir, "Which auth provider?", "-l", "human");

@@ -96,7 +96,23 @@ export function exportText(beads: Ctx, filter?: IssueFilter): string {
 /** Writes a file atomically: a temp file in the same directory, fsync, rename. */
 export function writeFileAtomic(path: string, text: string | Uint8Array[]): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, "w");
+  let fd: number;
+  try {
+    fd = openSync(tmp, "w");
+  } catch (e) {
+    // The path the user gave cannot hold a file (no such directory, no permission, a name too
+    // long): their input, not a bug in bd.
+    const code = (e as { code?: string }).code ?? "";
+    const reason = {
+      ENOENT: "no such directory",
+      EACCES: "permission denied",
+      EPERM: "permission denied",
+      ENAMETOOLONG: "the file name is too long",
+      ENOTDIR: "a part of the path is not a directory",
+    }[code] ??
+      (e instanceof Error ? e.message : String(e));
+    throw new BdError("VALIDATION", `cannot write ${path}: ${reason}`);
+  }
   try {
     for (const bytes of typeof text === "string" ? [new TextEncoder().encode(text)] : text) {
       for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
