@@ -23,7 +23,6 @@ import {
   type IssueEvent,
   type IssueFilter,
   type ListSort,
-  type ReadySort,
 } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
