@@ -15,6 +15,12 @@ export const GLOBAL_FLAGS: Record<string, Flag> = {
   directory: { type: "string", short: "C", value: "PATH", help: "run as if bd was started in PATH (like git -C)" },
   readonly: { type: "boolean", help: "refuse every write (for sandboxed agents); reads work as usual" },
   version: { type: "boolean", short: "V", help: "print the version" },
+  server: {
+    type: "string",
+    value: "URL",
+    help: "run against a bd serve elsewhere (else $BD_SERVER; token from $BD_TOKEN)",
+  },
+  token: { type: "string", value: "T", help: "bearer token for --server (prefer $BD_TOKEN: a flag shows in ps)" },
   help: { type: "boolean", short: "h", help: "show help" },
 };
 
@@ -107,6 +113,8 @@ function globalsFrom(values: Values): Globals {
     directory: values.directory as string | undefined,
     readonly: values.readonly === true,
     version: values.version === true,
+    server: values.server as string | undefined,
+    token: values.token as string | undefined,
   };
 }
 

@@ -9,6 +9,13 @@ export interface Flag {
   /** Help text; `<VALUE>` names the argument in the usage line. */
   help: string;
   value?: string;
+  /**
+   * The value is a file this command reads (`-` = standard input). With --server the client reads
+   * it and sends its text along; the server never opens a path it was given.
+   */
+  readsFile?: boolean;
+  /** A boolean flag that makes the command read standard input (create --stdin). */
+  readsStdin?: boolean;
 }
 
 export interface Globals {
@@ -24,6 +31,10 @@ export interface Globals {
   readonly: boolean;
   /** --version / -V. */
   version: boolean;
+  /** --server URL (else $BD_SERVER): run the command against a `bd serve` elsewhere. */
+  server?: string;
+  /** --token T (else $BD_TOKEN): the bearer token for --server. */
+  token?: string;
 }
 
 export interface Context {
@@ -35,9 +46,17 @@ export interface Context {
   beads(): Beads;
   /** Reads all of standard input (for `-i -`, `--body-file -`). */
   readStdin(): string;
+  /**
+   * Reads a file the command was given (relative to cwd). Under a server's remote-command route
+   * it answers only from the texts the client sent, never from the server's disk.
+   */
+  readFile(path: string): string;
 }
 
 export type Values = Record<string, string | boolean | string[] | undefined>;
+
+/** Where a command runs with --server: on the server, here, or nowhere (the reason it needs a checkout). */
+export type RemoteMode = "server" | "client" | { refuse: string };
 
 export interface Command {
   /** Words that select it, e.g. `["dep", "add"]`. */

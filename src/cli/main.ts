@@ -9,6 +9,7 @@ import { VERSION } from "../version.ts";
 import { commandHelp, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { FD_SINK, Output, type Sink } from "./output.ts";
+import { remoteMode } from "./remote_policy.ts";
 import { issueCommands } from "./commands/issues.ts";
 import { workCommands } from "./commands/work.ts";
 import { depCommands } from "./commands/deps.ts";
@@ -66,16 +67,29 @@ const VERSION_COMMAND = COMMANDS.find((c) => c.path.length === 1 && c.path[0] ==
 
 const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
 
+/**
+ * A server running a client's command (remote/route.ts): its open workspace, and the stdin and
+ * file texts the client sent. The command sees nothing of the server's own files or environment.
+ */
+export interface CommandHost {
+  /** The server's workspace, acting as the request's actor (read-only for --readonly). */
+  workspace(opts: { readonly: boolean }): Beads;
+  readStdin(): string;
+  readFile(path: string): string;
+}
+
 /** Runs bd with these arguments; returns the exit code. */
 export async function run(
   argv: string[],
   env: Record<string, string | undefined> = process.env,
   cwd: string = process.cwd(),
   sink: Sink = FD_SINK,
+  host?: CommandHost,
 ): Promise<number> {
   const jsonWanted = argv.includes("--json");
   let out = new Output(jsonWanted, argv.includes("-q") || argv.includes("--quiet"), env, sink);
   let beads: Beads | undefined;
+  let hosted = false;
   try {
     const parsed = parseCommandLine(argv, COMMANDS);
     out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
@@ -115,6 +129,24 @@ export async function run(
     }
     checkArgCount(command, parsed.args.length);
     const g = parsed.globals;
+    if (host) checkServedCommand(command, parsed);
+    else {
+      const server = g.server ?? (env.BD_SERVER || undefined);
+      const mode = server === undefined ? "client" : remoteMode(command.path, parsed.flags, parsed.args);
+      if (typeof mode === "object") {
+        throw new BdError(
+          "USAGE",
+          `bd ${command.path.join(" ")} does not run against a server (--server / BD_SERVER): ${mode.refuse}`,
+        );
+      }
+      if (mode === "server") {
+        const { runRemote } = await import("../remote/client.ts"); // loaded only in remote mode
+        const reply = await runRemote({ url: server!, argv, parsed, env, cwd, terminal: out.terminal });
+        sink.stdout(reply.stdout);
+        sink.stderr(reply.stderr);
+        return reply.code;
+      }
+    }
     const { writesFiles } = command;
     if (g.readonly && (typeof writesFiles === "function" ? writesFiles(parsed.flags) : writesFiles)) throw readOnly();
     const ctx: Context = {
@@ -123,6 +155,14 @@ export async function run(
       cwd,
       env,
       beads() {
+        if (host && !beads) {
+          beads = host.workspace({ readonly: g.readonly });
+          hosted = true;
+          const opened = beads;
+          let custom: Map<string, string> | undefined;
+          out.customCategory = (s) =>
+            (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
+        }
         beads ??= Beads.open({
           db: g.db,
           cwd,
@@ -140,7 +180,8 @@ export async function run(
         for (const note of beads.importNotes) out.note(`Note: ${note}`);
         return beads;
       },
-      readStdin: () => readFileSync(0, "utf8"),
+      readStdin: () => host ? host.readStdin() : readFileSync(0, "utf8"),
+      readFile: (path) => host ? host.readFile(path) : readFileSync(resolve(cwd, path), "utf8"),
     };
     const code = (await command.run(ctx, parsed.args, parsed.flags)) ?? 0;
     if (beads?.importProblem) out.note(`Warning: ${beads.importProblem.message}`);
@@ -151,7 +192,21 @@ export async function run(
     out.error(err);
     return finish(out, err.code === "USAGE" ? 2 : 1);
   } finally {
-    beads?.close();
+    if (!hosted) beads?.close();
+  }
+}
+
+/**
+ * On a server, before a client's command runs: the remote policy again (a client cannot talk the
+ * server into a refused command), and no global flag that would point it at its own files.
+ */
+function checkServedCommand(command: Command, parsed: ReturnType<typeof parseCommandLine>): void {
+  const mode = remoteMode(command.path, parsed.flags, parsed.args);
+  if (mode !== "server") {
+    throw new BdError("USAGE", `bd ${command.path.join(" ")} does not run on a server`);
+  }
+  for (const flag of ["db", "directory", "server", "no-auto-flush", "no-auto-import", "sandbox"]) {
+    if (parsed.flags[flag] !== undefined) throw new BdError("USAGE", `--${flag} cannot be used with --server`);
   }
 }
 

@@ -21,7 +21,12 @@ export class Output {
     env: Record<string, string | undefined>,
     private readonly sink: Sink = FD_SINK,
   ) {
-    this.colour = !json && !env.NO_COLOR && env.TERM !== "dumb" && sink === FD_SINK && stdoutIsTerminal();
+    this.colour = !json && !env.NO_COLOR && env.TERM !== "dumb" && this.terminal;
+  }
+
+  /** True when stdout is a terminal (told to a server running this command, for the same colours). */
+  get terminal(): boolean {
+    return this.sink.terminal ?? (this.sink === FD_SINK && stdoutIsTerminal());
   }
 
   /** Prints one compact JSON line to stdout. */
@@ -80,6 +85,8 @@ export class Output {
 export interface Sink {
   stdout(text: string): void;
   stderr(text: string): void;
+  /** Whether the output ends up on a terminal (else: fds 1 and 2 are asked, and other sinks are not). */
+  terminal?: boolean;
 }
 
 export const FD_SINK: Sink = { stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) };

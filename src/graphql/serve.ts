@@ -8,12 +8,14 @@ import { createHash, timingSafeEqual } from "node:crypto";
 import { Buffer } from "node:buffer";
 import process from "node:process";
 import { hostname } from "node:os";
+import { dirname } from "node:path";
 import { printSchema } from "graphql";
 import { BdError } from "../model/errors.ts";
 import type { Beads } from "../core/service.ts";
 import { createBdServer } from "./server.ts";
 import { PAGE_PATHS, webResponse } from "./web_assets.ts";
 import { type GuardPolicy, guardPolicy, refusal } from "./request_guard.ts";
+import { CLI_ROUTE } from "../remote/protocol.ts";
 
 export interface ServeOptions {
   /** The workspace (opened by the caller). */
@@ -37,7 +39,7 @@ export interface ServeOptions {
 }
 
 /** Every route the server answers; request_guard.ts runs before all of them (and before a 404). */
-export const ROUTES = ["/healthz", "/graphql", "/mcp", ...PAGE_PATHS];
+export const ROUTES = ["/healthz", "/graphql", "/mcp", CLI_ROUTE, ...PAGE_PATHS];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
@@ -119,6 +121,38 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     await handleMcpRequest(beads, req, res, body);
   };
 
+  /**
+   * `/cli`: one bd command from `bd --server` (remote/route.ts), under the same body limit and
+   * deadline as /graphql. The command module loads on the first call.
+   */
+  const serveCli = async (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method !== "POST") return sendJson(res, 405, { error: "use POST", code: "USAGE" }, { allow: "POST" });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
+    const answer = async () => {
+      const bytes = await readBody(req, maxBody);
+      if (bytes === undefined) {
+        return { status: 413, body: { error: `request body too large (limit ${maxBody} bytes)`, code: "VALIDATION" } };
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(bytes.toString("utf8"));
+      } catch {
+        return { status: 400, body: { error: "the request body is not JSON", code: "VALIDATION" } };
+      }
+      const { runClientCommand } = await import("../remote/route.ts");
+      return await runClientCommand(beads, body, { workspaceRoot: dirname(beads.paths.beadsDir) });
+    };
+    const result = await Promise.race([answer(), timeout]);
+    clearTimeout(timer);
+    if (result === "timeout") {
+      return sendJson(res, 503, { error: `request timed out after ${timeoutMs} ms`, code: "TIMEOUT" }, {
+        connection: "close",
+      });
+    }
+    sendJson(res, result.status, result.body);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Every response: never sniffed, never framed, no referrer. Pages add their own CSP.
     res.setHeader("x-content-type-options", "nosniff");
@@ -156,6 +190,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       );
     }
     if (url.pathname === "/mcp") return await serveMcp(req, res);
+    if (url.pathname === CLI_ROUTE) return await serveCli(req, res);
     if (url.pathname !== "/graphql") {
       return sendJson(res, 404, gqlError("not found: the API is at /graphql, the web UI at /", "NOT_FOUND"));
     }

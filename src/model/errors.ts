@@ -7,7 +7,12 @@ export type ErrorCode =
   | "CONFLICT"
   | "USAGE"
   | "DB_LOCKED"
-  | "INTERNAL";
+  | "INTERNAL"
+  // Remote mode (contract §10): a missing, unknown or revoked token; no answer; a server that
+  // cannot run this client's request.
+  | "UNAUTHENTICATED"
+  | "UNREACHABLE"
+  | "INCOMPATIBLE";
 
 /**
  * The one error class of bd: a stable `code` plus a message that tells the user what to do, and

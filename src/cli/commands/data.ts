@@ -88,7 +88,13 @@ Examples:
   bd export | bd import -            # - reads stdin
   bd import -i snapshot.jsonl --replace`,
   flags: {
-    input: { type: "string", short: "i", value: "FILE", help: "read FILE (- = stdin; default .beads/issues.jsonl)" },
+    input: {
+      type: "string",
+      short: "i",
+      value: "FILE",
+      help: "read FILE (- = stdin; default .beads/issues.jsonl)",
+      readsFile: true,
+    },
     "skip-existing": { type: "boolean", help: "leave issues that already exist untouched" },
     replace: {
       type: "boolean",
@@ -107,8 +113,9 @@ Examples:
     if (path === undefined) text = ctx.readStdin();
     else {
       try {
-        text = readFileSync(path, "utf8");
+        text = input === undefined ? readFileSync(path, "utf8") : ctx.readFile(input);
       } catch (e) {
+        if (e instanceof BdError) throw e;
         throw validation(`cannot read ${input ?? path}: ${(e as Error).message}`);
       }
     }

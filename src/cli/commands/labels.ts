@@ -103,7 +103,7 @@ const commentAdd: Command = {
   description: `The comment's author is the actor (--actor, BD_ACTOR, git's user.name) unless --author names
 another, e.g. the person whose words an agent records. The event log keeps the actor either way.`,
   flags: {
-    file: { type: "string", short: "f", value: "PATH", help: "read the text from a file (- = stdin)" },
+    file: { type: "string", short: "f", value: "PATH", help: "read the text from a file (- = stdin)", readsFile: true },
     author: { type: "string", short: "a", value: "NAME", help: "the comment's author (default: the actor)" },
   },
   run(ctx, [id, text], flags) {

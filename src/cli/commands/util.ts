@@ -1,5 +1,4 @@
 /** Helpers shared by command implementations: flag conversion and multi-ID processing. */
-import { readFileSync } from "node:fs";
 import { BdError, validation } from "../../model/errors.ts";
 import { parseUserTime } from "../../model/time_input.ts";
 import { parsePriority } from "../../model/validate.ts";
@@ -35,8 +34,9 @@ export function textOrFile(ctx: Context, flags: Values, name: string, fileFlag: 
   if (file !== undefined) {
     if (file === "-") return ctx.readStdin();
     try {
-      return readFileSync(file, "utf8");
+      return ctx.readFile(file);
     } catch (e) {
+      if (e instanceof BdError) throw e;
       throw validation(`cannot read --${fileFlag} ${file}: ${(e as Error).message}`);
     }
   }
