@@ -22,6 +22,7 @@ import { memoryCommands } from "./commands/memories.ts";
 import { lifecycleCommands } from "./commands/lifecycle.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { humanCommands } from "./commands/human.ts";
+import { tokenCommands } from "./commands/tokens.ts";
 
 /** Every command, in `bd --help` order. */
 export const COMMANDS: Command[] = [
@@ -36,6 +37,7 @@ export const COMMANDS: Command[] = [
   ...maintenanceCommands,
   ...humanCommands,
   ...serverCommands,
+  ...tokenCommands,
   ...setupCommands,
 ];
 

@@ -16,6 +16,7 @@ import { createBdServer } from "./server.ts";
 import { PAGE_PATHS, webResponse } from "./web_assets.ts";
 import { type GuardPolicy, guardPolicy, refusal } from "./request_guard.ts";
 import { CLI_ROUTE } from "../remote/protocol.ts";
+import { hasNamedTokens, tokenOwner } from "../core/tokens.ts";
 
 export interface ServeOptions {
   /** The workspace (opened by the caller). */
@@ -42,6 +43,13 @@ export interface ServeOptions {
 export const ROUTES = ["/healthz", "/graphql", "/mcp", CLI_ROUTE, ...PAGE_PATHS];
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+/** Set by the server (never taken from a client) on a request authenticated with a named token. */
+const TOKEN_NAME_HEADER = "x-bd-token-name";
+
+function bearerOf(header: string | undefined): string {
+  return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
+}
 
 function tokenMatches(expected: string, header: string | undefined): boolean {
   const given = header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
@@ -77,10 +85,12 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | u
 /** Runs the server until SIGINT/SIGTERM; resolves with the exit code. */
 export async function runServer(opts: ServeOptions): Promise<number> {
   const token = opts.token || undefined;
-  if (!LOOPBACK.test(opts.host) && !token) {
+  // Beyond loopback every data route needs a token, always: named ones (bd token add), or --token.
+  const exposed = !LOOPBACK.test(opts.host);
+  if (exposed && !token && !hasNamedTokens(opts.beads)) {
     throw new BdError(
       "USAGE",
-      `binding to ${opts.host} exposes the tracker beyond this machine: give a bearer token with --token or BD_SERVE_TOKEN`,
+      `binding to ${opts.host} exposes the tracker beyond this machine: mint named tokens (bd token add NAME) or give a bearer token with --token or BD_SERVE_TOKEN`,
     );
   }
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
@@ -141,7 +151,11 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         return { status: 400, body: { error: "the request body is not JSON", code: "VALIDATION" } };
       }
       const { runClientCommand } = await import("../remote/route.ts");
-      return await runClientCommand(beads, body, { workspaceRoot: dirname(beads.paths.beadsDir) });
+      const tokenName = req.headers[TOKEN_NAME_HEADER];
+      return await runClientCommand(beads, body, {
+        workspaceRoot: dirname(beads.paths.beadsDir),
+        tokenName: typeof tokenName === "string" ? tokenName : undefined,
+      });
     };
     const result = await Promise.race([answer(), timeout]);
     clearTimeout(timer);
@@ -179,15 +193,38 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       res.writeHead(page.status, page.headers);
       return void res.end(req.method === "HEAD" ? undefined : page.body);
     }
-    if (token && !tokenMatches(token, req.headers.authorization)) {
+    // Who is asking: the --token (any actor), a named token (acts as its name), or nobody, which
+    // only a workspace without tokens accepts. New and revoked named tokens count at once.
+    delete req.headers[TOKEN_NAME_HEADER]; // only this server sets it
+    const bearer = bearerOf(req.headers.authorization);
+    let owner: string | undefined;
+    let known: boolean;
+    if (!bearer) known = !token && !exposed && !hasNamedTokens(beads);
+    else if (token && tokenMatches(token, req.headers.authorization)) known = true;
+    else known = (owner = tokenOwner(beads, bearer)) !== undefined;
+    if (!known) {
       return sendJson(
         res,
         401,
-        gqlError("missing or wrong bearer token (Authorization: Bearer <token>)", "UNAUTHENTICATED"),
-        {
-          "www-authenticate": 'Bearer realm="bd"',
-        },
+        gqlError(
+          bearer ? "unknown or revoked token" : "missing bearer token (Authorization: Bearer <token>)",
+          "UNAUTHENTICATED",
+        ),
+        { "www-authenticate": 'Bearer realm="bd"' },
       );
+    }
+    if (owner !== undefined) {
+      const claimed = String(req.headers["x-bd-actor"] ?? "").trim();
+      if (claimed && claimed !== owner) {
+        return sendJson(
+          res,
+          403,
+          gqlError(`X-BD-Actor ${claimed} does not match this token, which acts as ${owner}`, "USAGE"),
+        );
+      }
+      // Every route below reads the actor from here: GraphQL, MCP, the event stream, /cli.
+      req.headers["x-bd-actor"] = owner;
+      req.headers[TOKEN_NAME_HEADER] = owner;
     }
     if (url.pathname === "/mcp") return await serveMcp(req, res);
     if (url.pathname === CLI_ROUTE) return await serveCli(req, res);

@@ -460,6 +460,14 @@ const MIGRATIONS: Migration[] = [
     db.exec(`UPDATE metadata SET value = CAST(value AS INTEGER) + 1 WHERE key = 'graph_version';
       UPDATE metadata SET value = '-1' WHERE key = 'blocked_cache_version';`);
   },
+  // 20: named API tokens for bd serve (store/tokens.ts): a name and the SHA-256 of the token,
+  // never the token. Kept in the database only: no export, no sync, no config.
+  `CREATE TABLE IF NOT EXISTS api_tokens (
+    name TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL DEFAULT ''
+  ) WITHOUT ROWID;`,
 ];
 
 /** The schema version this build writes. */

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
 import { bdIn, clones, git, gitEnv, jsonlOf } from "../git_helpers.ts";
+import { SCHEMA_VERSION } from "../../src/store/schema.ts";
 
 const ids = (r: { json(): { id: string }[] }) => r.json().map((i) => i.id).sort();
 const dbPath = async (dir: string) => (await bdOk(dir, ["info", "--json"])).json().database as string;
@@ -185,7 +186,7 @@ Deno.test("a database from before status categories is migrated: its status.cust
     /\{"_type":"config","key":"status.custom","value":"merged:done,Bad Entry,review:active"\}\n$/,
   );
   const after = new DatabaseSync(path);
-  assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 19);
+  assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), SCHEMA_VERSION);
   assert.deepEqual(after.prepare("SELECT id FROM ready_issues").all().map((r) => r.id), [waiter]);
   after.close();
 });

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
+import { SCHEMA_VERSION } from "../../src/store/schema.ts";
 
 const DAY = 86400e3;
 type Obj = Record<string, unknown>;
@@ -200,7 +201,7 @@ Deno.test("a database from before the parent rule is migrated: its views and kep
   await createIssue(dir, "a write rebuilds the kept set");
   const after = new DatabaseSync(`${dir}/.beads/test.db`);
   try {
-    assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), 19);
+    assert.equal(Number(after.prepare("PRAGMA user_version").get()!.user_version), SCHEMA_VERSION);
     assert.ok(after.prepare("SELECT 1 FROM ready_issues WHERE id = ?").get(moved), "the view agrees");
     assert.ok(!after.prepare("SELECT 1 FROM blocked_cache WHERE issue_id = ?").get(moved), "and so does the kept set");
   } finally {

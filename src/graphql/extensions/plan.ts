@@ -10,6 +10,7 @@ import type { ColumnInfo, TableInfo } from "../../store/ext_tables.ts";
 import { CORE_SDL } from "../schema_sdl.ts";
 import type { ExtensionConfig, LoadedConfig, TableConfig } from "./config.ts";
 import { camelCase, isGraphqlName, lowerFirst, pascalCase, typeNameFor } from "./naming.ts";
+import { BD_TABLES } from "../../store/bd_tables.ts";
 
 export interface Problem {
   level: "error" | "warning";
@@ -67,20 +68,7 @@ export interface Plan {
 }
 
 /** Tables bd itself owns: never exposed as extensions. */
-export const CORE_TABLES = new Set([
-  "issues",
-  "dependencies",
-  "labels",
-  "comments",
-  "events",
-  "config",
-  "metadata",
-  "dirty_issues",
-  "tombstones",
-  "child_counters",
-  "jsonl_base",
-  "impact_cache",
-]);
+export const CORE_TABLES = BD_TABLES;
 
 /** Names the generated SDL defines once for all extensions. */
 export const SHARED_EXT_TYPES = [
