@@ -23,11 +23,13 @@ import { lifecycleCommands } from "./commands/lifecycle.ts";
 import { maintenanceCommands } from "./commands/maintenance.ts";
 import { humanCommands } from "./commands/human.ts";
 import { tokenCommands } from "./commands/tokens.ts";
+import { leaseCommands } from "./commands/leases.ts";
 
 /** Every command, in `bd --help` order. */
 export const COMMANDS: Command[] = [
   ...issueCommands,
   ...workCommands,
+  ...leaseCommands,
   ...depCommands,
   ...labelCommands,
   ...dataCommands,

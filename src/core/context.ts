@@ -66,7 +66,7 @@ export interface BeadsContext {
   touch(ids: readonly string[], now: string): void;
   update(idInput: string, patch: UpdateInput): Issue;
   closeIssue(idInput: string, reason?: string): Issue;
-  claim(idInput: string): Issue;
+  claim(idInput: string, opts?: { leaseSeconds?: number }): Issue;
   recordTombstone(issue: Issue, deletedAt: string, deletedBy: string, reason: string): void;
   addDependency(fromInput: string, toInput: string, type?: string): Dependency;
   removeDependency(fromInput: string, toInput: string, type?: string): Dependency;

@@ -20,6 +20,7 @@ import { missingSections } from "./lint.ts";
 import type { BeadsContext } from "./context.ts";
 import type { CreateInput, ReadyOptions, UpdateInput } from "./types.ts";
 import { linkDependency } from "./dependencies.ts";
+import * as leasesRepo from "../store/leases.ts";
 
 /** What this module uses of the workspace (core/context.ts). */
 type Ctx = Pick<
@@ -215,6 +216,9 @@ export function update(beads: Ctx, idInput: string, patch: UpdateInput): Issue {
       issuesRepo.updateIssueColumns(beads.db, id, { ...changes, updated_at: now });
       meta.markDirty(beads.db, [id], now);
     }
+    // A lease belongs to a claim: it ends when the issue leaves in_progress or changes hands.
+    const leftProgress = changes.status !== undefined && changes.status !== "in_progress";
+    if (leftProgress || changes.assignee !== undefined) leasesRepo.dropLease(beads.db, id);
     return beads.issue(id);
   });
 }
@@ -239,34 +243,58 @@ export function reopenIssue(beads: Ctx, idInput: string, reason?: string): Issue
 }
 
 /**
- * Claims an issue for the actor: assignee = actor, status = in_progress, in one conditional
- * UPDATE. Throws CONFLICT if someone else holds it or it is closed.
+ * Claims an issue for the actor: assignee = actor, status = in_progress, inside the write lock.
+ * Throws CONFLICT if someone else holds it under a live (or no) lease, or it is closed. A claim
+ * whose lease has lapsed is taken over, and the event says from whom. With `leaseSeconds` the
+ * claim lapses that long from now unless renewed (bd heartbeat); without, it never does.
  */
-export function claim(beads: Ctx, idInput: string): Issue {
+export function claim(beads: Ctx, idInput: string, opts: { leaseSeconds?: number } = {}): Issue {
   return beads.mutate(() => {
     const id = beads.resolveId(idInput);
     const before = issuesRepo.getIssue(beads.db, id)!;
     if (before.status === "closed") throw new BdError("CONFLICT", `cannot claim ${id}: it is closed`);
-    if (before.assignee && before.assignee !== beads.actor) {
-      throw new BdError("CONFLICT", `cannot claim ${id}: already claimed by ${before.assignee}`);
+    const lease = leasesRepo.leaseOf(beads.db, id);
+    const lapsed = !!lease && before.status === "in_progress" && leasesRepo.lapsed(beads.db, lease);
+    const takeover = !!before.assignee && before.assignee !== beads.actor;
+    if (takeover && !lapsed) {
+      const until = lease ? ` (lease until ${lease.expires_at})` : "";
+      throw new BdError("CONFLICT", `cannot claim ${id}: already claimed by ${before.assignee}${until}`);
     }
     const now = nowIso();
     issuesRepo.updateIssueColumns(beads.db, id, { assignee: beads.actor, status: "in_progress", updated_at: now });
+    if (takeover) {
+      beads.event(
+        id,
+        "claim_taken_over",
+        before.assignee ?? null,
+        beads.actor,
+        `lease lapsed at ${lease!.expires_at}`,
+        now,
+      );
+    }
     beads.event(id, "claimed", before.assignee ?? null, beads.actor, null, now);
     if (before.status !== "in_progress") beads.event(id, "status_changed", before.status, "in_progress", null, now);
+    if (opts.leaseSeconds) {
+      leasesRepo.putLease(beads.db, id, beads.actor, opts.leaseSeconds, takeover ? before.assignee! : null);
+    } else if (lease) leasesRepo.dropLease(beads.db, id);
     meta.markDirty(beads.db, [id], now);
     return beads.issue(id);
   });
 }
 
-/** Claims the first ready issue (by the ready order); returns null when nothing is ready. */
-export function claimNextReady(beads: Ctx, opts: ReadyOptions = {}): Issue | null {
+/**
+ * Claims the first ready issue (by the ready order), with the lease given; returns null when
+ * nothing is ready. A claim whose lease lapsed is ready, and is taken over.
+ */
+export function claimNextReady(beads: Ctx, opts: ReadyOptions & { leaseSeconds?: number } = {}): Issue | null {
+  const { leaseSeconds, ...ready } = opts;
   return beads.mutate(() => {
     // The write lock is held (BEGIN IMMEDIATE), so no other process can claim in between.
-    const candidates = beads.ready({ ...opts, limit: 25 });
+    const candidates = beads.ready({ ...ready, limit: 25 });
     for (const c of candidates) {
-      if (c.assignee && c.assignee !== beads.actor) continue;
-      return beads.claim(c.id);
+      const lapsed = c.status === "in_progress" && c.lease_expires_at !== undefined;
+      if (c.assignee && c.assignee !== beads.actor && !lapsed) continue;
+      return beads.claim(c.id, { leaseSeconds });
     }
     return null;
   });

@@ -239,17 +239,17 @@ export class Beads implements BeadsContext {
     return candidates[0];
   }
 
-  /** Returns the issue for an ID (partial IDs accepted), with its labels. */
+  /** Returns the issue for an ID (partial IDs accepted), with its labels and lease. */
   issue(idInput: string): Issue {
     const id = this.resolveId(idInput);
-    const issue = issuesRepo.getIssue(this.db, id)!;
+    const issue = issuesRepo.getIssue(this.db, id, { lease: true })!;
     const labels = rel.labelsOf(this.db, [id]).get(id);
     return labels ? inContractOrder(issue, { labels }) as Issue : issue;
   }
 
-  /** Returns the issues with these exact IDs, in the given order (missing ones skipped). */
+  /** Returns the issues with these exact IDs, in the given order (missing ones skipped), with their leases. */
   issuesById(ids: readonly string[]): Issue[] {
-    const byId = new Map(issuesRepo.getIssues(this.db, ids).map((i) => [i.id, i]));
+    const byId = new Map(issuesRepo.getIssues(this.db, ids, { lease: true }).map((i) => [i.id, i]));
     return ids.map((id) => byId.get(id)).filter((i): i is Issue => i !== undefined);
   }
 
@@ -274,7 +274,7 @@ export class Beads implements BeadsContext {
     };
     const parents = this.parentsOf(ids);
     return ids.map((id) => {
-      const issue = issuesRepo.getIssue(this.db, id)!;
+      const issue = issuesRepo.getIssue(this.db, id, { lease: true })!;
       const out = inContractOrder(issue, {
         labels: labels.get(id) ?? [],
         dependencies: (deps.get(id) ?? []).map((d) => asIssue(d.depends_on_id, d.type)),
@@ -599,12 +599,12 @@ export class Beads implements BeadsContext {
    * Claims an issue for the actor: assignee = actor, status = in_progress, in one conditional
    * UPDATE. Throws CONFLICT if someone else holds it or it is closed.
    */
-  claim(idInput: string): Issue {
-    return issue_changes.claim(this, idInput);
+  claim(idInput: string, opts: { leaseSeconds?: number } = {}): Issue {
+    return issue_changes.claim(this, idInput, opts);
   }
 
   /** Claims the first ready issue (by the ready order); returns null when nothing is ready. */
-  claimNextReady(opts: ReadyOptions = {}): Issue | null {
+  claimNextReady(opts: ReadyOptions & { leaseSeconds?: number } = {}): Issue | null {
     return issue_changes.claimNextReady(this, opts);
   }
 

@@ -16,6 +16,7 @@ import type { CreateInput, UpdateInput } from "../core/service.ts";
 import { forget, memories, recall, remember } from "../core/memories.ts";
 import { closeEligibleEpics, closeInFavourOf, deferIssue, undeferIssue } from "../core/lifecycle.ts";
 import { lintIssues } from "../core/lint.ts";
+import { claimLease, heartbeat } from "../core/leases.ts";
 import { parseUserTime } from "../model/time_input.ts";
 import type { PageField } from "../store/query.ts";
 import { DateTimeScalar, JsonScalar } from "./scalars.ts";
@@ -303,10 +304,21 @@ export const coreResolvers: Record<string, any> = {
     },
     claimIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
       clientMutationId: input.clientMutationId,
-      issue: beads.claim(input.id),
+      issue: beads.claim(input.id, { leaseSeconds: claimLease(beads, input.lease ?? undefined, {}) }),
     }),
     claimNextReady: (_: unknown, args: Args, { beads }: GqlContext) =>
-      beads.claimNextReady({ ...toFilter(args.filter), sort: READY_SORT[args.sort ?? "HYBRID"] }),
+      beads.claimNextReady({
+        ...toFilter(args.filter),
+        sort: READY_SORT[args.sort ?? "HYBRID"],
+        leaseSeconds: claimLease(beads, args.lease ?? undefined, {}),
+      }),
+    heartbeat: (_: unknown, args: Args, { beads }: GqlContext) => {
+      const { renewed, lost } = heartbeat(beads, args.ids ?? []);
+      return {
+        renewed: beads.issuesById(renewed.map((r) => r.id)),
+        lost: lost.map((l) => ({ issue: beads.issuesById([l.id])[0], holder: l.holder })).filter((l) => l.issue),
+      };
+    },
   },
   Subscription: {
     issueEvents: {
@@ -316,6 +328,7 @@ export const coreResolvers: Record<string, any> = {
   },
   Issue: {
     ...issueFields,
+    leaseExpiresAt: (i: Issue) => i.lease_expires_at ?? null,
     extra: (i: Issue) => {
       const extra = Object.fromEntries(Object.entries(i).filter(([k]) => !KNOWN_ISSUE_KEYS.has(k)));
       return Object.keys(extra).length ? extra : null;

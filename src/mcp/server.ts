@@ -14,6 +14,8 @@ import type { Issue, IssueFilter, ReadySort } from "../model/types.ts";
 import { VERSION } from "../version.ts";
 import { locateWorkspace } from "../core/workspace.ts";
 import { parseDepSpec } from "../core/dependencies.ts";
+import { claimLease, heartbeat } from "../core/leases.ts";
+import process from "node:process";
 
 export interface McpOptions {
   /** Offer only the tools that read. */
@@ -32,6 +34,7 @@ function record(i: Issue & { labels?: string[] }): Record<string, unknown> {
     issue_type: i.issue_type,
   };
   if (i.assignee) r.assignee = i.assignee;
+  if (i.lease_expires_at) r.lease_expires_at = i.lease_expires_at;
   if (i.labels?.length) r.labels = i.labels;
   return r;
 }
@@ -255,11 +258,27 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
       })),
     })));
 
-  tool("claim", {
-    description: "Claim atomically: assignee = you, status in_progress",
-    inputSchema: { issue_id: z.string() },
-    outputSchema: One,
-  }, (a: { issue_id: string }) => run((b) => ({ issue: record(b.claim(a.issue_id)) })));
+  tool(
+    "claim",
+    {
+      description:
+        "Claim atomically: assignee = you, status in_progress; with lease (30m, 4h) it lapses unless renewed",
+      inputSchema: { issue_id: z.string(), lease: z.string().optional() },
+      outputSchema: One,
+    },
+    (a: { issue_id: string; lease?: string }) =>
+      run((b) => ({ issue: record(b.claim(a.issue_id, { leaseSeconds: claimLease(b, a.lease, process.env) })) })),
+  );
+
+  tool("heartbeat", {
+    description: "Renew your claim leases (these issue_ids, or all); reports claims lost to a takeover",
+    inputSchema: { issue_ids: z.array(z.string()).optional() },
+    outputSchema: { renewed: z.array(IssueRecord), lost: z.array(z.object({ id: z.string(), holder: z.string() })) },
+  }, (a: { issue_ids?: string[] }) =>
+    run((b) => {
+      const { renewed, lost } = heartbeat(b, a.issue_ids ?? []);
+      return { renewed: b.issuesById(renewed.map((r) => r.id)).map(record), lost };
+    }));
 
   tool("update", {
     description: "Change an issue's fields",

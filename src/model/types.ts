@@ -52,6 +52,8 @@ export interface Issue {
   due_at?: string;
   defer_until?: string;
   external_ref?: string;
+  /** When the claim lapses (a lease; read beside the issue, never stored in it or exported). */
+  lease_expires_at?: string;
   labels?: string[];
   dependencies?: Dependency[];
   comments?: Comment[];
@@ -115,6 +117,8 @@ export type IssueField = typeof ISSUE_FIELDS[number];
 /** Keys of an issue object that are not free-form extras. */
 export const KNOWN_ISSUE_KEYS: ReadonlySet<string> = new Set<string>([
   ...ISSUE_FIELDS,
+  // When a claim lapses (contract §10): read from the lease beside the issue, never imported.
+  "lease_expires_at",
   "labels",
   "dependencies",
   "comments",

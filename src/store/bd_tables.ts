@@ -21,4 +21,5 @@ export const BD_TABLES: ReadonlySet<string> = new Set([
   "issue_counts",
   "custom_statuses",
   "api_tokens",
+  "claim_leases",
 ]);

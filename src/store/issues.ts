@@ -2,6 +2,7 @@
 import type { Db, Param, Row } from "./db.ts";
 import { type Issue, ISSUE_FIELDS, type IssueField } from "../model/types.ts";
 import { rfc3339 } from "../model/time.ts";
+import { leaseColumn } from "./leases.ts";
 
 /** Columns that are written as '' rather than NULL when empty (bd's text columns). */
 const TEXT_DEFAULT_EMPTY = new Set(["description", "design", "acceptance_criteria", "notes"]);
@@ -20,6 +21,8 @@ export function rowToIssue(row: Row): Issue {
     }
     if (TIMES.has(f) && typeof issue[f] === "string") issue[f] = rfc3339(issue[f] as string);
   }
+  // Read beside the row when the query asks for it (store/leases.ts); never stored in the issue.
+  if (typeof row.lease_expires_at === "string") issue.lease_expires_at = row.lease_expires_at;
   if (typeof row.extra === "string" && row.extra) {
     try {
       const extra = JSON.parse(row.extra) as Record<string, unknown>;
@@ -84,17 +87,20 @@ export function getIssueExtra(db: Db, id: string): Record<string, unknown> {
   }
 }
 
+/** What is read of an issue: its columns, and with `lease` its claim's lease_expires_at too (never exported). */
+const selectList = (opts: { lease?: boolean }) => opts.lease ? `${COLUMN_LIST}, ${leaseColumn("issues")}` : COLUMN_LIST;
+
 /** Returns the issue with exactly this ID, or undefined. */
-export function getIssue(db: Db, id: string): Issue | undefined {
-  const row = db.get(`SELECT ${COLUMN_LIST} FROM issues WHERE id = ?`, id);
+export function getIssue(db: Db, id: string, opts: { lease?: boolean } = {}): Issue | undefined {
+  const row = db.get(`SELECT ${selectList(opts)} FROM issues WHERE id = ?`, id);
   return row ? rowToIssue(row) : undefined;
 }
 
 /** Returns the issues with these IDs (any order; missing ones are absent). */
-export function getIssues(db: Db, ids: readonly string[]): Issue[] {
+export function getIssues(db: Db, ids: readonly string[], opts: { lease?: boolean } = {}): Issue[] {
   if (ids.length === 0) return [];
   return db.all(
-    `SELECT ${COLUMN_LIST} FROM issues WHERE id IN (SELECT value FROM json_each(?))`,
+    `SELECT ${selectList(opts)} FROM issues WHERE id IN (SELECT value FROM json_each(?))`,
     JSON.stringify(ids),
   ).map(rowToIssue);
 }

@@ -5,9 +5,11 @@ import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { customStatuses } from "./custom_statuses.ts";
 import { DESCENDANTS_SQL, parentsOf, prefixChildJoin } from "./parent_rule.ts";
+import { LEASE_NOW, leaseColumn, leaseLapsed } from "./leases.ts";
 import { isCustomActive, isDone, isListedByDefault, isNotDone, isReadyStatus } from "./status_rules.ts";
 
-const COLUMNS_I = ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ");
+/** An issue row's columns, with its lease's expiry (store/leases.ts) read beside it. */
+const COLUMNS_I = `${ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, ${leaseColumn("i")}`;
 
 /**
  * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the
@@ -297,24 +299,31 @@ const NOT_DEFERRED_LATER =
 const NOT_BLOCKED = "NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)";
 
 /**
- * The ready rule (contract §6): open (or a custom `active` status), not blocked, not deferred
- * into the future.
+ * The ready rule (contract §6): open (or a custom `active` status), or claimed under a lease that
+ * has lapsed (contract §10: ready again for anyone); not blocked, not deferred into the future.
  */
-export const READY_WHERE = `${isReadyStatus("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
+export const READY_WHERE = `(${isReadyStatus("i.status")} OR ${
+  leaseLapsed("i")
+}) AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
 
 /**
  * What ready needs to know before it walks, in one statement: whether the blocked set's cache is
  * current, and whether some custom status is `active` (ready then looks beyond the index of open
  * issues).
  */
-function readyState(db: Db): { fresh: boolean; customActive: boolean } {
-  const row = db.get<{ fresh: number; active: number }>(
+function readyState(db: Db): { fresh: boolean; customActive: boolean; lapsed: boolean } {
+  const row = db.get<{ fresh: number; active: number; lapsed: number }>(
     `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') =
             (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS fresh,
-            EXISTS (SELECT 1 FROM custom_statuses WHERE category = 'active') AS active`,
+            EXISTS (SELECT 1 FROM custom_statuses WHERE category = 'active') AS active,
+            EXISTS (SELECT 1 FROM claim_leases WHERE expires_at <= ${LEASE_NOW}) AS lapsed`,
   );
-  return { fresh: !!row?.fresh, customActive: !!row?.active };
+  return { fresh: !!row?.fresh, customActive: !!row?.active, lapsed: !!row?.lapsed };
 }
+
+/** Claimed issues whose lease has lapsed, by the lease index (few): ready's extra walk. */
+const LAPSED_CLAIMS = `SELECT i.* FROM claim_leases l CROSS JOIN issues i ON i.id = l.issue_id
+  WHERE l.expires_at <= ${LEASE_NOW} AND i.status = 'in_progress'`;
 
 /**
  * Returns ready issues matching the filter, ordered by `sort` (limit 0 = all). Each ordering
@@ -331,23 +340,25 @@ export function readyIssues(
 ): Issue[] {
   const rule = opts.includeDeferred ? NOT_BLOCKED : `${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
-  const { fresh, customActive } = readyState(db);
+  const { fresh, customActive, lapsed } = readyState(db);
   const blocked = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   const max = limit > 0 ? limit : -1;
   const walk = (index: string, extra: string, order: string, params: Param[], n: number) => {
     const open = `SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
        WHERE i.status = 'open' AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
     const args = [...where.params, ...params, n];
-    if (!customActive) return db.all(`WITH blocked_ids AS (${blocked}) ${open}`, ...args).map(rowToIssue);
-    // Issues in custom active statuses are ready too: a second walk over them (by the status
-    // index), merged with the first in the same order.
-    const custom = `SELECT ${COLUMNS_I} FROM issues i
-       WHERE ${isCustomActive("i.status")} AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
+    // Issues in custom active statuses, and claims whose lease lapsed, are ready too: a walk over
+    // each (by the status index, by the lease index), merged with the first in the same order.
+    const more = [
+      ...(customActive ? [`SELECT ${COLUMNS_I} FROM issues i WHERE ${isCustomActive("i.status")}`] : []),
+      ...(lapsed ? [`SELECT ${COLUMNS_I} FROM (${LAPSED_CLAIMS}) i WHERE 1`] : []),
+    ].map((from) => `${from} AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`);
+    if (!more.length) return db.all(`WITH blocked_ids AS (${blocked}) ${open}`, ...args).map(rowToIssue);
     return db.all(
       `WITH blocked_ids AS (${blocked})
-       SELECT * FROM (SELECT * FROM (${open}) UNION ALL SELECT * FROM (${custom})) i ORDER BY ${order} LIMIT ?`,
-      ...args,
-      ...args,
+       SELECT * FROM (${[open, ...more].map((q) => `SELECT * FROM (${q})`).join(" UNION ALL ")}) i
+       ORDER BY ${order} LIMIT ?`,
+      ...[open, ...more].flatMap(() => args),
       n,
     ).map(rowToIssue);
   };
@@ -380,16 +391,20 @@ export function readyIssues(
  * custom active statuses. Same rule as READY_WHERE.
  */
 export function countReady(db: Db): number {
-  const { fresh, customActive } = readyState(db);
+  const { fresh, customActive, lapsed } = readyState(db);
   const source = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   // Open issues deferred into the future that are not blocked: a small partial index.
   const deferredLater = `SELECT count(*) FROM issues i INDEXED BY idx_issues_open_defer
     WHERE i.status = 'open' AND i.defer_until IS NOT NULL AND i.defer_until <> ''
       AND (julianday(i.defer_until) <= julianday('now')) IS NOT 1
       AND NOT EXISTS (SELECT 1 FROM blocked_ids b WHERE b.id = i.id)`;
-  const customReady = customActive
-    ? `SELECT count(*) FROM issues i WHERE ${isCustomActive("i.status")} AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`
-    : "SELECT 0";
+  const customReady = `SELECT ${
+    customActive
+      ? `(SELECT count(*) FROM issues i WHERE ${
+        isCustomActive("i.status")
+      } AND ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED})`
+      : "0"
+  } + ${lapsed ? `(SELECT count(*) FROM (${LAPSED_CLAIMS}) i WHERE ${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED})` : "0"}`;
   if (fresh) {
     // Open minus open-and-blocked, both kept counted; then the deferred ones.
     const row = db.get<{ open: number; blocked: number; later: number; custom: number }>(

@@ -468,6 +468,19 @@ const MIGRATIONS: Migration[] = [
     created_at TEXT NOT NULL,
     created_by TEXT NOT NULL DEFAULT ''
   ) WITHOUT ROWID;`,
+  // 21: claim leases (store/leases.ts): who holds a claimed issue until when. Kept beside the issue,
+  // not in it, so a heartbeat neither bumps updated_at nor rewrites issues.jsonl: leases are this
+  // tracker's coordination, not data that travels.
+  `CREATE TABLE IF NOT EXISTS claim_leases (
+    issue_id TEXT PRIMARY KEY REFERENCES issues(id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    seconds INTEGER NOT NULL,
+    taken_from TEXT -- the holder whose lapsed claim this took over, until their heartbeat hears of it
+  ) WITHOUT ROWID;
+  CREATE INDEX IF NOT EXISTS idx_claim_leases_expires ON claim_leases(expires_at);
+  CREATE INDEX IF NOT EXISTS idx_claim_leases_holder ON claim_leases(holder);
+  CREATE INDEX IF NOT EXISTS idx_claim_leases_taken_from ON claim_leases(taken_from) WHERE taken_from IS NOT NULL;`,
 ];
 
 /** The schema version this build writes. */

@@ -51,6 +51,7 @@ Deno.test("bd mcp over stdio: tools, create with a blocker, ready, claim, close,
       "context",
       "create",
       "dep",
+      "heartbeat",
       "list",
       "ready",
       "reopen",
@@ -140,7 +141,7 @@ Deno.test("/mcp on bd serve: the same tools over Streamable HTTP, with the actor
     await client.connect(
       new StreamableHTTPClientTransport(url, { requestInit: { headers: { "x-bd-actor": "web-agent" } } }),
     );
-    assert.equal((await client.listTools()).tools.length, 12);
+    assert.equal((await client.listTools()).tools.length, 13);
     const id = (await call(client, "create", { title: "over http" })).issue.id;
     assert.equal((await call(client, "claim", { issue_id: id })).issue.assignee, "web-agent");
     assert.equal((await toolError(client, "claim", { issue_id: "h-zzz" })).code, "NOT_FOUND");

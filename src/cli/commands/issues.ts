@@ -5,6 +5,7 @@ import type { ListSort } from "../../model/types.ts";
 import type { CreateInput, IssueDetails, UpdateInput } from "../../core/service.ts";
 import { currentIssue, lastTouched, rememberTouched } from "../../core/last_touched.ts";
 import { parseDepSpec } from "../../core/dependencies.ts";
+import { claimLease } from "../../core/leases.ts";
 import type { Command, Context, Values } from "../command.ts";
 import { issueDetailsText, listLine, SEPARATOR, treeLines } from "../format.ts";
 import {
@@ -384,6 +385,12 @@ Examples:
       help: "open, in_progress, blocked, deferred, closed, or a custom one (bd statuses)",
     },
     claim: { type: "boolean", help: "claim atomically (fails with CONFLICT if someone else holds it)" },
+    lease: {
+      type: "string",
+      value: "D",
+      help:
+        "with --claim: the claim lapses after D (90s, 30m, 4h, 1d) unless renewed by bd heartbeat; default config claim.lease, else $BD_CLAIM_LEASE, else never",
+    },
     "add-label": { type: "string", value: "L", help: "add a label", multiple: true },
     "remove-label": { type: "string", value: "L", help: "remove a label", multiple: true },
     "set-labels": { type: "string", value: "L[,L]", help: "replace all labels" },
@@ -408,10 +415,12 @@ Examples:
     ) {
       throw new BdError("USAGE", "nothing to update: give at least one field flag (see 'bd update --help')");
     }
+    if (str(flags, "lease") !== undefined && !flags.claim) throw new BdError("USAGE", "--lease goes with --claim");
     const beads = ctx.beads();
+    const leaseSeconds = flags.claim ? claimLease(beads, str(flags, "lease"), ctx.env) : 0;
     const args = given.length ? given : [lastTouched(beads)];
     const [issues, code] = forEachId(ctx, args, (id) => {
-      if (flags.claim) beads.claim(id);
+      if (flags.claim) beads.claim(id, { leaseSeconds });
       if (Object.keys(fields).length) beads.update(id, fields);
       if (set !== undefined) beads.setLabels(id, set);
       for (const l of add) beads.addLabel(id, l);

@@ -4,6 +4,7 @@ import type { ReadySort } from "../../model/types.ts";
 import type { Command } from "../command.ts";
 import { priority } from "../format.ts";
 import { FILTER_FLAGS, filterFrom, int, RANGE_FLAGS, str } from "./util.ts";
+import { claimLease } from "../../core/leases.ts";
 
 const SECTION = "Additional Commands";
 const REPORTS = "Views & Reports";
@@ -38,6 +39,12 @@ most open issues (transitively) first, then by priority, then oldest; each carri
     explain: { type: "boolean", help: "say why each issue is ready, and what blocks each blocked one" },
     sort: { type: "string", value: "KEY", help: "hybrid (default), priority, oldest or impact" },
     claim: { type: "boolean", help: "claim the first ready issue (in --sort order) atomically and print it" },
+    lease: {
+      type: "string",
+      value: "D",
+      help:
+        "with --claim: the claim lapses after D (90s, 30m, 4h, 1d) unless renewed by bd heartbeat; default config claim.lease, else $BD_CLAIM_LEASE, else never",
+    },
   },
   async run(ctx, _args, flags) {
     const sort = (str(flags, "sort") ?? "hybrid") as ReadySort;
@@ -56,8 +63,10 @@ most open issues (transitively) first, then by priority, then oldest; each carri
       ctx.out.line("");
       return;
     }
+    if (str(flags, "lease") !== undefined && !flags.claim) throw new BdError("USAGE", "--lease goes with --claim");
     if (flags.claim) {
-      const claimed = beads.claimNextReady({ ...filter, sort });
+      const leaseSeconds = claimLease(beads, str(flags, "lease"), ctx.env);
+      const claimed = beads.claimNextReady({ ...filter, sort, leaseSeconds });
       if (ctx.globals.json) return ctx.out.data(claimed ? [claimed] : []);
       if (!claimed) return ctx.out.line("\n✨ No ready work found to claim\n");
       return ctx.out.line(`${ctx.out.paint("green", "✓")} Claimed ${claimed.id}: ${claimed.title}`);
