@@ -17,6 +17,7 @@ import { PAGE_PATHS, webResponse } from "./web_assets.ts";
 import { type GuardPolicy, guardPolicy, refusal } from "./request_guard.ts";
 import { CLI_ROUTE } from "../remote/protocol.ts";
 import { hasNamedTokens, tokenOwner } from "../core/tokens.ts";
+import { parseInterval, startSyncSchedule, type SyncSchedule } from "./sync_schedule.ts";
 
 export interface ServeOptions {
   /** The workspace (opened by the caller). */
@@ -37,6 +38,8 @@ export interface ServeOptions {
   maxBodyBytes?: number;
   /** Per-request time limit in milliseconds (not applied to event streams). */
   timeoutMs?: number;
+  /** Run `bd sync` this often (and after writes go quiet): `30s`, `5m`. */
+  syncEvery?: string;
 }
 
 /** Every route the server answers; request_guard.ts runs before all of them (and before a 404). */
@@ -167,6 +170,21 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     sendJson(res, result.status, result.body);
   };
 
+  /**
+   * Who is asking: the --token (any actor), a named token (acts as its name), or nobody, which
+   * only a loopback server of a workspace without tokens accepts. New and revoked named tokens
+   * count at once.
+   */
+  const authenticate = (req: IncomingMessage): { known: boolean; bearer: string; owner?: string } => {
+    const bearer = bearerOf(req.headers.authorization);
+    if (!bearer) return { known: !token && !exposed && !hasNamedTokens(beads), bearer };
+    if (token && tokenMatches(token, req.headers.authorization)) return { known: true, bearer };
+    const owner = tokenOwner(beads, bearer);
+    return { known: owner !== undefined, bearer, owner };
+  };
+
+  let syncing: SyncSchedule | undefined;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // Every response: never sniffed, never framed, no referrer. Pages add their own CSP.
     res.setHeader("x-content-type-options", "nosniff");
@@ -186,22 +204,17 @@ export async function runServer(opts: ServeOptions): Promise<number> {
     }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/healthz") {
-      return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? "stopping" : "ok" });
+      // Bare, it says only whether the server is up; sync details and errors need the token.
+      const details = syncing && authenticate(req).known ? { sync: syncing.status() } : {};
+      return sendJson(res, shuttingDown ? 503 : 200, { status: shuttingDown ? "stopping" : "ok", ...details });
     }
     const page = webResponse(req.method ?? "GET", url.pathname, String(req.headers.accept ?? ""));
     if (page) {
       res.writeHead(page.status, page.headers);
       return void res.end(req.method === "HEAD" ? undefined : page.body);
     }
-    // Who is asking: the --token (any actor), a named token (acts as its name), or nobody, which
-    // only a workspace without tokens accepts. New and revoked named tokens count at once.
     delete req.headers[TOKEN_NAME_HEADER]; // only this server sets it
-    const bearer = bearerOf(req.headers.authorization);
-    let owner: string | undefined;
-    let known: boolean;
-    if (!bearer) known = !token && !exposed && !hasNamedTokens(beads);
-    else if (token && tokenMatches(token, req.headers.authorization)) known = true;
-    else known = (owner = tokenOwner(beads, bearer)) !== undefined;
+    const { known, bearer, owner } = authenticate(req);
     if (!known) {
       return sendJson(
         res,
@@ -322,6 +335,21 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       resolve();
     });
   });
+  if (opts.syncEvery) {
+    syncing = startSyncSchedule({
+      everyMs: parseInterval(opts.syncEvery),
+      cwd: dirname(beads.paths.beadsDir),
+      env: opts.env,
+      log: (m) => process.stderr.write(m + "\n"),
+    });
+    // Writes (ours and other processes') show as new events: a round follows once they go quiet.
+    let seen = beads.lastEventId();
+    const watch = setInterval(() => {
+      const now = beads.lastEventId();
+      if (now !== seen) (seen = now, syncing!.wrote());
+    }, 500);
+    server.once("close", () => clearInterval(watch));
+  }
   // Signal handlers go in before the start-up line: a supervisor may signal as soon as it reads it.
   const stopped = new Promise<number>((resolve) => {
     const stop = () => {
@@ -332,6 +360,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       server.closeIdleConnections?.();
       for (const s of streams) s.abort();
       feed.close();
+      void syncing?.stop();
       const deadline = Date.now() + 10_000;
       const wait = () => {
         if (inFlight === 0 || Date.now() > deadline) {

@@ -7,7 +7,7 @@
  */
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { actor, actorWanted, liveState, needsToken, setActor, setToken } from "./gql.ts";
+import { actor, actorWanted, liveState, needsToken, setActor, setToken, type SyncHealth, syncHealth } from "./gql.ts";
 import { createIssue } from "./data.ts";
 import { changed, go, lastEvent, route, say, startLive, toast } from "./state.ts";
 import { ReadyView } from "./views/ready.tsx";
@@ -133,6 +133,14 @@ function AskDialog(
 function App() {
   const [creating, setCreating] = useState(false);
   useEffect(() => startLive(), []);
+  // The server's git rounds (bd serve --sync-every), asked now and then; nothing when it does not sync.
+  const [sync, setSync] = useState<SyncHealth | null>(null);
+  useEffect(() => {
+    const ask = () => void syncHealth().then(setSync);
+    ask();
+    const every = setInterval(ask, 15_000);
+    return () => clearInterval(every);
+  }, []);
   useEffect(() => {
     let prefix = false;
     const onKey = (e: KeyboardEvent) => {
@@ -204,6 +212,7 @@ function App() {
             </span>
           )
           : null}
+        {sync ? <SyncLine sync={sync} /> : null}
       </footer>
       {toast.value
         ? <div class={`toast ${toast.value.error ? "error" : ""}`} role="alert">{toast.value.text}</div>
@@ -230,3 +239,14 @@ function App() {
 }
 
 render(<App />, document.getElementById("app")!);
+
+/** The footer's word on git: when it last synced, or the error of the failing rounds. */
+function SyncLine({ sync }: { sync: SyncHealth }) {
+  if (sync.last_error) {
+    return <span class="sync failing" title={sync.last_error}>{` · git sync failing: ${sync.last_error}`}</span>;
+  }
+  const at = sync.last_ok_at
+    ? new Date(sync.last_ok_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })
+    : "";
+  return <span class="sync">{at ? ` · git synced ${at}` : " · git sync pending"}</span>;
+}

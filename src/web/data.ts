@@ -3,7 +3,8 @@
 import { ensureActor, gql, type Json } from "./gql.ts";
 import { changed, say } from "./state.ts";
 
-export const CARD = "id title status statusCategory priority issueType assignee isReady isBlocked labels";
+export const CARD =
+  "id title status statusCategory priority issueType assignee leaseExpiresAt isReady isBlocked labels";
 
 /** The words the workspace accepts (built in and configured): for status and type pickers. */
 export const VOCABULARY = "statuses { name category custom } issueTypes";
@@ -27,6 +28,8 @@ export interface Card {
   priority: number;
   issueType: string;
   assignee?: string | null;
+  /** When the claim's lease lapses (null: no lease). */
+  leaseExpiresAt?: string | null;
   isReady: boolean;
   isBlocked: boolean;
   labels: string[];

@@ -134,3 +134,22 @@ export function followEvents(onEvent: (e: Json) => void): () => void {
     controller?.abort();
   };
 }
+
+/** What `bd serve --sync-every` reports of its git rounds (on /healthz, to a page with the token). */
+export interface SyncHealth {
+  rounds: number;
+  failures: number;
+  running: boolean;
+  last_ok_at?: string;
+  last_error?: string;
+}
+
+/** The server's sync status, or null when it does not sync (or the page may not see it). */
+export async function syncHealth(): Promise<SyncHealth | null> {
+  try {
+    const res = await fetch("/healthz", { headers: headers() });
+    return ((await res.json()) as { sync?: SyncHealth }).sync ?? null;
+  } catch {
+    return null;
+  }
+}

@@ -22,12 +22,18 @@ What it refuses, on every route, so that no web page you visit can use it:
     origin CORS access; tools that send no Origin (curl, scripts) are not affected;
   - a POST body that is not application/json (HTML forms, text, multipart): 415.
 Binding to an address other than loopback requires a bearer token (--token or $BD_SERVE_TOKEN),
-sent as 'Authorization: Bearer T' (never in a URL).
+sent as 'Authorization: Bearer T' (never in a URL), or named tokens (bd token add NAME): once a
+workspace has one, every data route needs a token, and a named token's requests act as its name.
+
+A team server: agents anywhere run 'bd --server URL' (BD_SERVER, token in BD_TOKEN) at one request
+per command; --sync-every 1m keeps the checkout's git remote current (pull, merge, push, as
+'bd sync'), reported on /healthz (with a token) and in the web UI's footer.
 
 Examples:
   bd serve                 # then open http://127.0.0.1:4000/
   bd serve --demo          # a throwaway demo project, to see everything at once
   bd serve --host 0.0.0.0 --token "$TOKEN"
+  bd token add agent-1 && bd serve --host 0.0.0.0 --sync-every 1m   # behind a TLS proxy
   bd serve --allow-host bd.example.test --cors-origin https://dash.example.test`,
   flags: {
     host: { type: "string", value: "ADDR", help: "address to bind (default 127.0.0.1)" },
@@ -42,9 +48,23 @@ Examples:
     },
     "cors-origin": { type: "string", value: "URL", help: "grant this one origin cross-origin access (CORS)" },
     demo: { type: "boolean", help: "serve a throwaway demo workspace (an epic, blockers, extension rows)" },
+    "sync-every": {
+      type: "string",
+      value: "D",
+      help: "run bd sync every D (30s, 5m) and a few seconds after writes go quiet; status on /healthz",
+    },
   },
   async run(ctx, _args, flags) {
     const { runServer } = await import("../../graphql/serve.ts");
+    const syncEvery = str(flags, "sync-every");
+    if (syncEvery !== undefined) {
+      const { parseInterval } = await import("../../graphql/sync_schedule.ts");
+      try {
+        parseInterval(syncEvery);
+      } catch (e) {
+        throw new BdError("USAGE", `--sync-every: ${(e as Error).message}`);
+      }
+    }
     const beads = flags.demo === true ? (await import("../../core/demo.ts")).createDemoWorkspace(ctx.env) : ctx.beads();
     if (flags.demo === true) ctx.out.note(`bd serve: demo workspace in ${beads.paths.beadsDir}`);
     await ctx.out.flush();
@@ -58,6 +78,7 @@ Examples:
       extensions: str(flags, "extensions"),
       allowHosts: (flags["allow-host"] as string[] | undefined) ?? [],
       corsOrigin: corsOrigin(str(flags, "cors-origin")),
+      syncEvery,
     });
   },
 };

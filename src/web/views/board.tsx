@@ -3,7 +3,7 @@
 /** The board: Ready, Blocked, In progress, Closed (recent); move a card (drag, or arrow keys) to change its status. */
 import { gql } from "../gql.ts";
 import { CARD, type Card, setStatus } from "../data.ts";
-import { Priority, Problem, useLive } from "./common.tsx";
+import { Lease, Priority, Problem, useLive } from "./common.tsx";
 
 type BoardCard = Card & { blockedBy?: { id: string; title: string }[] };
 const COLUMNS = [
@@ -92,6 +92,13 @@ export function BoardView() {
                   <a href={`#/issue/${encodeURIComponent(card.id)}`} class="id">{card.id}</a>{" "}
                   <Priority p={card.priority} />
                   <div class="title">{card.title}</div>
+                  {card.assignee && card.status === "in_progress"
+                    ? (
+                      <div class="holder">
+                        @{card.assignee} <Lease i={card} />
+                      </div>
+                    )
+                    : null}
                   {card.blockedBy?.length
                     ? (
                       <div class="blockers">

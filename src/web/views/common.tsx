@@ -65,6 +65,7 @@ export function IssueRow({ i, selected, extra }: { i: Card; selected?: boolean; 
       <span class="meta">
         <Status i={i} />
         {i.assignee ? <span class="who">@{i.assignee}</span> : null}
+        <Lease i={i} />
         {i.labels?.map((l) => <span class="label" key={l}>{l}</span>)}
         {extra}
       </span>
@@ -90,4 +91,20 @@ export function useListKeys(count: number, open: (index: number) => void): numbe
     return () => removeEventListener("keydown", onKey);
   }, [count, sel]);
   return Math.min(sel, Math.max(0, count - 1));
+}
+
+/** A claim's lease: until when the holder keeps it, or that it lapsed (then anyone may take it over). */
+export function Lease({ i }: { i: Pick<Card, "status" | "assignee" | "leaseExpiresAt"> }) {
+  if (!i.leaseExpiresAt || i.status !== "in_progress") return null;
+  const at = new Date(i.leaseExpiresAt);
+  const lapsed = at.getTime() <= Date.now();
+  const time = at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return (
+    <span
+      class={`lease ${lapsed ? "lapsed" : ""}`}
+      title={`lease ${lapsed ? "lapsed at" : "until"} ${i.leaseExpiresAt}`}
+    >
+      {lapsed ? `lease lapsed ${time}` : `lease until ${time}`}
+    </span>
+  );
 }

@@ -8,10 +8,10 @@
 import { useState } from "preact/hooks";
 import { gql, type Json } from "../gql.ts";
 import { choices, CORE_ISSUE_FIELDS, selectionOf, typeInfo, VOCABULARY, type Vocabulary, write } from "../data.ts";
-import { Priority, Problem, Status, useLive } from "./common.tsx";
+import { Lease, Priority, Problem, Status, useLive } from "./common.tsx";
 
 const FIELDS =
-  `id title description design acceptanceCriteria notes status statusCategory priority issueType assignee owner
+  `id title description design acceptanceCriteria notes status statusCategory priority issueType assignee leaseExpiresAt owner
   estimatedMinutes createdAt createdBy updatedAt closedAt closeReason dueAt deferUntil externalRef extra labels
   isReady isBlocked parent { id title }
   dependencies { type dependsOnId createdAt dependsOn { id title status statusCategory } }
@@ -205,6 +205,14 @@ export function IssueView({ id }: { id: string }) {
           options={choices(data.words.issueTypes, i.issueType)}
         />
         <Editable label="Assignee" value={i.assignee} field="assignee" id={i.id} />
+        {i.assignee && i.status === "in_progress"
+          ? (
+            <p class="claim">
+              Claimed by {i.assignee}
+              {i.leaseExpiresAt ? <Lease i={i} /> : " (no lease: the claim does not lapse)"}
+            </p>
+          )
+          : null}
         <Editable label="Owner" value={i.owner} field="owner" id={i.id} />
         <Editable label="Estimate (min)" value={i.estimatedMinutes} field="estimatedMinutes" id={i.id} kind="number" />
         <Editable label="External ref" value={i.externalRef} field="externalRef" id={i.id} />
