@@ -13,7 +13,7 @@ import { existsSync, readFileSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { BdError } from "../model/errors.ts";
 import { agentSection, type SectionResult, syncSection } from "./agents_md.ts";
-import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
+import { hookProgramExists, registeredHeartbeat, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 import { writeFileAtomic } from "./sync/jsonl_io.ts";
 
 export const RECIPES = {
@@ -87,14 +87,16 @@ export function runRecipe(
       const path = settingsPath(recipe, root, opts.global === true, opts.env);
       if (opts.check) {
         const registered = registeredPrime(path);
-        const runs = registered !== undefined && hookProgramExists(registered);
+        const beat = registeredHeartbeat(path, recipe);
+        const runs = registered !== undefined && hookProgramExists(registered) && beat !== undefined &&
+          hookProgramExists(beat);
         return {
           recipe,
           files: [{ file: path, action: runs ? "current" : registered ? "drift" : "missing", command: registered }],
           ok: runs,
         };
       }
-      const r = setupHook(path, opts.env, { remove: opts.remove, dryRun: opts.print });
+      const r = setupHook(path, opts.env, { remove: opts.remove, dryRun: opts.print, agent: recipe });
       return result([{ file: path, action: r.action, command: r.command }]);
     }
   }

@@ -21,7 +21,7 @@ import { unconfiguredStatuses } from "./statuses.ts";
 import { addIgnoreLines, missingIgnoreLines } from "./beads_gitignore.ts";
 import { parseCustomStatuses } from "../model/status_categories.ts";
 import { customStatusesDrift, resyncCustomStatuses, STATUS_CUSTOM } from "./workspace_config.ts";
-import { hookProgramExists, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
+import { hookProgramExists, registeredHeartbeat, registeredPrime, settingsPath, setupHook } from "./agent_hooks.ts";
 
 /** What this module uses of the workspace (core/context.ts). */
 type Ctx = Pick<
@@ -295,13 +295,16 @@ function claudeHookCheck(beads: Ctx, fix: boolean): Check | undefined {
     return { name: "claude-hook", status: "warning", message: `${path} is not valid JSON` };
   }
   if (registered === undefined) return undefined;
-  if (hookProgramExists(registered)) {
+  const beat = registeredHeartbeat(path, "claude");
+  if (hookProgramExists(registered) && beat !== undefined && hookProgramExists(beat)) {
     return { name: "claude-hook", status: "ok", message: `Claude Code's SessionStart runs ${registered}` };
   }
   const c: Check = {
     name: "claude-hook",
     status: "warning",
-    message: `Claude Code's SessionStart hook runs a bd that is not there any more (${registered})`,
+    message: hookProgramExists(registered)
+      ? "Claude Code's hooks predate the lease heartbeat (PostToolUse): --fix adds it"
+      : `Claude Code's SessionStart hook runs a bd that is not there any more (${registered})`,
   };
   if (fix) c.fixed = `rewrote it to run ${setupHook(path, process.env).command}`;
   return c;

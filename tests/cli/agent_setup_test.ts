@@ -125,3 +125,51 @@ Deno.test("bd setup recipes: gemini, codex, factory, cursor, copilot and aider w
   assert.equal((await bd(dir, ["setup", "cursor", "--global"])).code, 2);
   assert.equal((await bd(dir, ["setup", "copilot", "--check"])).code, 1, "removed: not current");
 });
+
+Deno.test("bd setup claude adds a PostToolUse heartbeat that renews the agent's leases from any shell, and tells it of a lost claim", async () => {
+  const dir = await workspace();
+  await bdOk(dir, ["setup", "claude"]);
+  const s = settingsOf(dir);
+  const beat = s.hooks.PostToolUse[0].hooks[0].command as string;
+  assert.match(beat, /^\S.* heartbeat --hook-json$/);
+  const hook = async (actor: string) => {
+    const out = await new Deno.Command("sh", {
+      args: ["-c", beat],
+      cwd: dir,
+      clearEnv: true,
+      env: {
+        PATH: "/usr/bin:/bin",
+        HOME: dir,
+        BD_ACTOR: actor,
+        ...(Deno.env.get("DENO_DIR") ? { DENO_DIR: Deno.env.get("DENO_DIR")! } : {}),
+      },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const w = out.stdin.getWriter();
+    await w.write(new TextEncoder().encode(JSON.stringify({ hook_event_name: "PostToolUse", tool_name: "Bash" })));
+    await w.close();
+    const r = await out.output();
+    return { code: r.code, stdout: new TextDecoder().decode(r.stdout), stderr: new TextDecoder().decode(r.stderr) };
+  };
+  assert.deepEqual(await hook("agent"), { code: 0, stdout: "", stderr: "" }, "no lease: nothing to say");
+  const id = (await bdOk(dir, ["create", "long job", "--json"])).json().id;
+  const first = (await bdOk(dir, ["update", id, "--claim", "--lease", "2s", "--json"], { env: { BD_ACTOR: "agent" } }))
+    .json()[0].lease_expires_at;
+  await new Promise((r) => setTimeout(r, 1200));
+  assert.deepEqual(await hook("agent"), { code: 0, stdout: "", stderr: "" });
+  const renewed = (await bdOk(dir, ["show", id, "--json"])).json()[0].lease_expires_at;
+  assert.ok(Date.parse(renewed) > Date.parse(first) + 1000, `the tool call renewed the lease: ${first} → ${renewed}`);
+  await new Promise((r) => setTimeout(r, 2300));
+  await bdOk(dir, ["update", id, "--claim", "--lease", "1h"], { env: { BD_ACTOR: "other" } });
+  const told = await hook("agent");
+  assert.equal(told.code, 0, "never fails the tool call");
+  const envelope = JSON.parse(told.stdout);
+  assert.equal(envelope.hookSpecificOutput.hookEventName, "PostToolUse");
+  assert.match(
+    envelope.hookSpecificOutput.additionalContext,
+    new RegExp(`claim on ${id} lapsed and other took it over`),
+  );
+  assert.equal((await bd(dir, ["setup", "claude", "--check"])).code, 0);
+});

@@ -1,6 +1,6 @@
 /** Claim leases: heartbeat, reclaim, claims (who holds what, until when). */
 import { BdError } from "../../model/errors.ts";
-import type { Command } from "../command.ts";
+import type { Command, Context } from "../command.ts";
 import { claims, heartbeat, reclaim } from "../../core/leases.ts";
 import { emitResults } from "./util.ts";
 
@@ -20,8 +20,19 @@ const heartbeatCmd: Command = {
   description: `${LEASES}
 
 Renews each lease by its own length from now. An issue you no longer hold exits 1 with CONFLICT.
-'bd setup claude' registers this as a hook, so an agent's leases follow its tool calls.`,
-  run(ctx, args) {
+'bd setup claude' (and gemini) registers 'bd heartbeat --hook-json' to run after every tool call,
+so an agent's leases live as long as it keeps working; that form never fails the agent's tool
+call: a lost claim comes back as context for the agent ({"hookSpecificOutput":...}), anything
+else (no workspace, no lease) prints nothing.`,
+  flags: {
+    "hook-json": {
+      type: "boolean",
+      help: "for agent hooks: exit 0 always; a lost claim is told to the agent as hook JSON",
+      readsStdin: true,
+    },
+  },
+  run(ctx, args, flags) {
+    if (flags["hook-json"] === true) return hookHeartbeat(ctx, args);
     const { renewed, lost } = heartbeat(ctx.beads(), args);
     if (ctx.globals.json) emitResults(ctx, renewed, lost.length ? 1 : 0);
     else {
@@ -75,5 +86,34 @@ without a lease.`,
     }
   },
 };
+
+/**
+ * The hook form: renews quietly and never fails the tool call it follows. The agent hears of a
+ * claim it lost, as context, in the envelope its hook host reads (the event named in the hook's
+ * input, PostToolUse by default).
+ */
+function hookHeartbeat(ctx: Context, args: string[]): number {
+  let event = "PostToolUse";
+  try {
+    const input = JSON.parse(ctx.readStdin() || "{}");
+    if (typeof input.hook_event_name === "string" && /^[A-Za-z]+$/.test(input.hook_event_name)) {
+      event = input.hook_event_name;
+    }
+  } catch { /* no input, or not JSON: the default event */ }
+  let lost: { id: string; holder: string }[] = [];
+  try {
+    lost = heartbeat(ctx.beads(), args).lost;
+  } catch (e) {
+    const m = e instanceof BdError && e.code === "CONFLICT" ? /lease lost to (\S+): (\S+)/.exec(e.message) : null;
+    if (m) lost = [{ holder: m[1], id: m[2] }];
+  }
+  if (lost.length) {
+    const said = lost.map((l) =>
+      `bd: your claim on ${l.id} lapsed and ${l.holder} took it over: stop working on it (bd ready shows other work).`
+    ).join("\n");
+    ctx.out.raw(JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: said } }) + "\n");
+  }
+  return 0;
+}
 
 export const leaseCommands: Command[] = [heartbeatCmd, reclaimCmd, claimsCmd];
