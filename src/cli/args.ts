@@ -140,6 +140,7 @@ const GROUP_SUMMARIES: Record<string, string> = {
   ext: "Extension tables in GraphQL (init, check)",
   hooks: "Manage git hooks for bd",
   human: "The everyday commands; questions agents left for a person (list, respond, dismiss, stats)",
+  token: "Named tokens for bd serve and bd --server (add, list, revoke)",
 };
 
 /** Cobra's flag lines: `  -p, --priority VALUE   help` (long-only flags indented to line up). */

@@ -46,6 +46,8 @@ export interface Context {
   beads(): Beads;
   /** Reads all of standard input (for `-i -`, `--body-file -`). */
   readStdin(): string;
+  /** Set when a server runs this command for a `bd --server` client (remote/route.ts). */
+  remote?: boolean;
   /**
    * Reads a file the command was given (relative to cwd). Under a server's remote-command route
    * it answers only from the texts the client sent, never from the server's disk.

@@ -184,6 +184,7 @@ export async function run(
         for (const note of beads.importNotes) out.note(`Note: ${note}`);
         return beads;
       },
+      remote: host !== undefined,
       readStdin: () => host ? host.readStdin() : readFileSync(0, "utf8"),
       readFile: (path) => host ? host.readFile(path) : readFileSync(resolve(cwd, path), "utf8"),
     };

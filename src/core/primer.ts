@@ -82,6 +82,10 @@ export function primer(beads?: Ctx, full = false): Primer {
   return { text: full ? `${PRIMER}\n\n${PRIMER_FULL_EXTRA}` : PRIMER, memories: beads ? memories(beads) : [] };
 }
 
+/** The line for an agent whose bd talks to a team server (BD_SERVER). */
+export const REMOTE_PRIMER_LINE =
+  "- Remote: bd runs against a team server (BD_SERVER, token in BD_TOKEN); every command works as above, one request each. Claim with a lease (`bd ready --claim --lease 30m`) and keep it with `bd heartbeat`; a lapsed claim goes to the next agent.";
+
 /** The primer as `bd prime` prints it. */
 export function primerText(p: Primer): string {
   if (!p.memories.length) return p.text;

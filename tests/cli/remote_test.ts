@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { bd, type Result, startServer, workspace } from "../helpers.ts";
+import { bd, bdCommand, type Result, startServer, workspace } from "../helpers.ts";
+
+type Obj = Record<string, unknown>;
 import { startDelayProxy } from "../../scripts/delay_proxy.ts";
 
 /** An empty directory: an agent in a container with no clone. */
@@ -81,7 +83,6 @@ const SCRIPT: Step[] = [
   { args: ["delete", "rm-q", "--force", "--json"] },
   { args: ["forget", "staging"] },
   { args: ["export"] },
-  { args: ["prime"] },
   // Failures: the same message, code and exit status.
   { args: ["show", "rm-nothing"] },
   { args: ["show", "rm-nothing", "--json"] },
@@ -294,11 +295,70 @@ Deno.test("remote: server down, a wrong token, a foreign server and an old proto
   }
 });
 
+Deno.test("remote: bd prime tells an agent it works against a team server (and stays under 2 KB)", async () => {
+  const served = await workspace("pr");
+  const server = await startServer(served);
+  try {
+    const text = (await bd(await elsewhere(), ["prime"], { env: { BD_SERVER: server.url } })).stdout;
+    assert.match(text, /- Remote: bd runs against a team server \(BD_SERVER/);
+    assert.ok(new TextEncoder().encode(text).length < 2048);
+    assert.doesNotMatch((await bd(served, ["prime"])).stdout, /team server/, "not for a local workspace");
+  } finally {
+    await server.stop();
+  }
+});
+
 Deno.test("remote: a bad --server URL is a usage error, and the token never goes in the URL", async () => {
   const client = await elsewhere();
   for (const url of ["not a url", "ftp://host/", "http://user:pw@127.0.0.1:1/", "http://127.0.0.1:1/?token=x"]) {
     const r = await bd(client, ["list", "--json", "--server", url]);
     assert.equal(r.code, 2, url);
     assert.equal(JSON.parse(r.stderr).code, "USAGE");
+  }
+});
+
+Deno.test("remote: 8 clients × 50 `ready --claim` on 200 issues through one server: every issue claimed once", async () => {
+  const served = await workspace("cc");
+  const text = Array.from({ length: 200 }, (_, i) =>
+    JSON.stringify({
+      id: `cc-w${String(i).padStart(4, "0")}`,
+      title: `work ${i}`,
+      status: "open",
+      priority: i % 5,
+      issue_type: "task",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+    })).join("\n");
+  await bd(served, ["import", "-i", "-"], { stdin: text + "\n" });
+  const server = await startServer(served);
+  try {
+    const BD = bdCommand().map((s) => `'${s.replaceAll("'", "'\\''")}'`).join(" ");
+    const loop = `for i in $(seq 50); do ${BD} ready --claim --json || echo "FAILED $?" >&2; done`;
+    const results = await Promise.all(Array.from({ length: 8 }, (_, c) =>
+      new Deno.Command("bash", {
+        args: ["-c", loop],
+        cwd: Deno.makeTempDirSync(),
+        env: {
+          PATH: Deno.env.get("PATH")!,
+          HOME: Deno.env.get("HOME") ?? "/tmp",
+          NO_COLOR: "1",
+          BD_SERVER: server.url,
+          BD_ACTOR: `remote-${c}`,
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }).output()));
+    const claimed: Obj[] = [];
+    for (const [c, r] of results.entries()) {
+      assert.equal(new TextDecoder().decode(r.stderr), "", `client ${c}`);
+      for (const line of new TextDecoder().decode(r.stdout).split("\n").filter(Boolean)) {
+        const got = JSON.parse(line) as Obj[];
+        for (const i of got) assert.equal(i.assignee, `remote-${c}`), claimed.push(i);
+      }
+    }
+    assert.equal(claimed.length, 200);
+    assert.equal(new Set(claimed.map((i) => i.id)).size, 200, "no issue claimed twice");
+  } finally {
+    await server.stop();
   }
 });

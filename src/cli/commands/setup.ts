@@ -2,7 +2,7 @@
 import { VERSION } from "../../version.ts";
 import type { Command } from "../command.ts";
 import { BdError } from "../../model/errors.ts";
-import { primer, primerText } from "../../core/primer.ts";
+import { primer, primerText, REMOTE_PRIMER_LINE } from "../../core/primer.ts";
 import { str } from "./util.ts";
 
 const SECTION = "Setup & Configuration";
@@ -215,6 +215,9 @@ registers that hook.`,
       if (!(e instanceof BdError) || e.code !== "NOT_FOUND") throw e; // outside a workspace: the primer alone
     }
     const p = primer(beads, flags.full === true);
+    if (ctx.remote || ctx.env.BD_SERVER) {
+      p.text = p.text.replace(/\n- Before ending a session/, `\n${REMOTE_PRIMER_LINE}$&`);
+    }
     if (flags["hook-json"] === true) {
       // The hook host reads stdout as JSON: nothing else may be printed there.
       return ctx.out.raw(
