@@ -94,12 +94,17 @@ const ids =
     id: string;
   }[]).map((i) => i.id);
 
+// Claimed and closed: open issues nobody holds (the same IDs in both workspaces: the same data).
+const free = (JSON.parse(
+  (await run(["list", "--json", "--limit", "0", "--sort", "id", "--status", "open", "--unassigned"], local)).out,
+) as { id: string }[]).map((i) => i.id);
+
 type Case = [string, (i: number) => string[]];
 const cases: Case[] = [
   ["ready --json", () => ["ready", "--json"]],
   ["show ID --json", (i) => ["show", ids[i], "--json"]],
-  ["update ID --claim --json", (i) => ["update", ids[100 + i], "--claim", "--json"]],
-  ["close ID --json", (i) => ["close", ids[100 + i], "--json"]],
+  ["update ID --claim --json", (i) => ["update", free[i], "--claim", "--json"]],
+  ["close ID --json", (i) => ["close", free[i], "--json"]],
 ];
 
 async function measure(delay: number): Promise<void> {

@@ -9,6 +9,8 @@ export interface GqlContext {
   feed: EventFeed;
   /** Loaders for extension tables, created on demand per request. */
   extLoaders: Map<string, unknown>;
+  /** The named token the request came with (set by serve.ts after checking it), if any. */
+  tokenName?: string;
 }
 
 /** The largest page a client may ask for (`first`, `limit`). */

@@ -113,6 +113,10 @@ export const coreResolvers: Record<string, any> = {
   DateTime: DateTimeScalar,
   JSON: JsonScalar,
   Query: {
+    viewer: (_: unknown, __: Args, { beads, tokenName }: GqlContext) => ({
+      actor: beads.actor,
+      tokenName: tokenName ?? null,
+    }),
     issue: (_: unknown, { id }: Args, { beads }: GqlContext) => {
       try {
         return beads.issue(id);

@@ -123,7 +123,9 @@ export function createBdServer(beads: Beads, opts: ServerOptions = {}): BdServer
       beads.refreshFromJsonl();
       const actor = request.headers.get("x-bd-actor")?.trim();
       const view = actor ? beads.as(actor) : beads;
-      return { beads: view, loaders: createLoaders(view), feed, extLoaders: new Map() };
+      // Informational only: serve.ts checked the token and already made its name the actor.
+      const tokenName = request.headers.get("x-bd-token-name") ?? undefined;
+      return { beads: view, loaders: createLoaders(view), feed, extLoaders: new Map(), tokenName };
     },
     plugins: [
       tokenLimit(limits.maxTokens),

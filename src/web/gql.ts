@@ -30,9 +30,23 @@ export function setActor(name: string): void {
   }
 }
 
-/** Resolves once the page knows the actor (asking the user the first time). */
-export function ensureActor(): Promise<void> {
-  if (actor.value) return Promise.resolve();
+/**
+ * Resolves once the page knows the actor: a named token's name (the server says so: writes are
+ * recorded under it whatever the page sends), else the name the user gave, asked the first time.
+ */
+export async function ensureActor(): Promise<void> {
+  if (token.value) {
+    try {
+      const { viewer } = await gql<{ viewer: { tokenName: string | null } }>("{ viewer { tokenName } }", {}, {
+        withActor: false,
+      });
+      if (viewer.tokenName) {
+        if (actor.value !== viewer.tokenName) setActor(viewer.tokenName);
+        return;
+      }
+    } catch { /* an older server: ask as before */ }
+  }
+  if (actor.value) return;
   actorWanted.value = true;
   return new Promise((resolve) => actorWaiters.push(resolve));
 }
@@ -43,9 +57,9 @@ export function setToken(value: string): void {
   needsToken.value = false;
 }
 
-function headers(extra: Record<string, string> = {}): Record<string, string> {
+function headers(extra: Record<string, string> = {}, withActor = true): Record<string, string> {
   const h: Record<string, string> = { "content-type": "application/json", ...extra };
-  if (actor.value) h["x-bd-actor"] = actor.value;
+  if (actor.value && withActor) h["x-bd-actor"] = actor.value;
   if (token.value) h.authorization = `Bearer ${token.value}`;
   return h;
 }
@@ -57,11 +71,18 @@ export class GqlError extends Error {
   }
 }
 
-/** Runs a query or mutation; throws GqlError with the server's message and code. */
-export async function gql<T = Json>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * Runs a query or mutation; throws GqlError with the server's message and code. `withActor: false`
+ * leaves the actor out (asking the server who a token acts as).
+ */
+export async function gql<T = Json>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  opts: { withActor?: boolean } = {},
+): Promise<T> {
   const res = await fetch("/graphql", {
     method: "POST",
-    headers: headers(),
+    headers: headers({}, opts.withActor ?? true),
     body: JSON.stringify({ query, variables }),
   });
   if (res.status === 401) {

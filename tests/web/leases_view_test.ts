@@ -49,3 +49,35 @@ Deno.test("the board and the issue page show who holds a claim and its lease; a 
     await server.stop();
   }
 });
+
+Deno.test("with a named token the page acts as the token's name, even with another name remembered, and never asks", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bd-token-web-" });
+  await bdOk(dir, ["init", "--prefix", "tw", "-q"]);
+  const token = (await bdOk(dir, ["token", "add", "alice"])).stdout.trim();
+  const server = await startServer(dir);
+  const base = server.url.replace(/graphql$/, "");
+  const b = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  try {
+    const page = await b.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.addInitScript((t) => {
+      sessionStorage.setItem("bd.token", t);
+      localStorage.setItem("bd.actor", "carol"); // a name typed on an earlier visit
+    }, token);
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(String(e)));
+    await page.goto(`${base}#/ready`);
+    await page.waitForSelector("#ready-h");
+    await page.keyboard.press("c");
+    await page.fill("[aria-labelledby=create-h] input[name=title]", "Made with a named token");
+    await page.click("[aria-labelledby=create-h] button[type=submit]");
+    await page.waitForSelector("#issue-h");
+    assert.equal(await page.$("[aria-labelledby=ask-h]"), null, "no name was asked for");
+    const id = decodeURIComponent(page.url().split("#/issue/")[1]);
+    assert.equal((await bdOk(dir, ["show", id, "--json"])).json()[0].created_by, "alice");
+    assert.match(await page.$eval("footer", (e) => e.textContent ?? ""), /acting as alice/i);
+    assert.deepEqual(errors, []);
+  } finally {
+    await b.close();
+    await server.stop();
+  }
+});
