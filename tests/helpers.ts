@@ -169,3 +169,20 @@ export async function startServer(dir: string, args: string[] = [], env: Record<
 export const FIXTURE_DATA = join(ROOT, "tests", "fixtures", "data");
 /** The beads project's own issues.jsonl as exported on 2025-12-14 (894 issues). */
 export const REAL_EXPORT = join(FIXTURE_DATA, "beads-2025-12-14.jsonl");
+
+/** A workspace (prefix `prefix`) holding `n` open, unassigned issues `PREFIX-w0000`... with fixed times. */
+export async function workspaceWithIssues(n: number, prefix = "test"): Promise<string> {
+  const dir = await workspace(prefix);
+  const text = Array.from({ length: n }, (_, i) =>
+    JSON.stringify({
+      id: `${prefix}-w${String(i).padStart(4, "0")}`,
+      title: `work ${i}`,
+      status: "open",
+      priority: i % 5,
+      issue_type: "task",
+      created_at: "2025-01-01T00:00:00Z",
+      updated_at: "2025-01-01T00:00:00Z",
+    })).join("\n");
+  await bdOk(dir, ["import", "-i", "-"], { stdin: text + "\n" });
+  return dir;
+}

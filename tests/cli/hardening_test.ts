@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { bd, bdCommand, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
+import { bd, bdCommand, bdOk, createIssue, startServer, workspace, workspaceWithIssues } from "../helpers.ts";
 
 const shell = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 const BD = bdCommand().map(shell).join(" ");
@@ -26,21 +26,7 @@ function integrity(dir: string, db = "test.db"): string {
   return r;
 }
 
-async function readyWorkspace(n: number): Promise<string> {
-  const dir = await workspace();
-  const text = Array.from({ length: n }, (_, i) =>
-    JSON.stringify({
-      id: `test-w${String(i).padStart(4, "0")}`,
-      title: `work ${i}`,
-      status: "open",
-      priority: i % 5,
-      issue_type: "task",
-      created_at: "2025-01-01T00:00:00Z",
-      updated_at: "2025-01-01T00:00:00Z",
-    })).join("\n");
-  await bdOk(dir, ["import", "-i", "-"], { stdin: text + "\n" });
-  return dir;
-}
+const readyWorkspace = (n: number) => workspaceWithIssues(n);
 
 Deno.test("16 agents running `ready --claim` until nothing is ready: each of 300 issues claimed exactly once", async () => {
   const dir = await readyWorkspace(300);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { bd, bdCommand, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
+import { bd, bdCommand, bdOk, createIssue, startServer, workspace, workspaceWithIssues } from "../helpers.ts";
 
 type Obj = Record<string, unknown>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -136,18 +136,7 @@ Deno.test("the default lease: config claim.lease, else $BD_CLAIM_LEASE; bad leng
 const SWARM = Deno.env.get("BD_BIN") ? 300 : 100;
 
 Deno.test(`16 claimers with 1 s leases, dropping some claims mid-run: ${SWARM} issues each closed once, and no claim ever overlapped a live one`, async () => {
-  const dir = await workspace("sw");
-  const text = Array.from({ length: SWARM }, (_, i) =>
-    JSON.stringify({
-      id: `sw-w${String(i).padStart(4, "0")}`,
-      title: `work ${i}`,
-      status: "open",
-      priority: i % 5,
-      issue_type: "task",
-      created_at: "2025-01-01T00:00:00Z",
-      updated_at: "2025-01-01T00:00:00Z",
-    })).join("\n");
-  await bdOk(dir, ["import", "-i", "-"], { stdin: text + "\n" });
+  const dir = await workspaceWithIssues(SWARM, "sw");
   const BD = bdCommand().map((s) => `'${s.replaceAll("'", "'\\''")}'`).join(" ");
   // Every fourth claim is dropped (the agent "dies"): its lease lapses and another agent takes it over.
   const agent = `n=0; while :; do

@@ -6,13 +6,33 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { bd, bdCommand, type Result, startServer, workspace } from "../helpers.ts";
+import { bd, bdCommand, type Result, startServer, workspace, workspaceWithIssues } from "../helpers.ts";
 
 type Obj = Record<string, unknown>;
 import { startDelayProxy } from "../../scripts/delay_proxy.ts";
 
 /** An empty directory: an agent in a container with no clone. */
 const elsewhere = () => Deno.makeTempDir({ prefix: "bd-remote-client-" });
+
+/** A hand-made remote-command request, as a client that is not bd could send it. */
+function postCli(server: { url: string }, argv: string[], extra: Record<string, unknown> = {}): Promise<Response> {
+  return fetch(server.url.replace(/graphql$/, "cli"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      protocol: 1,
+      version: "x",
+      argv,
+      actor: "a",
+      actorGiven: false,
+      files: {},
+      fileErrors: {},
+      env: {},
+      terminal: false,
+      ...extra,
+    }),
+  });
+}
 
 /** Times and the lead-time average differ between two runs; everything else must match. */
 function normalise(text: string): string {
@@ -173,21 +193,7 @@ Deno.test("remote: commands that need a checkout are refused with USAGE before a
     assert.deepEqual([...Deno.readDirSync(client)], [], "nothing written on the client");
     assert.equal(Deno.readTextFileSync(join(served, ".beads", "issues.jsonl")), before, "nor on the server");
     // The server checks the same table: a hand-made request for a refused command is refused there too.
-    const direct = await fetch(server.url.replace(/graphql$/, "cli"), {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        protocol: 1,
-        version: "x",
-        argv: ["export", "-o", "/tmp/stolen.jsonl"],
-        actor: "a",
-        actorGiven: false,
-        files: {},
-        fileErrors: {},
-        env: {},
-        terminal: false,
-      }),
-    });
+    const direct = await postCli(server, ["export", "-o", "/tmp/stolen.jsonl"]);
     const reply = await direct.json();
     assert.equal(reply.code, 2);
     assert.match(reply.stderr, /does not run on a server/);
@@ -199,21 +205,7 @@ Deno.test("remote: commands that need a checkout are refused with USAGE before a
         "/etc/hostname",
       ]]
     ) {
-      const r = await fetch(server.url.replace(/graphql$/, "cli"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({
-          protocol: 1,
-          version: "x",
-          argv,
-          actor: "a",
-          actorGiven: false,
-          files: {},
-          fileErrors: {},
-          env: {},
-          terminal: false,
-        }),
-      });
+      const r = await postCli(server, argv);
       const body = await r.json();
       assert.notEqual(body.code, 0, `${argv.join(" ")} must not run: ${body.stdout}`);
       assert.doesNotMatch(body.stdout + body.stderr, /root:|localhost/, "no server file leaks");
@@ -318,18 +310,7 @@ Deno.test("remote: a bad --server URL is a usage error, and the token never goes
 });
 
 Deno.test("remote: 8 clients × 50 `ready --claim` on 200 issues through one server: every issue claimed once", async () => {
-  const served = await workspace("cc");
-  const text = Array.from({ length: 200 }, (_, i) =>
-    JSON.stringify({
-      id: `cc-w${String(i).padStart(4, "0")}`,
-      title: `work ${i}`,
-      status: "open",
-      priority: i % 5,
-      issue_type: "task",
-      created_at: "2025-01-01T00:00:00Z",
-      updated_at: "2025-01-01T00:00:00Z",
-    })).join("\n");
-  await bd(served, ["import", "-i", "-"], { stdin: text + "\n" });
+  const served = await workspaceWithIssues(200, "cc");
   const server = await startServer(served);
   try {
     const BD = bdCommand().map((s) => `'${s.replaceAll("'", "'\\''")}'`).join(" ");
