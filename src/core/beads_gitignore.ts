@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { join } from "node:path";
 
 /** The lines every `.beads/.gitignore` should have. */
-export const IGNORED = ["*.db", "*.db-wal", "*.db-shm", "*.db-journal", "last-touched"];
+export const IGNORED = ["*.db", "*.db-wal", "*.db-shm", "*.db-journal", "*.db.damaged-*", "last-touched"];
 
 const HEADER = "# bd: the database is a local cache; issues.jsonl is what goes into git";
 

@@ -126,7 +126,7 @@ export class Beads implements BeadsContext {
       } catch (e) {
         // A file that cannot be imported (conflict markers, a bad line) must not stop reads; writes
         // refuse until it is fixed, because flushing would overwrite what the file holds.
-        if (!(e instanceof BdError) || e.code === "DB_LOCKED" || e.code === "INTERNAL") {
+        if (!(e instanceof BdError) || e.code === "DB_LOCKED" || e.code === "INTERNAL" || e.code === "CORRUPT") {
           beads.close();
           throw e;
         }

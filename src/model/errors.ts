@@ -8,6 +8,8 @@ export type ErrorCode =
   | "USAGE"
   | "DB_LOCKED"
   | "INTERNAL"
+  // The database file is damaged (SQLite: malformed, not a database): bd doctor --fix rebuilds it.
+  | "CORRUPT"
   // Remote mode (contract §10): a missing, unknown or revoked token; no answer; a server that
   // cannot run this client's request.
   | "UNAUTHENTICATED"

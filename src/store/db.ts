@@ -183,7 +183,16 @@ export function mapSqliteError(e: unknown, context?: string, timeoutMs = BUSY_TI
       `${where}disk I/O error (the disk may be full, a file size limit reached, or the device failing); the transaction was rolled back`,
     );
   }
-  if (/unable to open database|not a database|file is not a database/i.test(message)) {
+  if (
+    /database disk image is malformed|file is not a database|not a database|SQLITE_CORRUPT|SQLITE_NOTADB/i.test(message)
+  ) {
+    return new BdError(
+      "CORRUPT",
+      `${where}the database file is damaged (${message}); nothing was written. 'bd doctor --fix' moves it aside (kept) and rebuilds it from issues.jsonl`,
+      { hint: "bd doctor --fix" },
+    );
+  }
+  if (/unable to open database/i.test(message)) {
     return new BdError("INTERNAL", `${where}${message}`);
   }
   if (/FOREIGN KEY constraint failed/i.test(message)) {

@@ -1,7 +1,7 @@
 /** Looking after a workspace: info, where, lint, orphans, doctor, graph, setup/onboard, hooks. */
 import { dirname } from "node:path";
 import { BdError } from "../../model/errors.ts";
-import type { Command } from "../command.ts";
+import type { Command, Context } from "../command.ts";
 import { listLine } from "../format.ts";
 import { int, str } from "./util.ts";
 
@@ -112,12 +112,36 @@ const doctorCmd: Command = {
   description: `Checks: schema version, PRAGMA integrity_check, issues.jsonl against the database,
 dependencies on unknown issues, cycles, git's merge driver for issues.jsonl, files left by killed
 writers. --fix rewrites a drifted JSONL, configures the merge driver and removes stale temp files,
-and says what it did. Exit 1 when an error remains.`,
+and says what it did. Exit 1 when an error remains.
+
+A damaged database (SQLite: malformed, not a database, or a failed integrity check) is named;
+--fix moves it aside as <db>.damaged-<time> (kept, never deleted), rebuilds the database from
+issues.jsonl, and carries over what SQLite can still read of the old file: the config and the
+applications' own tables. It says what was recovered.`,
   flags: { fix: { type: "boolean", help: "repair what can be repaired safely" } },
   async run(ctx, _args, flags) {
     const { doctor } = await import("../../core/doctor.ts");
     const { VERSION } = await import("../../version.ts");
-    const checks = doctor(ctx.beads(), flags.fix === true);
+    let opened;
+    try {
+      opened = ctx.beads();
+    } catch (e) {
+      if (!(e instanceof BdError) || e.code !== "CORRUPT") throw e;
+      return await damaged(ctx, e, flags.fix === true);
+    }
+    let checks;
+    try {
+      checks = doctor(opened, flags.fix === true);
+    } catch (e) {
+      if (!(e instanceof BdError) || e.code !== "CORRUPT") throw e;
+      opened.close();
+      return await damaged(ctx, e, flags.fix === true);
+    }
+    const broken = checks.find((c) => c.name === "integrity" && c.status === "error");
+    if (broken && flags.fix === true) {
+      opened.close();
+      return await damaged(ctx, new BdError("CORRUPT", broken.message), true);
+    }
     const errors = checks.filter((c) => c.status === "error" && !c.fixed).length;
     if (ctx.globals.json) {
       ctx.out.data({ ok: errors === 0, checks });
@@ -138,6 +162,32 @@ and says what it did. Exit 1 when an error remains.`,
     return errors ? 1 : 0;
   },
 };
+
+/** bd doctor on a damaged database: name the damage; with --fix, rebuild it and say what came back. */
+async function damaged(ctx: Context, e: BdError, fix: boolean): Promise<number> {
+  const { locateWorkspace } = await import("../../core/workspace.ts");
+  const paths = locateWorkspace({ db: ctx.globals.db, cwd: ctx.cwd, env: ctx.env });
+  const why = /\(([^)]*)\)/.exec(e.message)?.[1] ?? e.message;
+  const damage = { name: "database", status: "error", message: `${paths.dbPath} is damaged (${why})` };
+  if (!fix) {
+    if (ctx.globals.json) ctx.out.data({ ok: false, checks: [damage] });
+    else {ctx.out.line(
+        `✖ database: ${damage.message}\n  → bd doctor --fix moves it aside and rebuilds it from issues.jsonl`,
+      );}
+    return 1;
+  }
+  const { rebuildDatabase } = await import("../../core/repair.ts");
+  const report = rebuildDatabase(paths, ctx.env);
+  const kept = report.extension_tables.filter((t) => t.rows !== undefined);
+  const lost = report.extension_tables.filter((t) => t.error !== undefined);
+  const fixed =
+    `moved the damaged file to ${report.moved_to} (kept); rebuilt ${paths.dbPath} from issues.jsonl: ${report.issues} issues, ${report.memories} memories, ${report.config} config entries${
+      kept.length ? `; ${kept.map((t) => `${t.table} (${t.rows} rows)`).join(", ")} carried over` : ""
+    }${lost.length ? `; unreadable: ${lost.map((t) => `${t.table} (${t.error})`).join(", ")}` : ""}`;
+  if (ctx.globals.json) ctx.out.data({ ok: true, checks: [{ ...damage, fixed }], recovered: report });
+  else ctx.out.line(`✖ database: ${paths.dbPath} was damaged\n  → fixed: ${fixed}`);
+  return 0;
+}
 
 const FORMATS = ["text", "dot", "mermaid"];
 
