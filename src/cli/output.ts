@@ -41,12 +41,12 @@ export class Output {
 
   /** Prints a line of human text to stdout (nothing in --json mode). */
   line(text = ""): void {
-    if (!this.json) this.stdoutChunks.push(text + "\n");
+    if (!this.json) this.stdoutChunks.push(visible(text) + "\n");
   }
 
   /** Prints a note to stderr (suppressed by --quiet). */
   note(text: string): void {
-    if (!this.quiet) this.stderrChunks.push(text + "\n");
+    if (!this.quiet) this.stderrChunks.push(visible(text) + "\n");
   }
 
   /** Reports one failure on stderr (JSON object with --json). */
@@ -55,7 +55,7 @@ export class Output {
       // Contract §4 (upstream's shape): `.error` is the message; bd's code stays in `.code`.
       const line = { error: e.message, code: e.code, ...(e.hint ? { hint: e.hint } : {}), schema_version: 1 };
       this.stderrChunks.push(JSON.stringify(line) + "\n");
-    } else this.stderrChunks.push(`Error: ${e.message}\n`);
+    } else this.stderrChunks.push(`Error: ${visible(e.message)}\n`);
   }
 
   paint(colour: Colour, text: string): string {
@@ -79,6 +79,16 @@ export class Output {
     if (err.length) this.sink.stderr(err.join(""));
     return Promise.resolve();
   }
+}
+
+/**
+ * Bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E/U+200F, U+061C) make a terminal show
+ * text in another order than it is stored (a title that reads as something else): human output
+ * shows them escaped (`\u202e`). JSON keeps them as they are.
+ */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+export function visible(text: string): string {
+  return text.replace(BIDI, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Where output goes: the process's fds 1 and 2, or a caller's functions (embedding, tests). */

@@ -188,3 +188,15 @@ Deno.test("text: colour only on a TTY: NO_COLOR or a pipe get plain text", async
     assert.doesNotMatch(out, /\x1b\[/, "no ANSI escapes into a pipe");
   }
 });
+
+Deno.test("text: bidirectional controls in a title or description show escaped; JSON keeps them as stored", async () => {
+  const dir = await workspace("bi");
+  const title = "invoice \u202Efdp.exe";
+  const id = (await bdOk(dir, ["create", title, "-d", "see \u2066here\u2069", "--json"])).json().id;
+  const shown = (await bdOk(dir, ["show", id])).stdout;
+  assert.ok(shown.includes("invoice \\u202efdp.exe"), shown);
+  assert.ok(shown.includes("see \\u2066here\\u2069"));
+  assert.doesNotMatch(shown, /[\u202a-\u202e\u2066-\u2069]/);
+  assert.doesNotMatch((await bdOk(dir, ["list"])).stdout, /[\u202a-\u202e\u2066-\u2069]/);
+  assert.equal((await bdOk(dir, ["show", id, "--json"])).json()[0].title, title, "JSON is the stored text");
+});
