@@ -73,6 +73,17 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 const gqlError = (message: string, code: string) => ({ errors: [{ message, extensions: { code } }] });
 
+/** Resolves with `work`'s result, or "timeout" once `ms` have passed (the deadline of every route). */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | "timeout"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), ms)));
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Reads the request body up to `limit` bytes; returns undefined when it is larger. */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
@@ -120,7 +131,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         allow: "POST",
       });
     }
-    const bytes = await readBody(req, maxBody);
+    // The same deadline as /graphql: a body that stalls does not hold its socket.
+    const bytes = await beforeDeadline(readBody(req, maxBody), timeoutMs);
+    if (bytes === "timeout") {
+      sendJson(res, 503, gqlError(`request timed out after ${timeoutMs} ms`, "TIMEOUT"), { connection: "close" });
+      req.destroy();
+      return;
+    }
     if (bytes === undefined) {
       return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
     }
@@ -140,8 +157,6 @@ export async function runServer(opts: ServeOptions): Promise<number> {
    */
   const serveCli = async (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST") return sendJson(res, 405, { error: "use POST", code: "USAGE" }, { allow: "POST" });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     const answer = async () => {
       const bytes = await readBody(req, maxBody);
       if (bytes === undefined) {
@@ -160,12 +175,13 @@ export async function runServer(opts: ServeOptions): Promise<number> {
         tokenName: typeof tokenName === "string" ? tokenName : undefined,
       });
     };
-    const result = await Promise.race([answer(), timeout]);
-    clearTimeout(timer);
+    const result = await beforeDeadline(answer(), timeoutMs);
     if (result === "timeout") {
-      return sendJson(res, 503, { error: `request timed out after ${timeoutMs} ms`, code: "TIMEOUT" }, {
+      sendJson(res, 503, { error: `request timed out after ${timeoutMs} ms`, code: "TIMEOUT" }, {
         connection: "close",
       });
+      req.destroy();
+      return;
     }
     sendJson(res, result.status, result.body);
   };

@@ -170,18 +170,22 @@ Deno.test("limits: body size, request timeout, no CORS unless configured", async
     const big = await post(s.url, `{ stats { totalIssues } } # ${"x".repeat(3000)}`);
     assert.equal(big.status, 413);
     assert.equal(big.body.errors[0].extensions.code, "PAYLOAD_TOO_LARGE");
-    // A client that announces a body and never sends it is cut off at the deadline.
+    // A client that announces a body and never sends it is cut off at the deadline, on every route.
     const port = Number(new URL(s.url).port);
-    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
-    await conn.write(new TextEncoder().encode(
-      "POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{",
-    ));
-    const buf = new Uint8Array(4096);
-    const n = await conn.read(buf);
-    conn.close();
-    const reply = new TextDecoder().decode(buf.subarray(0, n ?? 0));
-    assert.match(reply, /^HTTP\/1\.1 503/);
-    assert.match(reply, /"code":"TIMEOUT"/);
+    for (const route of ["/graphql", "/mcp", "/cli"]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      const started = Date.now();
+      await conn.write(new TextEncoder().encode(
+        `POST ${route} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{`,
+      ));
+      const buf = new Uint8Array(4096);
+      const n = await conn.read(buf);
+      conn.close();
+      const reply = new TextDecoder().decode(buf.subarray(0, n ?? 0));
+      assert.match(reply, /^HTTP\/1\.1 503/, route);
+      assert.match(reply, /"code":"TIMEOUT"/, route);
+      assert.ok(Date.now() - started < 5000, `${route}: answered at the deadline`);
+    }
     const pre = await fetch(s.url, {
       method: "OPTIONS",
       headers: { origin: "http://evil.example", "access-control-request-method": "POST" },
