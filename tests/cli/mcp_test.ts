@@ -187,3 +187,68 @@ Deno.test("bd setup mcp prints a config whose command runs from another director
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown recipe "nonesuch"/);
 });
+
+Deno.test("bd mcp over stdio answers a 12 MB line and a line that is not JSON with JSON-RPC errors, and keeps serving", async () => {
+  const dir = await workspace("big");
+  const [command, ...pre] = bdCommand();
+  const env = baseEnv();
+  if (!env.DENO_DIR) delete env.DENO_DIR;
+  const child = new Deno.Command(command, {
+    args: [...pre, "mcp"],
+    cwd: dir,
+    env,
+    clearEnv: true,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const w = child.stdin.getWriter();
+  const send = (text: string) => w.write(new TextEncoder().encode(text));
+  const lines: Json[] = [];
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let buf = "";
+  const next = async () => {
+    while (!buf.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("bd mcp closed its output");
+      buf += value;
+    }
+    const at = buf.indexOf("\n");
+    const line = JSON.parse(buf.slice(0, at));
+    buf = buf.slice(at + 1);
+    lines.push(line);
+    return line;
+  };
+  try {
+    await send(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+      }) + "\n",
+    );
+    assert.equal((await next()).id, 1);
+    await send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
+    // 12 MB in one line, in pieces, as a pipe delivers it.
+    const piece = "x".repeat(1024 * 1024);
+    await send(`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"create","arguments":{"title":"`);
+    for (let i = 0; i < 12; i++) await send(piece);
+    await send(`"}}}\n`);
+    const big = await next();
+    assert.equal(big.error.code, -32600);
+    assert.match(big.error.message, /larger than/);
+    await send("this is not json\n");
+    assert.equal((await next()).error.code, -32700);
+    await send(JSON.stringify({ jsonrpc: "2.0", id: 3, method: "tools/list" }) + "\n");
+    const listed = await next();
+    assert.equal(listed.id, 3, "still serving");
+    assert.ok(listed.result.tools.length > 10);
+  } finally {
+    await w.close().catch(() => {});
+    await reader.cancel().catch(() => {});
+    const status = await child.status;
+    assert.equal(status.code, 0);
+    await child.stderr.cancel().catch(() => {});
+  }
+});
