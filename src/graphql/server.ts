@@ -82,11 +82,27 @@ export class SchemaHolder {
     if (!this.schema || key !== this.key) {
       const config = loadExtensionConfig(this.beads, this.opts.extensionsPath);
       this.build = buildExtensions(this.beads, config);
-      for (const p of this.build.problems) if (p.level === "warning") this.opts.warn?.(p.message);
-      this.schema = createSchema<GqlContext>({
-        typeDefs: [CORE_SDL, ...(this.build.sdl ? [this.build.sdl] : [])],
-        resolvers: [coreResolvers, ...(this.build.resolvers ? [this.build.resolvers] : [])],
-      });
+      // Each left-out entry is said, with its reason, at every (re)load: the rest serves.
+      for (const p of this.build.problems) this.opts.warn?.(p.level === "error" ? `left out: ${p.message}` : p.message);
+      try {
+        this.schema = createSchema<GqlContext>({
+          typeDefs: [CORE_SDL, ...(this.build.sdl ? [this.build.sdl] : [])],
+          resolvers: [coreResolvers, ...(this.build.resolvers ? [this.build.resolvers] : [])],
+        });
+      } catch (e) {
+        // A bad extension never takes the API down: the core schema serves, and the problem is said.
+        const message = `the extension tables were left out: their schema does not build (${
+          e instanceof Error ? e.message : e
+        })`;
+        this.build = {
+          ...this.build,
+          sdl: "",
+          resolvers: undefined,
+          problems: [...this.build.problems, { level: "error", message }],
+        };
+        this.opts.warn?.(message);
+        this.schema = createSchema<GqlContext>({ typeDefs: [CORE_SDL], resolvers: [coreResolvers] });
+      }
       this.key = key;
     }
     return this.schema;

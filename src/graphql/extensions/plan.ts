@@ -67,6 +67,9 @@ export interface Plan {
   problems: Problem[];
 }
 
+/** What a table or column name must be to be surfaced: SQL and GraphQL read it the same, unquoted. */
+const PLAIN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Tables bd itself owns: never exposed as extensions. */
 export const CORE_TABLES = BD_TABLES;
 
@@ -168,6 +171,14 @@ export function planExtensions(beads: Beads, config: LoadedConfig): Plan {
     }
     const prefix = sharedPrefix(ext, selected);
     for (const table of selected) {
+      if (!PLAIN_IDENTIFIER.test(table)) {
+        error(
+          `${ext.name}: table ${
+            JSON.stringify(table)
+          } is not a plain identifier (letters, digits and _, not starting with a digit); skipped`,
+        );
+        continue;
+      }
       if (claimed.has(table)) {
         error(`${ext.name}: table "${table}" is already exposed by extension "${claimed.get(table)}"; skipped`);
         continue;
@@ -343,6 +354,14 @@ function planTable(
   const names = new Set<string>();
   for (const col of info.columns) {
     const isPk = col.pk > 0;
+    if (!PLAIN_IDENTIFIER.test(col.name)) {
+      error(
+        `${ext.name}: column ${table}.${
+          JSON.stringify(col.name)
+        } is not a plain identifier (letters, digits and _, not starting with a digit); skipped`,
+      );
+      return undefined;
+    }
     if (hidden.has(col.name)) {
       if (isPk) {
         error(`${ext.name}: the primary key ${table}.${col.name} cannot be hidden; skipped`);
