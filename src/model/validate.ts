@@ -84,3 +84,50 @@ export function stripControl(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "");
 }
+
+/**
+ * The rules every issue must meet to be usable, wherever it comes from (a file bd imports, a
+ * merge, another bd's export): what create and update refuse outright, read leniently enough for
+ * real files (unknown statuses and types, long titles and adopted timestamps stay). Returns the
+ * reasons it is not usable; none when it is.
+ */
+export function issueProblems(i: {
+  id: string;
+  title: string;
+  status: string;
+  issue_type: string;
+  priority: unknown;
+  created_at: string;
+  updated_at: string;
+}): string[] {
+  const out: string[] = [];
+  if (!ID_SHAPE.test(i.id)) {
+    out.push(`id ${JSON.stringify(i.id)} is not PREFIX-HASH (a prefix, a hyphen, no whitespace or control characters)`);
+  }
+  if (i.title.length > MAX_IMPORTED_TITLE) {
+    out.push(`title is ${i.title.length} characters (at most ${MAX_IMPORTED_TITLE})`);
+  }
+  if (typeof i.priority !== "number" || !Number.isInteger(i.priority) || i.priority < 0 || i.priority > 4) {
+    out.push(`priority ${JSON.stringify(i.priority)} is not an integer from 0 to 4`);
+  }
+  if (!WORD.test(i.status)) out.push(`status ${JSON.stringify(i.status)} is not a status name`);
+  if (!WORD.test(i.issue_type)) out.push(`issue_type ${JSON.stringify(i.issue_type)} is not a type name`);
+  for (const [name, ts] of [["created_at", i.created_at], ["updated_at", i.updated_at]] as const) {
+    if (!isTimestamp(ts)) out.push(`${name} ${JSON.stringify(ts)} is not a timestamp`);
+  }
+  return out;
+}
+
+/** PREFIX-REST: a prefix, a hyphen, then the rest; no whitespace or control characters anywhere. */
+const ID_SHAPE = /^[^\s\x00-\x1f\x7f-][^\s\x00-\x1f\x7f]*-[^\s\x00-\x1f\x7f]+$/;
+/** A status or type name: a word (custom ones included), never SQL or markup. */
+const WORD = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Titles bd takes from files: longer than create allows (real files have them), not unbounded. */
+export const MAX_IMPORTED_TITLE = 5000;
+
+/** An RFC 3339 time, or the forms other bds stored (Go's `2006-01-02 15:04:05.999+00:00`, SQLite's). */
+function isTimestamp(ts: string): boolean {
+  if (!/^\d{4}-\d\d-\d\d[T ]\d\d:\d\d/.test(ts)) return false;
+  const t = Date.parse(/(Z|[+-]\d\d:?\d\d)$/i.test(ts) ? ts.replace(" ", "T") : ts.replace(" ", "T") + "Z");
+  return !Number.isNaN(t);
+}

@@ -160,7 +160,10 @@ Deno.test("a malformed line aborts the whole import with its line number and cha
     const [bad, reason] of [["{not json", /line 2: invalid JSON/], ['{"title":"no id"}', /line 2: missing "id"/], [
       '{"id":"test-x"}',
       /line 2: issue test-x has no title/,
-    ], ['{"id":"test-y","title":"t","priority":"high"}', /line 2: issue test-y: priority must be an integer/]] as const
+    ], [
+      '{"id":"test-y","title":"t","priority":"high"}',
+      /line 2: issue "test-y": priority "high" is not an integer from 0 to 4/,
+    ]] as const
   ) {
     const r = await bd(dir, ["import", "-i", "-"], { stdin: `${good}\n${bad}\n` });
     assert.equal(r.code, 1);

@@ -2,6 +2,7 @@
 import { BdError } from "../../model/errors.ts";
 import { inContractOrder } from "../../model/key_order.ts";
 import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../../model/types.ts";
+import { issueProblems } from "../../model/validate.ts";
 
 /** Returns the issue as a JSONL record: contract key order, relations embedded, extras last. */
 export function issueRecord(
@@ -102,7 +103,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   }
   const id = optString(o, "id", lineNo);
   if (!id) fail(lineNo, 'missing "id"');
-  if (/[\s"\\]/.test(id)) fail(lineNo, `invalid id ${JSON.stringify(id)}`);
+  if (/[\s"\\\x00-\x1f\x7f]/.test(id)) fail(lineNo, `invalid id ${JSON.stringify(id)}`);
   const now = new Date().toISOString();
   if (o.status === "tombstone") {
     return {
@@ -117,13 +118,8 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   }
   const title = optString(o, "title", lineNo);
   if (title === undefined || title.trim() === "") fail(lineNo, `issue ${id} has no title`);
-  let priority = 0; // beads omits priority 0 (Go omitempty), so absent means P0
-  if (o.priority !== undefined && o.priority !== null) {
-    if (typeof o.priority !== "number" || !Number.isInteger(o.priority)) {
-      fail(lineNo, `issue ${id}: priority must be an integer`);
-    }
-    priority = o.priority;
-  }
+  // beads omits priority 0 (Go omitempty), so absent means P0; issueProblems checks the rest below.
+  const priority = o.priority === undefined || o.priority === null ? 0 : o.priority as number;
   let estimate: number | undefined;
   if (o.estimated_minutes !== undefined && o.estimated_minutes !== null) {
     if (typeof o.estimated_minutes !== "number") fail(lineNo, `issue ${id}: estimated_minutes must be a number`);
@@ -145,6 +141,9 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
     if (v !== undefined && v !== "") issue[f] = v;
   }
   if (estimate !== undefined) issue.estimated_minutes = estimate;
+  // One set of rules for every way in (model/validate.ts): an issue no command could use stays out.
+  const problems = issueProblems(issue);
+  if (problems.length) fail(lineNo, `issue ${JSON.stringify(id)}: ${problems.join("; ")}`);
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (!KNOWN_ISSUE_KEYS.has(k) && !DERIVED_KEYS.has(k)) extra[k] = v;
 
@@ -163,6 +162,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
       const dd = d as Record<string, unknown>;
       const target = optString(dd, "depends_on_id", lineNo);
       if (!target) fail(lineNo, `issue ${id}: a dependency has no depends_on_id`);
+      if (target === id) fail(lineNo, `issue ${id} depends on itself`);
       const dep: Dependency = {
         issue_id: id,
         depends_on_id: target,
