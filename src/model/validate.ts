@@ -119,6 +119,7 @@ export function issueProblems(i: {
 }
 
 /** PREFIX-REST: a prefix, a hyphen, then the rest; no whitespace or control characters anywhere. */
+// deno-lint-ignore no-control-regex -- control characters are what it refuses
 const ID_SHAPE = /^[^\s\x00-\x1f\x7f-][^\s\x00-\x1f\x7f]*-[^\s\x00-\x1f\x7f]+$/;
 /** A status or type name: a word (custom ones included), never SQL or markup. */
 const WORD = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

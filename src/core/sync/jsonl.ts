@@ -103,6 +103,7 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   }
   const id = optString(o, "id", lineNo);
   if (!id) fail(lineNo, 'missing "id"');
+  // deno-lint-ignore no-control-regex -- control characters are what it refuses
   if (/[\s"\\\x00-\x1f\x7f]/.test(id)) fail(lineNo, `invalid id ${JSON.stringify(id)}`);
   const now = new Date().toISOString();
   if (o.status === "tombstone") {
