@@ -57,3 +57,23 @@ Deno.test("an unusable line arriving in issues.jsonl (a pull) never enters: read
   await bdOk(dir, ["create", "after the fix"]);
   assert.equal((await bdOk(dir, ["show", id, "--json"])).json()[0].title, "already here");
 });
+
+Deno.test("a JSONL cut short (lines lost in a bad merge) is made whole by the next write; a deletion still travels", async () => {
+  const dir = await workspace("sh");
+  const ids: string[] = [];
+  for (let i = 0; i < 6; i++) ids.push(await createIssue(dir, `issue ${i}`));
+  await bdOk(dir, ["delete", ids[5], "--force"]);
+  const path = join(dir, ".beads", "issues.jsonl");
+  const whole = Deno.readTextFileSync(path).split("\n").filter(Boolean);
+  assert.equal(whole.length, 6, "five issues and a tombstone");
+  // Two issue lines go missing; the tombstone stays.
+  const lost = whole.filter((l) => l.includes(ids[1]) || l.includes(ids[3]));
+  Deno.writeTextFileSync(path, whole.filter((l) => !lost.includes(l)).join("\n") + "\n");
+  assert.equal((await bdOk(dir, ["list", "--json"])).json().length, 5, "the database still has them");
+  await bdOk(dir, ["create", "a later write"]);
+  const after = Deno.readTextFileSync(path);
+  for (const id of [ids[1], ids[3]]) assert.match(after, new RegExp(`"id":"${id}"`), `${id} is back in the file`);
+  assert.equal(after.split("\n").filter(Boolean).length, 7);
+  assert.equal((await bd(dir, ["show", ids[5]])).code, 1, "the deleted one stays deleted");
+  assert.match((await bdOk(dir, ["doctor"])).stdout, /issues\.jsonl matches the database/);
+});

@@ -646,16 +646,37 @@ export function importWorkspaceText(
     const keyedRecords = new Set<string>();
     let unchanged = 0;
     const lines = text.split("\n");
+    const inFile = new Set<string>();
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (!line) continue;
       const key = lineId(line);
+      if (key !== undefined) inFile.add(key);
       if (key?.startsWith(MEMORY_PREFIX) || key?.startsWith(CONFIG_PREFIX)) keyedRecords.add(key);
       if (key !== undefined && base.get(key) === line) unchanged++;
       else records.push(parseLine(line, i + 1));
     }
-    return importRecords(beads, records, { ...opts, workspace: { base, keyedRecords, unchanged } });
+    const summary = importRecords(beads, records, { ...opts, workspace: { base, keyedRecords, unchanged } });
+    if (!opts.dryRun) mendShortFile(beads, inFile, summary);
+    return summary;
   });
+}
+
+/**
+ * A file that lacks issues the database has, with no tombstone to say they were deleted (whole
+ * lines lost in a bad merge), is made whole again: those issues are marked for the next flush,
+ * which writes them back. Removals still travel: a deletion leaves a tombstone line.
+ */
+function mendShortFile(beads: Ctx, inFile: ReadonlySet<string>, summary: ImportSummary): void {
+  const pending = new Set(meta.dirtyIds(beads.db));
+  const lost = issuesRepo.allIssueIds(beads.db).filter((id) => !inFile.has(id) && !pending.has(id));
+  if (lost.length === 0) return;
+  meta.markDirty(beads.db, lost, new Date().toISOString());
+  (summary.notes ??= []).push(
+    `${beads.paths.jsonlPath} lacks ${lost.length} issue(s) the database has (e.g. ${
+      lost.slice(0, 3).join(", ")
+    }) and no deletion explains it: the next write puts them back`,
+  );
 }
 
 /**
