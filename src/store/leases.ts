@@ -90,8 +90,3 @@ export function lapsedLeases(db: Db, ids?: readonly string[]): Lease[] {
     seconds: Number(r.seconds),
   }));
 }
-
-/** True when some lease has lapsed (ready then looks at those issues too). */
-export function anyLapsed(db: Db): boolean {
-  return !!db.get(`SELECT 1 AS x FROM claim_leases WHERE expires_at <= ${LEASE_NOW} LIMIT 1`);
-}
