@@ -2,6 +2,7 @@
  * Core resolvers: translate GraphQL arguments to service calls and service results to GraphQL
  * shapes. No SQL and no business rule here; every decision is the service layer's.
  */
+import process from "node:process";
 import { BdError } from "../model/errors.ts";
 import { categoryOf, type CustomStatus, isDoneStatus } from "../model/status_categories.ts";
 import {
@@ -308,13 +309,13 @@ export const coreResolvers: Record<string, any> = {
     },
     claimIssue: (_: unknown, { input }: Args, { beads }: GqlContext) => ({
       clientMutationId: input.clientMutationId,
-      issue: beads.claim(input.id, { leaseSeconds: claimLease(beads, input.lease ?? undefined, {}) }),
+      issue: beads.claim(input.id, { leaseSeconds: claimLease(beads, input.lease ?? undefined, process.env) }),
     }),
     claimNextReady: (_: unknown, args: Args, { beads }: GqlContext) =>
       beads.claimNextReady({
         ...toFilter(args.filter),
         sort: READY_SORT[args.sort ?? "HYBRID"],
-        leaseSeconds: claimLease(beads, args.lease ?? undefined, {}),
+        leaseSeconds: claimLease(beads, args.lease ?? undefined, process.env),
       }),
     heartbeat: (_: unknown, args: Args, { beads }: GqlContext) => {
       const { renewed, lost } = heartbeat(beads, args.ids ?? []);

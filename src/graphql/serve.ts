@@ -265,8 +265,6 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       return sendJson(res, 413, gqlError(`request body too large (limit ${maxBody} bytes)`, "PAYLOAD_TOO_LARGE"));
     }
     // One deadline for the whole request: reading the body (slow clients) and executing it.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<"timeout">((resolve) => (timer = setTimeout(() => resolve("timeout"), timeoutMs)));
     const abort = new AbortController();
     // The client went away before the response finished (req's "close" fires after its body is read).
     res.on("close", () => {
@@ -285,8 +283,7 @@ export async function runServer(opts: ServeOptions): Promise<number> {
       });
       return await yoga.fetch(request, {});
     };
-    const response = await Promise.race([run(), timeout]);
-    clearTimeout(timer);
+    const response = await beforeDeadline(run(), timeoutMs);
     if (response === "timeout") {
       abort.abort();
       return sendJson(res, 503, gqlError(`request timed out after ${timeoutMs} ms`, "TIMEOUT"), {
