@@ -100,18 +100,20 @@ function hookHeartbeat(ctx: Context, args: string[]): number {
       event = input.hook_event_name;
     }
   } catch { /* no input, or not JSON: the default event */ }
-  let lost: { id: string; holder: string }[] = [];
+  const said: string[] = [];
   try {
-    lost = heartbeat(ctx.beads(), args).lost;
+    for (const l of heartbeat(ctx.beads(), args).lost) {
+      said.push(
+        `bd: your claim on ${l.id} lapsed and ${l.holder} took it over: stop working on it (bd ready shows other work).`,
+      );
+    }
   } catch (e) {
-    const m = e instanceof BdError && e.code === "CONFLICT" ? /lease lost to (\S+): (\S+)/.exec(e.message) : null;
-    if (m) lost = [{ holder: m[1], id: m[2] }];
+    // A named issue no longer held (CONFLICT) is the agent's to hear; no workspace, no lease: nothing to say.
+    if (e instanceof BdError && e.code === "CONFLICT") said.push(`bd: ${e.message}`);
   }
-  if (lost.length) {
-    const said = lost.map((l) =>
-      `bd: your claim on ${l.id} lapsed and ${l.holder} took it over: stop working on it (bd ready shows other work).`
-    ).join("\n");
-    ctx.out.raw(JSON.stringify({ hookSpecificOutput: { hookEventName: event, additionalContext: said } }) + "\n");
+  if (said.length) {
+    const envelope = { hookSpecificOutput: { hookEventName: event, additionalContext: said.join("\n") } };
+    ctx.out.raw(JSON.stringify(envelope) + "\n");
   }
   return 0;
 }
