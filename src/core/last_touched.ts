@@ -3,7 +3,8 @@
  * close in this workspace, which close, update and show act on when given no ID. Kept in a small
  * file beside the database, not in it, so that `show` stays a read.
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { addIgnoreLines, missingIgnoreLines } from "./beads_gitignore.ts";
 import { join } from "node:path";
 import type { BeadsContext } from "./context.ts";
 import { BdError } from "../model/errors.ts";
@@ -21,10 +22,7 @@ export function rememberTouched(beads: Ctx, id: string): void {
     const first = !existsSync(file);
     writeFileSync(file, id + "\n");
     // New workspaces' .gitignore lists the file; one made by an older bd gets the line once, here.
-    const ignore = join(beads.paths.beadsDir, ".gitignore");
-    if (first && existsSync(ignore) && !readFileSync(ignore, "utf8").split("\n").includes(FILE)) {
-      appendFileSync(ignore, `${FILE}\n`);
-    }
+    if (first) addIgnoreLines(beads.paths.beadsDir, missingIgnoreLines(beads.paths.beadsDir).filter((l) => l === FILE));
   } catch { /* not remembering is harmless */ }
 }
 

@@ -7,6 +7,7 @@
  */
 import { BdError, validation } from "../model/errors.ts";
 import { nowIso } from "../model/time.ts";
+import { spanMs } from "../model/duration.ts";
 import type { Issue } from "../model/types.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as leasesRepo from "../store/leases.ts";
@@ -18,8 +19,6 @@ type Ctx = Pick<BeadsContext, "actor" | "db" | "event" | "issue" | "mutate" | "r
 /** Config key of the default lease (else $BD_CLAIM_LEASE, else none). */
 export const CLAIM_LEASE = "claim.lease";
 
-const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
 /**
  * Reads a lease length: `90s`, `30m` (minutes here: a lease is short), `4h`, `1d`; `0` or `none`
  * means no lease. Returns seconds (0 = none).
@@ -27,8 +26,8 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 export function parseLease(text: string, what = "--lease"): number {
   const t = text.trim().toLowerCase();
   if (t === "0" || t === "none") return 0;
-  const m = /^(\d+)([smhd])$/.exec(t);
-  const seconds = m ? Number(m[1]) * UNITS[m[2]] : NaN;
+  const ms = t.endsWith("ms") ? undefined : spanMs(t);
+  const seconds = ms === undefined ? NaN : ms / 1000;
   if (!Number.isSafeInteger(seconds) || seconds <= 0 || seconds > 30 * 86400) {
     throw validation(`invalid ${what} ${JSON.stringify(text)}: use 90s, 30m, 4h or 1d (at most 30d), or none`);
   }

@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { selfArgv } from "../core/sync/self_command.ts";
+import { spanMs } from "../model/duration.ts";
 
 /** What /healthz (with a token) and the UI's footer say about syncing. */
 export interface SyncStatus {
@@ -34,8 +35,7 @@ export interface SyncSchedule {
 
 /** Reads `30s`, `5m`, `1h` (at least 1 s) as milliseconds. */
 export function parseInterval(text: string): number {
-  const m = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"] : NaN;
+  const ms = spanMs(text) ?? NaN;
   if (!Number.isFinite(ms) || ms < 1000) {
     throw new Error(`use a duration such as 30s, 5m or 1h (at least 1s), got ${JSON.stringify(text)}`);
   }
