@@ -6,6 +6,7 @@ import { BdError, validation } from "../model/errors.ts";
 import { generateHashId } from "../model/hash_id.ts";
 import { nowIso } from "../model/time.ts";
 import {
+  assertUsable,
   checkEstimate,
   checkIssueType,
   checkLabel,
@@ -97,6 +98,7 @@ export function create(beads: Ctx, input: CreateInput): Issue {
     };
     for (const [k, v] of Object.entries(fields)) if (v !== null && v !== undefined && k !== "title") issue[k] = v;
     if (issue.status === "closed") Object.assign(issue, statusChange({ ...issue, status: "open" }, "closed", now));
+    assertUsable(issue);
     issuesRepo.insertIssue(beads.db, issue);
     for (const label of input.labels ?? []) rel.insertLabel(beads.db, id, checkLabel(label));
     beads.event(id, "created", null, title, null, now);
@@ -213,6 +215,7 @@ export function update(beads: Ctx, idInput: string, patch: UpdateInput): Issue {
       beads.event(id, "updated", JSON.stringify(old), JSON.stringify(delta), null, now);
     }
     if (Object.keys(changes).length) {
+      assertUsable({ ...before, ...changes, updated_at: now } as Issue);
       issuesRepo.updateIssueColumns(beads.db, id, { ...changes, updated_at: now });
       meta.markDirty(beads.db, [id], now);
     }

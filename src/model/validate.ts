@@ -118,6 +118,15 @@ export function issueProblems(i: {
   return out;
 }
 
+/**
+ * Throws VALIDATION when an issue about to be written breaks the rules of issueProblems: the last
+ * check of create and update (and so of the CLI, GraphQL and MCP), the same one imports apply.
+ */
+export function assertUsable(issue: Parameters<typeof issueProblems>[0]): void {
+  const problems = issueProblems(issue);
+  if (problems.length) throw validation(`issue ${JSON.stringify(issue.id)}: ${problems.join("; ")}`);
+}
+
 /** PREFIX-REST: a prefix, a hyphen, then the rest; no whitespace or control characters anywhere. */
 // deno-lint-ignore no-control-regex -- control characters are what it refuses
 const ID_SHAPE = /^[^\s\x00-\x1f\x7f-][^\s\x00-\x1f\x7f]*-[^\s\x00-\x1f\x7f]+$/;

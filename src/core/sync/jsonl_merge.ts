@@ -22,7 +22,7 @@
 import { BdError } from "../../model/errors.ts";
 import { ISSUE_FIELDS } from "../../model/types.ts";
 import { toMillis } from "../../model/time.ts";
-import { compareIds, CONFIG_TYPE, SHARED_CONFIG_KEYS } from "./jsonl.ts";
+import { compareIds, CONFIG_TYPE, type RejectedLine, SHARED_CONFIG_KEYS, tryParseLine } from "./jsonl.ts";
 import { type IdMove, separateIssues } from "./id_collisions.ts";
 import { CONFIG, type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";
 
@@ -35,6 +35,11 @@ export interface MergeResult {
   merged: number;
   /** Issues of one side moved to a new ID because a different issue holds theirs. */
   moved: IdMove[];
+  /**
+   * Issue lines of the result, changed on a side, that no command could use (the import rules):
+   * kept in the file for a person to mend; the import that follows keeps them out of the database.
+   */
+  unusable: RejectedLine[];
 }
 
 /** Returns the identity of a record: kind digit + ID/key/text (so issues sort before memories). */
@@ -114,7 +119,13 @@ export function mergeJsonl(base: string, left: string, right: string): MergeResu
     if (line !== undefined) lines.push([key, line]);
   }
   lines.sort((x, y) => compareKeys(x[0], y[0]));
-  return { text: lines.map(([, line]) => line + "\n").join(""), merged, moved };
+  const unusable: RejectedLine[] = [];
+  lines.forEach(([key, line], i) => {
+    if (key[0] !== ISSUE || b.get(key)?.line === line) return;
+    const r = tryParseLine(line, i + 1);
+    if ("reason" in r) unusable.push(r);
+  });
+  return { text: lines.map(([, line]) => line + "\n").join(""), merged, moved, unusable };
 }
 
 function compareKeys(a: string, b: string): number {
