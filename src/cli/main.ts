@@ -182,6 +182,7 @@ export async function run(
         out.customCategory = (s) =>
           (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
         for (const note of beads.importNotes) out.note(`Note: ${note}`);
+        for (const warning of beads.importWarnings) out.note(`Warning: ${warning}`);
         return beads;
       },
       remote: host !== undefined,

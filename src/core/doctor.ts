@@ -7,7 +7,7 @@ import { basename, dirname, join } from "node:path";
 import process from "node:process";
 import { SCHEMA_VERSION } from "../store/schema.ts";
 import type { BeadsContext } from "./context.ts";
-import { exportText, replaceJsonl } from "./sync/jsonl_io.ts";
+import { rejectedLines, replaceJsonl, workspaceText } from "./sync/jsonl_io.ts";
 import {
   commandProblem,
   driverProgram,
@@ -94,7 +94,7 @@ export function doctor(beads: Ctx, fix: boolean): Check[] {
       try {
         file = readFileSync(path, "utf8");
       } catch { /* missing */ }
-      const expected = exportText(beads);
+      const expected = workspaceText(beads);
       if (file === expected) {
         return add({ name: "jsonl", status: "ok", message: `${basename(path)} matches the database` });
       }
@@ -114,6 +114,23 @@ export function doctor(beads: Ctx, fix: boolean): Check[] {
     if (fix) beads.db.write(check);
     else check();
   }
+  // Where each kept-out line is now (the file may have moved it); one no longer there is mended.
+  const fileLines = new Map<string, number>();
+  try {
+    readFileSync(path, "utf8").split("\n").forEach((l, i) => fileLines.set(l.trim(), i + 1));
+  } catch { /* missing: the jsonl check says so */ }
+  const rejected = rejectedLines(beads).flatMap((r) =>
+    fileLines.has(r.text) ? [{ ...r, line: fileLines.get(r.text)! }] : []
+  );
+  add({
+    name: "jsonl-lines",
+    status: rejected.length ? "warning" : "ok",
+    message: rejected.length
+      ? `${rejected.length} line(s) of ${basename(path)} are kept out of the database (mend them in the file): ${
+        rejected.map((r) => `line ${r.line}${r.id ? ` (${JSON.stringify(r.id)})` : ""}: ${r.reason}`).join("; ")
+      }`
+      : `every line of ${basename(path)} is in the database`,
+  });
 
   const unignored = missingIgnoreLines(beads.paths.beadsDir);
   const ignoreCheck: Check = {

@@ -69,6 +69,8 @@ export class Beads implements BeadsContext {
   importProblem?: BdError;
   /** What the auto-import at open has to tell (e.g. a local issue moved to a new ID). */
   importNotes: string[] = [];
+  /** What the automatic import at open has to say once (lines it kept out of the database). */
+  importWarnings: string[] = [];
   protected actorName?: string;
   private readonly env: Record<string, string | undefined>;
   private readonly cwd: string;
@@ -118,6 +120,7 @@ export class Beads implements BeadsContext {
       try {
         const imported = autoImport(beads);
         beads.importNotes = imported?.moved?.map((m) => m.note) ?? [];
+        beads.importWarnings = imported?.warnings ?? [];
         if (paths.build && imported) {
           beads.importNotes.unshift(
             `built the database ${paths.dbPath}, shared by every worktree, from ${paths.jsonlPath} (${imported.created} issues)`,

@@ -9,6 +9,7 @@ import {
   importWorkspaceText,
   jsonlHasContent,
   replaceJsonl,
+  workspaceText,
   writeFileAtomic,
 } from "../../core/sync/jsonl_io.ts";
 import { mergeJsonl } from "../../core/sync/jsonl_merge.ts";
@@ -49,7 +50,7 @@ tombstone lines for deleted issues. The file is written to a temp file and renam
     if (path === beads.paths.jsonlPath && !statuses) {
       // The workspace's own file: written under the write lock and recorded as current.
       n = beads.db.write(() => {
-        const text = exportText(beads);
+        const text = workspaceText(beads);
         refuseEmpty(text);
         replaceJsonl(beads, text);
         return countLines(text);
@@ -72,7 +73,15 @@ const importCmd: Command = {
   args: "[FILE]",
   maxArgs: 1,
   description: `Upsert by ID (the newer updated_at wins); tombstones delete; the whole import is one
-transaction: a malformed line aborts with its line number and changes nothing.
+transaction.
+
+Bad lines: a line no command could use (not JSON, an ID without a prefix or with control
+characters, priority outside 0-4, a title over 5000 characters, a bad timestamp, status or type
+name, a self-dependency) is not imported; it is reported with its line number and reason (under
+--json in "rejected"), and the good lines still go in. --strict refuses the whole file instead.
+Several lines of one issue: the latest updated_at stands, and they are reported ("duplicates").
+Lines bd keeps out of the workspace's own file stay in it, untouched, for a person to mend;
+'bd doctor' lists them.
 
 Labels, dependencies and comments:
   - the workspace's own file (the default): for each issue whose line changed since bd last
@@ -101,6 +110,7 @@ Examples:
       help: "the file's labels, dependencies and comments replace those of the issues it has",
     },
     "dry-run": { type: "boolean", help: "report what would change, change nothing" },
+    strict: { type: "boolean", help: "refuse the whole file if any line cannot be imported" },
   },
   run(ctx, [file], flags) {
     if (file !== undefined && str(flags, "input") !== undefined && file !== str(flags, "input")) {
@@ -121,16 +131,22 @@ Examples:
     }
     const opts = { skipExisting: flags["skip-existing"] === true, dryRun: flags["dry-run"] === true };
     const ownFile = path === beads.paths.jsonlPath && flags.replace !== true;
+    if (ownFile && flags.strict === true) {
+      throw new BdError(
+        "USAGE",
+        "--strict is for another file: the workspace's own file keeps its bad lines for mending",
+      );
+    }
     const summary = ownFile
       ? importWorkspaceText(beads, text, opts)
-      : importText(beads, text, { ...opts, replace: flags.replace === true });
+      : importText(beads, text, { ...opts, replace: flags.replace === true, strict: flags.strict === true });
     const line = `${
       summary.dry_run ? "Dry run: would import " : "Imported: "
     }${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.deleted} deleted${
       summary.skipped ? `, ${summary.skipped} skipped` : ""
     }${summary.memories ? `, ${summary.memories} memories` : ""}${
       summary.other_records ? `, ${summary.other_records} other records kept` : ""
-    }`;
+    }${summary.rejected ? `, ${summary.rejected.length} lines not imported` : ""}`;
     if (ctx.globals.json) ctx.out.data(summary);
     else ctx.out.note(line);
     for (const note of summary.notes ?? []) ctx.out.note(`Note: ${note}`);
@@ -212,8 +228,11 @@ Example:
     });
     const result = mergeJsonl(base, left, right);
     writeFileAtomic(output, result.text);
+    for (const u of result.unusable) {
+      ctx.out.note(`Warning: merged line ${u.line} cannot be imported (${u.reason}); it is kept for mending`);
+    }
     if (ctx.globals.json) {
-      ctx.out.data({ output, merged: result.merged, records: countLines(result.text) });
+      ctx.out.data({ output, merged: result.merged, records: countLines(result.text), unusable: result.unusable });
     }
   },
 };

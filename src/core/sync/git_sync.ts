@@ -12,7 +12,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BdError } from "../../model/errors.ts";
 import type { BeadsContext } from "../context.ts";
-import { autoImport, exportText, flushJsonl, replaceJsonl, writeFileAtomic } from "./jsonl_io.ts";
+import { autoImport, flushJsonl, replaceJsonl, workspaceText, writeFileAtomic } from "./jsonl_io.ts";
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";
@@ -240,7 +240,7 @@ function pullAndImport(
   }
   // The pulled file may differ in form from ours (another tool wrote it): rewrite it whole.
   beads.db.write(() => {
-    const text = exportText(beads);
+    const text = workspaceText(beads);
     if (readFileSync(beads.paths.jsonlPath, "utf8") !== text) replaceJsonl(beads, text);
   });
 }

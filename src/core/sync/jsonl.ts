@@ -3,6 +3,7 @@ import { BdError } from "../../model/errors.ts";
 import { inContractOrder } from "../../model/key_order.ts";
 import { type Comment, type Dependency, type Issue, ISSUE_FIELDS, KNOWN_ISSUE_KEYS } from "../../model/types.ts";
 import { issueProblems } from "../../model/validate.ts";
+import { toMillis } from "../../model/time.ts";
 
 /** Returns the issue as a JSONL record: contract key order, relations embedded, extras last. */
 export function issueRecord(
@@ -195,15 +196,91 @@ export function parseLine(line: string, lineNo: number): ImportRecord {
   return { kind: "issue", raw: line, issue, extra, labels, dependencies, comments };
 }
 
-/** Parses a whole JSONL text; blank lines are skipped; the first bad line aborts. */
-export function parseJsonl(text: string): ImportRecord[] {
-  const out: ImportRecord[] = [];
+/** A line bd kept out of the database, with why (its text stays in the file for a person to mend). */
+export interface RejectedLine {
+  /** 1-based line number in the file. */
+  line: number;
+  /** The issue ID the line names, when it names one. */
+  id?: string;
+  reason: string;
+}
+
+/** Several lines of one issue in one file: which lines, and the one the import rule kept. */
+export interface DuplicateLines {
+  id: string;
+  lines: number[];
+  kept: number;
+}
+
+/** A parsed JSONL text: the usable records, and the lines that are not (see parseJsonl). */
+export interface ParsedJsonl {
+  records: ImportRecord[];
+  rejected: RejectedLine[];
+  duplicates: DuplicateLines[];
+}
+
+/**
+ * Parses a whole JSONL text; blank lines are skipped. A line that is not usable (bad JSON, a value
+ * no command could work with) is rejected with its number and reason, and the rest still parse.
+ * Several lines of one issue become one record by the import rule (the later `updated_at` wins; on
+ * a tie the earlier line stands), and are reported.
+ */
+export function parseJsonl(text: string): ParsedJsonl {
+  const parsed: { record: ImportRecord; line: number }[] = [];
+  const rejected: RejectedLine[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
-    if (line) out.push(parseLine(line, i + 1));
+    if (!line) continue;
+    const r = tryParseLine(line, i + 1);
+    if ("reason" in r) rejected.push(r);
+    else parsed.push({ record: r, line: i + 1 });
   }
-  return out;
+  return { ...oneRecordPerIssue(parsed), rejected };
+}
+
+/** Parses a line, or says why it is rejected (see parseLine). */
+export function tryParseLine(line: string, lineNo: number): ImportRecord | RejectedLine {
+  try {
+    return parseLine(line, lineNo);
+  } catch (e) {
+    if (!(e instanceof BdError)) throw e;
+    const id = lineId(line);
+    return {
+      line: lineNo,
+      ...(id !== undefined && !id.startsWith("\uffff") ? { id } : {}),
+      reason: e.message.replace(/^line \d+: /, ""),
+    };
+  }
+}
+
+/** Reduces several records of one issue to the one the import rule keeps, and reports them. */
+export function oneRecordPerIssue(
+  parsed: { record: ImportRecord; line: number }[],
+): { records: ImportRecord[]; duplicates: DuplicateLines[] } {
+  const at = new Map<string, number>();
+  const lines = new Map<string, number[]>();
+  const keep: ({ record: ImportRecord; line: number } | undefined)[] = [];
+  for (const p of parsed) {
+    if (p.record.kind !== "issue") {
+      keep.push(p);
+      continue;
+    }
+    const id = p.record.issue.id;
+    const first = at.get(id);
+    if (first === undefined) {
+      at.set(id, keep.length);
+      lines.set(id, [p.line]);
+      keep.push(p);
+      continue;
+    }
+    lines.get(id)!.push(p.line);
+    const held = keep[first]!.record as Extract<ImportRecord, { kind: "issue" }>;
+    if (toMillis(p.record.issue.updated_at) > toMillis(held.issue.updated_at)) keep[first] = p;
+  }
+  const duplicates: DuplicateLines[] = [];
+  for (const [id, ls] of lines) if (ls.length > 1) duplicates.push({ id, lines: ls, kept: keep[at.get(id)!]!.line });
+  return { records: keep.flatMap((p) => (p ? [p.record] : [])), duplicates };
 }
 
 export const MEMORY_TYPE = "memory";

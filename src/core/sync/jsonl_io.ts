@@ -21,15 +21,19 @@ import {
   compareIds,
   configLine,
   configSortKey,
+  type DuplicateLines,
   type ImportRecord,
   issueRecord,
   lineId,
   memoryLine,
   memorySortKey,
+  oneRecordPerIssue,
   otherSortKey,
   parseJsonl,
   parseLine,
+  type RejectedLine,
   SHARED_CONFIG_KEYS,
+  tryParseLine,
 } from "./jsonl.ts";
 import { applyIssueSets, type SetRule } from "./import_sets.ts";
 import { waitSync } from "./wait.ts";
@@ -240,7 +244,7 @@ export function flushJsonl(beads: Ctx, opts: { full?: boolean } = {}): boolean {
     // A patch that a killed writer left half done: the file is not trusted, rewrite it whole.
     const torn = patchInterrupted(path);
     if (opts.full || !unchangedFile || torn) {
-      replaceJsonl(beads, exportText(beads));
+      replaceJsonl(beads, workspaceText(beads));
       return true;
     }
     const changed = new Map<string, string | null>();
@@ -248,6 +252,7 @@ export function flushJsonl(beads: Ctx, opts: { full?: boolean } = {}): boolean {
     const dead = new Map(meta.tombstones(beads.db, dirty).map((t) => [t.id, t.data]));
     for (const id of dirty) changed.set(id, fresh.get(id) ?? dead.get(id) ?? recordLine(beads, id) ?? null);
     patchSortedFile(path, changed);
+    forgetReplacedLines(beads, changed.keys());
     setBaseLines(beads.db, [...changed].filter(([key]) => !key.startsWith(OTHER_PREFIX)));
     recordJsonlState(beads);
     meta.clearDirty(beads.db);
@@ -276,9 +281,11 @@ const OTHER_PREFIX = otherSortKey("");
 /** Records a whole file just written as the import base (records of unknown kinds need none). */
 function recordBase(beads: Ctx, text: string): void {
   const lines: [string, string][] = [];
+  // A rejected line is no base: the next import must see it, and report it, again.
+  const rejected = new Set(rejectedLines(beads).map((k) => k.text));
   for (const line of text.split("\n")) {
     const key = line ? lineId(line) : undefined;
-    if (key !== undefined && !key.startsWith(OTHER_PREFIX)) lines.push([key, line]);
+    if (key !== undefined && !key.startsWith(OTHER_PREFIX) && !rejected.has(line)) lines.push([key, line]);
   }
   replaceBaseLines(beads.db, lines);
 }
@@ -309,6 +316,12 @@ export interface ImportSummary {
   notes?: string[];
   /** Issues moved to a new ID because two different issues came under one ID. */
   moved?: { from: string; to: string; which: "local" | "incoming"; note: string }[];
+  /** Lines kept out of the database because no command could use them, with why. */
+  rejected?: RejectedLine[];
+  /** Issues with several lines in the file, and the line the import rule kept. */
+  duplicates?: DuplicateLines[];
+  /** What an automatic import has to tell the user once (lines it newly kept out). */
+  warnings?: string[];
 }
 
 class DryRunRollback extends Error {}
@@ -343,6 +356,8 @@ export interface ImportOptions {
 
 const MEMORY_PREFIX = memorySortKey("");
 const CONFIG_PREFIX = configSortKey("");
+/** The start of every sort key that is not an issue's (memories, settings, other records). */
+const RECORD_PREFIX = "\uffff";
 
 /**
  * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;
@@ -619,13 +634,50 @@ function placeIncoming(records: ImportRecord[], moved: Map<string, string>, touc
   });
 }
 
-/** Imports a foreign JSONL text (see importRecords); a malformed line aborts with `line N: reason`. */
+/**
+ * Imports a foreign JSONL text (see importRecords). A line no command could use is kept out and
+ * reported with its number and reason, and the good lines still go in; with `strict`, any such
+ * line refuses the whole file instead.
+ */
 export function importText(
   beads: Ctx,
   text: string,
-  opts: { skipExisting?: boolean; dryRun?: boolean; replace?: boolean } = {},
+  opts: { skipExisting?: boolean; dryRun?: boolean; replace?: boolean; strict?: boolean } = {},
 ): ImportSummary {
-  return importRecords(beads, parseJsonl(text), opts);
+  const parsed = parseJsonl(text);
+  if (opts.strict && parsed.rejected.length) {
+    throw new BdError(
+      "VALIDATION",
+      `${parsed.rejected.length} line(s) cannot be imported, so nothing was (--strict): ${
+        parsed.rejected.slice(0, 5).map(describeRejected).join("; ")
+      }${parsed.rejected.length > 5 ? "; ..." : ""}`,
+    );
+  }
+  return withLineReport(importRecords(beads, parsed.records, opts), parsed.rejected, parsed.duplicates);
+}
+
+/** `line N: reason`, for messages. */
+export function describeRejected(r: RejectedLine): string {
+  return `line ${r.line}: ${r.reason}`;
+}
+
+/** Adds the rejected and duplicated lines to an import's report (fields and notes). */
+function withLineReport(summary: ImportSummary, rejected: RejectedLine[], duplicates: DuplicateLines[]): ImportSummary {
+  const notes = summary.notes ?? [];
+  if (rejected.length) {
+    summary.rejected = rejected;
+    for (const r of rejected) notes.push(`not imported: ${describeRejected(r)}`);
+  }
+  if (duplicates.length) {
+    summary.duplicates = duplicates;
+    for (const d of duplicates) {
+      notes.push(
+        `${d.id} has ${d.lines.length} lines (${d.lines.join(", ")}); line ${d.kept} stands (the latest updated_at)`,
+      );
+    }
+  }
+  if (notes.length) summary.notes = notes;
+  return summary;
 }
 
 /**
@@ -642,24 +694,89 @@ export function importWorkspaceText(
 ): ImportSummary {
   return beads.db.write(() => {
     const base = baseLines(beads.db);
-    const records: ImportRecord[] = [];
     const keyedRecords = new Set<string>();
     let unchanged = 0;
     const lines = text.split("\n");
+    const keys: (string | undefined)[] = lines.map((l) => (l.trim() ? lineId(l.trim()) : undefined));
+    const issueLineCount = new Map<string, number>();
+    for (const key of keys) {
+      if (key !== undefined && !key.startsWith(RECORD_PREFIX)) {
+        issueLineCount.set(key, (issueLineCount.get(key) ?? 0) + 1);
+      }
+    }
+    const parsed: { record: ImportRecord; line: number }[] = [];
+    const rejected: RejectedLine[] = [];
     const inFile = new Set<string>();
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (!line) continue;
-      const key = lineId(line);
+      const key = keys[i];
       if (key !== undefined) inFile.add(key);
       if (key?.startsWith(MEMORY_PREFIX) || key?.startsWith(CONFIG_PREFIX)) keyedRecords.add(key);
-      if (key !== undefined && base.get(key) === line) unchanged++;
-      else records.push(parseLine(line, i + 1));
+      // A line equal to its base is passed over, unless another line names the same issue.
+      if (key !== undefined && base.get(key) === line && (issueLineCount.get(key) ?? 0) < 2) {
+        unchanged++;
+        continue;
+      }
+      const r = tryParseLine(line, i + 1);
+      if ("reason" in r) rejected.push(r);
+      else parsed.push({ record: r, line: i + 1 });
     }
+    const { records, duplicates } = oneRecordPerIssue(parsed);
     const summary = importRecords(beads, records, { ...opts, workspace: { base, keyedRecords, unchanged } });
-    if (!opts.dryRun) mendShortFile(beads, inFile, summary);
-    return summary;
+    if (!opts.dryRun) {
+      mendShortFile(beads, inFile, summary);
+      keepRejectedLines(beads, rejected.map((r) => ({ ...r, text: lines[r.line - 1].trim() })));
+    }
+    return withLineReport(summary, rejected, duplicates);
   });
+}
+
+/** A rejected line of the workspace file, with its text (written back whenever bd rewrites the file). */
+interface KeptLine extends RejectedLine {
+  text: string;
+}
+
+const REJECTED_KEY = "jsonl_rejected";
+
+/** The workspace file's lines that the last import kept out of the database. */
+export function rejectedLines(beads: Pick<Ctx, "db">): KeptLine[] {
+  const stored = meta.getKey(beads.db, "metadata", REJECTED_KEY);
+  return stored ? JSON.parse(stored) as KeptLine[] : [];
+}
+
+function keepRejectedLines(beads: Ctx, lines: KeptLine[]): void {
+  if (lines.length || meta.getKey(beads.db, "metadata", REJECTED_KEY) !== undefined) {
+    meta.setKey(beads.db, "metadata", REJECTED_KEY, JSON.stringify(lines));
+  }
+}
+
+/** Forgets rejected lines that a write just replaced with the database's line of the same issue. */
+function forgetReplacedLines(beads: Ctx, written: Iterable<string>): void {
+  const kept = rejectedLines(beads);
+  if (kept.length === 0) return;
+  const gone = new Set(written);
+  const left = kept.filter((k) => k.id === undefined || !gone.has(k.id));
+  if (left.length !== kept.length) keepRejectedLines(beads, left);
+}
+
+/**
+ * The workspace file's text: the export, plus the lines bd kept out of the database (they stay
+ * in the file, as they were, until a person mends them; an issue the database also has is
+ * written from the database).
+ */
+export function workspaceText(beads: Ctx): string {
+  const text = exportText(beads);
+  const kept = rejectedLines(beads);
+  if (kept.length === 0) return text;
+  const lines = new Map<string, string>();
+  for (const line of text.split("\n")) if (line) lines.set(lineId(line) ?? otherSortKey(line), line);
+  for (const k of kept) {
+    const key = k.id ?? otherSortKey(k.text);
+    if (!lines.has(key)) lines.set(key, k.text);
+  }
+  const keys = [...lines.keys()].sort(compareIds);
+  return keys.map((key) => lines.get(key)!).join("\n") + "\n";
 }
 
 /**
@@ -692,7 +809,7 @@ export function autoImport(beads: Ctx): ImportSummary | undefined {
     const now = fileState(path);
     if (patchInterrupted(path)) {
       // A writer died while patching the file: the database holds the truth, write it out whole.
-      const text = exportText(beads);
+      const text = workspaceText(beads);
       writeFileAtomic(path, text);
       clearPatchMarker(path);
       recordBase(beads, text);
@@ -710,8 +827,24 @@ export function autoImport(beads: Ctx): ImportSummary | undefined {
       );
     }
     if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
+      const before = new Set(rejectedLines(beads).map((k) => k.text));
       try {
         summary = importWorkspaceText(beads, text);
+        // Said once: when a line is first kept out, not on every command that follows.
+        const fresh = rejectedLines(beads).filter((k) => !before.has(k.text));
+        const warnings = (summary.duplicates ?? []).map((d) =>
+          `${path} has ${d.lines.length} lines of ${d.id} (${
+            d.lines.join(", ")
+          }); line ${d.kept} stands (the latest updated_at)`
+        );
+        if (warnings.length) summary.warnings = warnings;
+        if (fresh.length) {
+          (summary.warnings ??= []).unshift(
+            `${fresh.length} line(s) of ${path} kept out of the database, left in the file to be mended (bd doctor lists them): ${
+              fresh.slice(0, 3).map(describeRejected).join("; ")
+            }${fresh.length > 3 ? "; ..." : ""}`,
+          );
+        }
       } catch (e) {
         if (e instanceof BdError) {
           throw new BdError(
