@@ -66,7 +66,7 @@ console.log("| ---: | --- | ---: | ---: | ---: |");
 for (const size of SIZES) {
   const dir = Deno.makeTempDirSync({ prefix: "bd-bench-parents-" });
   const { beads } = initWorkspace({ cwd: dir, env: {}, prefix: "bench", actor: "bench", autoFlush: false });
-  importRecords(beads, parseJsonl(generate(size).join("\n") + "\n"));
+  importRecords(beads, parseJsonl(generate(size).join("\n") + "\n").records);
   const epics = beads.list({ type: ["epic"] }, { limit: 20 }).issues.map((i) => i.id);
   const count = (sql: string, ...params: string[]) => beads.db.all(`SELECT count(*) AS n FROM (${sql})`, ...params);
   let e = 0;

@@ -21,7 +21,7 @@ const RUNS = Number(flag("--runs", "15"));
 function workspace(custom: boolean) {
   const dir = Deno.makeTempDirSync({ prefix: "bd-bench-statuses-" });
   const { beads } = initWorkspace({ cwd: dir, env: {}, prefix: "bench", actor: "bench", autoFlush: false });
-  importRecords(beads, parseJsonl(generate(SIZE).join("\n") + "\n"));
+  importRecords(beads, parseJsonl(generate(SIZE).join("\n") + "\n").records);
   if (custom) {
     beads.configSet("status.custom", "in_review:active,shipped:done,qa:wip,on_hold:frozen");
     // ~1% of the open issues each way, with plain SQL (one write; the rules read the statuses as they are).

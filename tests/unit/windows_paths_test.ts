@@ -51,7 +51,8 @@ Deno.test("windows: issues.jsonl with CRLF line ends (a Windows editor) imports 
   const b =
     '{"id":"w-2","title":"two","status":"open","priority":2,"issue_type":"task","created_at":"2025-01-01T00:00:00Z","updated_at":"2025-01-01T00:00:00Z"}';
   const crlf = `${a}\r\n${b}\r\n`;
-  const records = parseJsonl(crlf);
+  const { records, rejected } = parseJsonl(crlf);
+  assert.deepEqual(rejected, []);
   assert.deepEqual(records.map((r) => r.kind === "issue" ? r.issue.title : ""), ["one", "two"]);
   const merged = mergeJsonl(`${a}\n`, crlf, `${a}\n`);
   assert.equal(merged.text, `${a}\n${b}\n`, "the merge writes LF and loses nothing");
