@@ -115,6 +115,7 @@ Deno.test("info, where and doctor (drift, stale files, missing merge driver; --f
     integrity: "ok",
     "stale-files": "warning",
     jsonl: "warning",
+    "jsonl-lines": "ok",
     gitignore: "ok",
     dependencies: "ok",
     cycles: "ok",

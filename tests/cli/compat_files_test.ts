@@ -266,13 +266,15 @@ Deno.test("memories: remember, memories, recall, forget, prime, and the JSONL li
   assert.equal(JSON.parse(empty.stderr).code, "VALIDATION");
 });
 
-Deno.test("a malformed line still rejects the whole import with its line number; unknown kinds are only noted", async () => {
+Deno.test("a malformed line is reported with its line number (--strict rejects the whole import); unknown kinds are only noted", async () => {
   const dir = await workspace("bad");
   Deno.writeTextFileSync(join(dir, "in.jsonl"), mid2026 + '{"_type":"issue","title":"no id"}\n');
-  const r = await bd(dir, ["import", "-i", "in.jsonl", "--json"]);
+  const r = await bd(dir, ["import", "-i", "in.jsonl", "--json", "--strict"]);
   assert.equal(r.code, 1);
   assert.match(JSON.parse(r.stderr).error, /line 6: missing "id"/);
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 0, "nothing was imported");
+  const dry = (await bdOk(dir, ["import", "-i", "in.jsonl", "--json", "--dry-run"])).json();
+  assert.deepEqual(dry.rejected, [{ line: 6, reason: 'missing "id"' }]);
   Deno.writeTextFileSync(join(dir, "in.jsonl"), mid2026);
   const ok = await bdOk(dir, ["import", "-i", "in.jsonl"]);
   assert.match(ok.stderr, /2 memories, 1 other records kept/);

@@ -167,7 +167,7 @@ Deno.test("a read-only database gives a clear error; reads still work", async ()
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 1);
 });
 
-Deno.test("a JSONL with a truncated last line: reads keep working with a warning, writes refuse with its line number", async () => {
+Deno.test("a JSONL with a truncated last line: the line is kept out with a warning, kept for mending, and doctor --fix restores it", async () => {
   const dir = await workspace();
   await createIssue(dir, "one");
   await createIssue(dir, "two");
@@ -178,16 +178,19 @@ Deno.test("a JSONL with a truncated last line: reads keep working with a warning
   const read = await bd(dir, ["list", "--json"]);
   assert.equal(read.code, 0);
   assert.equal(read.json().length, 2);
-  assert.match(read.stderr, /Warning: cannot auto-import .*line 2: invalid JSON.*--no-auto-import/);
-  const write = await bd(dir, ["create", "three", "--json"]);
-  assert.equal(write.code, 1);
-  assert.equal(write.stdout, "");
-  assert.match(JSON.parse(write.stderr).error, /line 2: invalid JSON.*only reads/);
-  assert.equal(Deno.readTextFileSync(path), truncated, "the file is left for the user to fix");
-  assert.equal((await bdOk(dir, ["count", "--json", "--no-auto-import"])).json().count, 2);
-  // Recovery: rewrite the file from the database.
-  await bdOk(dir, ["export", "-o", ".beads/issues.jsonl", "--no-auto-import"]);
-  assert.equal((await bdOk(dir, ["list", "--json"])).json().length, 2);
+  assert.match(read.stderr, /Warning: 1 line\(s\) of .* kept out of the database.*line 2: invalid JSON/);
+  const write = await bdOk(dir, ["create", "three", "--json"]);
+  assert.equal(write.json().title, "three");
+  const after = Deno.readTextFileSync(path);
+  assert.ok(after.includes(truncated.split("\n")[1]), "the damaged line is left for the user to see");
+  const doctor = (await bd(dir, ["doctor", "--json"])).json();
+  assert.match(doctor.checks.find((c: { name: string }) => c.name === "jsonl-lines").message, /invalid JSON/);
+  // Recovery: the database still has the issue whole; doctor --fix writes it back.
+  await bdOk(dir, ["doctor", "--fix"]);
+  const lines = Deno.readTextFileSync(path).split("\n").filter(Boolean);
+  assert.equal(lines.length, 3);
+  for (const l of lines) JSON.parse(l);
+  assert.equal((await bdOk(dir, ["list", "--json"])).json().length, 3);
 });
 
 Deno.test("the database deleted while serve runs: requests get a clear error, nothing is silently lost", async () => {

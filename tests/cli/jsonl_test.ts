@@ -148,7 +148,7 @@ Deno.test("import upserts by ID with last-writer-wins, merges relations and keep
   assert.equal(skip.skipped, 1);
 });
 
-Deno.test("a malformed line aborts the whole import with its line number and changes nothing", async () => {
+Deno.test("a malformed line is reported with its line number; --strict refuses the whole file and changes nothing", async () => {
   const dir = await workspace();
   const good = JSON.stringify({
     id: "test-ok",
@@ -165,9 +165,12 @@ Deno.test("a malformed line aborts the whole import with its line number and cha
       /line 2: issue "test-y": priority "high" is not an integer from 0 to 4/,
     ]] as const
   ) {
-    const r = await bd(dir, ["import", "-i", "-"], { stdin: `${good}\n${bad}\n` });
+    const r = await bd(dir, ["import", "-i", "-", "--strict"], { stdin: `${good}\n${bad}\n` });
     assert.equal(r.code, 1);
     assert.match(r.stderr, reason);
+    const taken = await bdOk(dir, ["import", "-i", "-", "--json", "--dry-run"], { stdin: `${good}\n${bad}\n` });
+    assert.equal(taken.json().created, 1, "without --strict the good line goes in");
+    assert.match(`line ${taken.json().rejected[0].line}: ${taken.json().rejected[0].reason}`, reason);
   }
   assert.equal((await bdOk(dir, ["count", "--json"])).json().count, 0);
   // Invalid UTF-8 is replaced, never a crash.
@@ -241,8 +244,10 @@ Deno.test("init in a workspace with issues.jsonl but no database rebuilds the da
 Deno.test("the real beads export imports whole, answers sensibly, and round-trips unchanged", async () => {
   const dir = await workspace("bd");
   const r = (await bdOk(dir, ["import", "-i", REAL_EXPORT, "--json"])).json();
-  assert.equal(r.created, 873); // 894 lines, 21 of them later versions of the same IDs
-  assert.equal(r.created + r.updated + r.unchanged, 894);
+  assert.equal(r.created, 873); // 894 lines, 21 of them other versions of the same IDs
+  const extra = r.duplicates.reduce((n: number, d: { lines: number[] }) => n + d.lines.length - 1, 0);
+  assert.equal(extra, 21, "each repeated ID is reported, with the line that stands");
+  assert.equal(r.rejected, undefined, "a real file has no line bd refuses");
   const stats = (await bdOk(dir, ["stats", "--json"])).json();
   assert.equal(stats.total_issues, 873);
   assert.equal(stats.open_issues + stats.closed_issues, 873);
