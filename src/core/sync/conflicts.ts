@@ -7,7 +7,8 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { BeadsContext } from "../context.ts";
 import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./jsonl_io.ts";
-import { firstMarkerLine, mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
+import { mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
+import { firstMarkerLine } from "./conflict_markers.ts";
 import { git, gitBlob, unmergedPaths } from "./git.ts";
 
 /** What this module uses of the workspace (core/context.ts). */

@@ -38,7 +38,7 @@ import {
 import { applyIssueSets, type SetRule } from "./import_sets.ts";
 import { waitSync } from "./wait.ts";
 import { baseLines, replaceBaseLines, setBaseLines } from "../../store/jsonl_base.ts";
-import { firstMarkerLine } from "./jsonl_merge.ts";
+import { firstMarkerLine } from "./conflict_markers.ts";
 import { differentIssues, type ImportMoves, planImportMoves } from "./id_collisions.ts";
 import { moveIssues } from "../../store/issue_move.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
@@ -281,8 +281,12 @@ const OTHER_PREFIX = otherSortKey("");
 /** Records a whole file just written as the import base (records of unknown kinds need none). */
 function recordBase(beads: Ctx, text: string): void {
   const lines: [string, string][] = [];
-  // A rejected line is no base: the next import must see it, and report it, again.
-  const rejected = new Set(rejectedLines(beads).map((k) => k.text));
+  // A rejected line is no base: the next import must see it, and report it, again. One the
+  // written text no longer holds (the database's line replaced it) is forgotten.
+  const kept = rejectedLines(beads);
+  const rejected = new Set(kept.map((k) => k.text));
+  const written = new Set(text.split("\n"));
+  if (kept.some((k) => !written.has(k.text))) keepRejectedLines(beads, kept.filter((k) => written.has(k.text)));
   for (const line of text.split("\n")) {
     const key = line ? lineId(line) : undefined;
     if (key !== undefined && !key.startsWith(OTHER_PREFIX) && !rejected.has(line)) lines.push([key, line]);

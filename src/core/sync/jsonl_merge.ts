@@ -25,6 +25,7 @@ import { toMillis } from "../../model/time.ts";
 import { compareIds, CONFIG_TYPE, type RejectedLine, SHARED_CONFIG_KEYS, tryParseLine } from "./jsonl.ts";
 import { type IdMove, separateIssues } from "./id_collisions.ts";
 import { CONFIG, type Entry, ISSUE, MEMORY, OTHER } from "./jsonl_records.ts";
+import { isMarkerLine } from "./conflict_markers.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -245,19 +246,6 @@ function mergeSet(field: string, base: unknown, left: unknown, right: unknown, l
 }
 
 // ---------------------------------------------------------------- conflict markers
-
-/** Returns true for a line git writes around a conflict. JSON lines never start with these. */
-export function isMarkerLine(line: string): boolean {
-  return /^(<{7}|={7}|>{7}|\|{7})( |$)/.test(line);
-}
-
-/** Returns the 1-based number of the first conflict-marker line, or 0 when there is none. */
-export function firstMarkerLine(text: string): number {
-  if (!/^(<{7}|={7}|>{7}|\|{7})( |$)/m.test(text)) return 0;
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) if (isMarkerLine(lines[i])) return i + 1;
-  return 0;
-}
 
 /**
  * Splits a file with git conflict markers into the three versions it stands for: lines outside
