@@ -46,6 +46,27 @@ function matchCommand(commands: Command[], words: string[]): { command?: Command
   return best;
 }
 
+/**
+ * The first command word of argv (skipping global flags and their values), before any command is
+ * loaded: it decides which command module loads (catalog.ts). Undefined when there is none.
+ */
+export function firstWord(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") return undefined;
+    if (a.startsWith("--")) {
+      if (!a.includes("=") && GLOBAL_FLAGS[a.slice(2)]?.type === "string") i++;
+      continue;
+    }
+    if (a.startsWith("-") && a.length > 1) {
+      if (a.length === 2 && Object.values(GLOBAL_FLAGS).some((f) => f.short === a[1] && f.type === "string")) i++;
+      continue;
+    }
+    return a;
+  }
+  return undefined;
+}
+
 /** Parses argv into the command, its arguments and flags, and the global flags. */
 export function parseCommandLine(argv: string[], commands: Command[]): Parsed {
   // First pass: find the command words (positionals before any `--`) with every flag known to

@@ -76,6 +76,8 @@ export interface Command {
   missingArgs?: string;
   /** Shown in `bd --help` under this heading. */
   section: string;
+  /** False for a command that never opens a workspace: the service is then not even loaded. */
+  workspace?: false;
   /**
    * Whether this run writes outside the service's transactions (files, git, config files); such a
    * run is refused up front under `--readonly`. Writes through the service are refused there.

@@ -3,73 +3,17 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { BdError, readOnly } from "../model/errors.ts";
-import { Beads } from "../core/service.ts";
+import type { Beads } from "../core/service.ts";
 import { isDir } from "../core/file_stat.ts";
 import { VERSION } from "../version.ts";
-import { commandHelp, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
+import { commandHelp, firstWord, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { FD_SINK, Output, type Sink } from "./output.ts";
 import { remoteMode } from "./remote_policy.ts";
-import { issueCommands } from "./commands/issues.ts";
-import { workCommands } from "./commands/work.ts";
-import { depCommands } from "./commands/deps.ts";
-import { labelCommands } from "./commands/labels.ts";
-import { configCommands } from "./commands/config.ts";
-import { dataCommands } from "./commands/data.ts";
-import { setupCommands } from "./commands/setup.ts";
-import { serverCommands } from "./commands/server.ts";
-import { memoryCommands } from "./commands/memories.ts";
-import { lifecycleCommands } from "./commands/lifecycle.ts";
-import { maintenanceCommands } from "./commands/maintenance.ts";
-import { humanCommands } from "./commands/human.ts";
-import { tokenCommands } from "./commands/tokens.ts";
-import { leaseCommands } from "./commands/leases.ts";
+import { allCommands, commandsFor } from "./catalog.ts";
 
-/** Every command, in `bd --help` order. */
-export const COMMANDS: Command[] = [
-  ...issueCommands,
-  ...workCommands,
-  ...leaseCommands,
-  ...depCommands,
-  ...labelCommands,
-  ...dataCommands,
-  ...configCommands,
-  ...memoryCommands,
-  ...lifecycleCommands,
-  ...maintenanceCommands,
-  ...humanCommands,
-  ...serverCommands,
-  ...tokenCommands,
-  ...setupCommands,
-];
-
-// Generated from the table itself (the script's module loads only for this command).
-COMMANDS.push({
-  path: ["completion"],
-  section: "Setup & Configuration",
-  summary: "Print a shell completion script (bash, zsh, fish, powershell)",
-  args: "SHELL",
-  minArgs: 1,
-  maxArgs: 1,
-  description: `Every command, subcommand and flag, from bd's own command table.
-
-Examples:
-  eval "$(bd completion bash)"                          # in ~/.bashrc
-  eval "$(bd completion zsh)"                           # in ~/.zshrc
-  bd completion fish > ~/.config/fish/completions/bd.fish
-  bd completion powershell | Out-String | Invoke-Expression`,
-  async run(ctx, [shell]) {
-    const { completionScript, SHELLS } = await import("./completion.ts");
-    if (!(SHELLS as readonly string[]).includes(shell)) {
-      throw new BdError("USAGE", `unknown shell "${shell}": use ${SHELLS.join(", ")}`);
-    }
-    ctx.out.raw(completionScript(shell as (typeof SHELLS)[number], COMMANDS));
-  },
-});
-
-const VERSION_COMMAND = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === "version")!;
-
-const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
+/** Every command, in `bd --help` order (loads every command module: for tests and tools, not for a run). */
+export const commandTable = allCommands;
 
 /**
  * A server running a client's command (remote/route.ts): its open workspace, and the stdin and
@@ -95,6 +39,12 @@ export async function run(
   let beads: Beads | undefined;
   let hosted = false;
   try {
+    // Only the module that defines the command is loaded (see catalog.ts); help loads them all.
+    const word = firstWord(argv);
+    const versionFlag = word === undefined && (argv.includes("--version") || argv.includes("-V"));
+    const { commands: COMMANDS } = await commandsFor(versionFlag ? "version" : word === "help" ? undefined : word);
+    const VERSION_COMMAND = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === "version");
+    const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
     const parsed = parseCommandLine(argv, COMMANDS);
     out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
     if (parsed.globals.directory !== undefined) cwd = enterDirectory(cwd, parsed.globals.directory);
@@ -152,6 +102,8 @@ export async function run(
       }
     }
     const { writesFiles } = command;
+    // The service (and with it the database layer) loads only for a command that opens a workspace.
+    const service = command.workspace === false || host ? undefined : await import("../core/service.ts");
     if (g.readonly && (typeof writesFiles === "function" ? writesFiles(parsed.flags) : writesFiles)) throw readOnly();
     const ctx: Context = {
       globals: g,
@@ -167,7 +119,8 @@ export async function run(
           out.customCategory = (s) =>
             (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
         }
-        beads ??= Beads.open({
+        if (!beads && !service) throw new Error(`bd ${command.path.join(" ")} is declared workspace: false`);
+        beads ??= service!.Beads.open({
           db: g.db,
           cwd,
           env,

@@ -6,7 +6,10 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { COMMANDS, run } from "../../src/cli/main.ts";
+import { commandTable, run } from "../../src/cli/main.ts";
+import type { Command } from "../../src/cli/command.ts";
+
+const COMMANDS: Command[] = await commandTable();
 import { rng } from "../../scripts/gen_data.ts";
 
 interface Outcome {
@@ -69,7 +72,7 @@ Deno.test("random argv to every command never crashes, never leaks a stack, neve
   for (let i = 0; i < 5; i++) ids.push(JSON.parse((await bdIn(dir, ["create", `seed ${i}`, "--json"])).stdout).id);
   const rand = rng(7);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
-  const flagsOf = (c: (typeof COMMANDS)[number]) => Object.entries(c.flags ?? {});
+  const flagsOf = (c: Command) => Object.entries(c.flags ?? {});
   let internal = 0;
   const runnable = COMMANDS.filter((c) => !["serve", "mcp", "sync", "init", "schema", "ext"].includes(c.path[0]));
   for (let n = 0; n < 2500; n++) {

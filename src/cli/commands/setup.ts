@@ -1,5 +1,4 @@
 /** Setting up and learning bd: init, version, quickstart, prime. */
-import { VERSION } from "../../version.ts";
 import type { Command } from "../command.ts";
 import { BdError } from "../../model/errors.ts";
 import { primer, primerText, REMOTE_PRIMER_LINE } from "../../core/primer.ts";
@@ -123,17 +122,6 @@ git hook is written.`,
   },
 };
 
-const version: Command = {
-  path: ["version"],
-  section: "Additional Commands",
-  summary: "Print the version",
-  maxArgs: 0,
-  run(ctx) {
-    if (ctx.globals.json) return ctx.out.data({ version: VERSION, build: "deno" });
-    ctx.out.line(`bd version ${VERSION} (deno)`);
-  },
-};
-
 /** The walkthrough. Lines indented by five spaces are shell commands, run as written by a test. */
 export const QUICKSTART = `
 bd - Dependency-Aware Issue Tracker
@@ -230,4 +218,4 @@ registers that hook.`,
   },
 };
 
-export const setupCommands: Command[] = [init, version, quickstart, prime];
+export const setupCommands: Command[] = [init, quickstart, prime];
