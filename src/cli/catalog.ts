@@ -4,6 +4,7 @@
  * hand; tests/unit/startup_modules_test.ts checks them against the modules' own tables.
  */
 import type { Command } from "./command.ts";
+import { versionCommands } from "./commands/version.ts";
 
 /** A module of commands: the first words it defines (aliases included) and how to load it. */
 interface CommandModule {
@@ -54,7 +55,8 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
     words: ["init", "quickstart", "prime"],
     load: () => import("./commands/setup.ts").then((m) => m.setupCommands),
   },
-  { words: ["version"], load: () => import("./commands/version.ts").then((m) => m.versionCommands) },
+  // In this module itself: `bd version` should cost no more than a program that prints a line.
+  { words: ["version"], load: () => Promise.resolve(versionCommands) },
   { words: ["completion"], load: () => import("./commands/completion.ts").then((m) => m.completionCommands) },
 ];
 

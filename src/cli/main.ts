@@ -1,16 +1,13 @@
 /** The CLI: parse argv, run the command, map errors to exit codes (0 ok, 1 failure, 2 usage). */
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import process from "node:process";
 import { BdError, readOnly } from "../model/errors.ts";
 import type { Beads } from "../core/service.ts";
-import { isDir } from "../core/file_stat.ts";
 import { VERSION } from "../version.ts";
-import { commandHelp, firstWord, groupHelp, mainHelp, parseCommandLine } from "./args.ts";
+import { firstWord, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { FD_SINK, Output, type Sink } from "./output.ts";
-import { remoteMode } from "./remote_policy.ts";
 import { allCommands, commandsFor } from "./catalog.ts";
+import { builtin } from "./builtin.ts";
 
 /** Every command, in `bd --help` order (loads every command module: for tests and tools, not for a run). */
 export const commandTable = allCommands;
@@ -47,12 +44,13 @@ export async function run(
     const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
     const parsed = parseCommandLine(argv, COMMANDS);
     out = new Output(parsed.globals.json, parsed.globals.quiet, env, sink);
-    if (parsed.globals.directory !== undefined) cwd = enterDirectory(cwd, parsed.globals.directory);
+    if (parsed.globals.directory !== undefined) cwd = await enterDirectory(cwd, parsed.globals.directory);
     // --version / -V alone is the version command (one wording for both).
     const command = parsed.globals.version && !parsed.command ? VERSION_COMMAND : parsed.command;
     if (!command) {
       if (parsed.words.length === 0 || parsed.words[0] === "help") {
         const target = parsed.words.length > 1 ? parseCommandLine(parsed.words.slice(1), COMMANDS).command : undefined;
+        const { commandHelp, mainHelp } = await import("./help.ts");
         out.line(target ? commandHelp(target) : mainHelp(COMMANDS, VERSION));
         if (!parsed.help && parsed.words.length === 0) {
           await out.flush();
@@ -62,6 +60,7 @@ export async function run(
       }
       if (GROUPS.has(parsed.words[0])) {
         if (parsed.help) {
+          const { groupHelp } = await import("./help.ts");
           out.line(groupHelp(parsed.words[0], COMMANDS));
           return finish(out, 0);
         }
@@ -78,15 +77,19 @@ export async function run(
       throw new BdError("USAGE", `unknown command "${parsed.words[0]}" for "bd"\nRun 'bd --help' for usage.`);
     }
     if (parsed.help) {
+      const { commandHelp } = await import("./help.ts");
       out.line(commandHelp(command));
       return finish(out, 0);
     }
     checkArgCount(command, parsed.args.length);
     const g = parsed.globals;
-    if (host) checkServedCommand(command, parsed);
+    if (host) await checkServedCommand(command, parsed);
     else {
       const server = g.server ?? (env.BD_SERVER || undefined);
-      const mode = server === undefined ? "client" : remoteMode(command.path, parsed.flags, parsed.args);
+      // The policy table loads only in remote mode.
+      const mode = server === undefined
+        ? "client"
+        : (await import("./remote_policy.ts")).remoteMode(command.path, parsed.flags, parsed.args);
       if (typeof mode === "object") {
         throw new BdError(
           "USAGE",
@@ -139,8 +142,9 @@ export async function run(
         return beads;
       },
       remote: host !== undefined,
-      readStdin: () => host ? host.readStdin() : readFileSync(0, "utf8"),
-      readFile: (path) => host ? host.readFile(path) : readFileSync(resolve(cwd, path), "utf8"),
+      readStdin: () => host ? host.readStdin() : builtin("node:fs").readFileSync(0, "utf8"),
+      readFile: (path) =>
+        host ? host.readFile(path) : builtin("node:fs").readFileSync(builtin("node:path").resolve(cwd, path), "utf8"),
     };
     const code = (await command.run(ctx, parsed.args, parsed.flags)) ?? 0;
     if (beads?.importProblem) out.note(`Warning: ${beads.importProblem.message}`);
@@ -159,7 +163,8 @@ export async function run(
  * On a server, before a client's command runs: the remote policy again (a client cannot talk the
  * server into a refused command), and no global flag that would point it at its own files.
  */
-function checkServedCommand(command: Command, parsed: ReturnType<typeof parseCommandLine>): void {
+async function checkServedCommand(command: Command, parsed: ReturnType<typeof parseCommandLine>): Promise<void> {
+  const { remoteMode } = await import("./remote_policy.ts");
   const mode = remoteMode(command.path, parsed.flags, parsed.args);
   if (mode !== "server") {
     throw new BdError("USAGE", `bd ${command.path.join(" ")} does not run on a server`);
@@ -170,8 +175,9 @@ function checkServedCommand(command: Command, parsed: ReturnType<typeof parseCom
 }
 
 /** -C PATH: the directory to act in (it must be one). */
-function enterDirectory(cwd: string, dir: string): string {
-  const path = resolve(cwd, dir);
+async function enterDirectory(cwd: string, dir: string): Promise<string> {
+  const path = builtin("node:path").resolve(cwd, dir);
+  const { isDir } = await import("../core/file_stat.ts");
   if (!isDir(path)) throw new BdError("USAGE", `-C ${dir}: not a directory (${path})`);
   return path;
 }

@@ -1,5 +1,6 @@
 /** Output: JSON for scripts (stdout only), readable text for people, colour only on a TTY. */
-import { fstatSync, writeSync } from "node:fs";
+import process from "node:process";
+import { builtin } from "./builtin.ts";
 import type { BdError } from "../model/errors.ts";
 
 const CODES = { red: 31, green: 32, yellow: 33, blue: 34, magenta: 35, cyan: 36, gray: 90, bold: 1 } as const;
@@ -8,7 +9,7 @@ export type Colour = keyof typeof CODES;
 export class Output {
   private stdoutChunks: string[] = [];
   private stderrChunks: string[] = [];
-  readonly colour: boolean;
+  private colourCache?: boolean;
   /**
    * The category of a status that is not built in (custom statuses draw with their category's
    * icon); set once the workspace is open, asked only for such statuses.
@@ -18,10 +19,13 @@ export class Output {
   constructor(
     readonly json: boolean,
     readonly quiet: boolean,
-    env: Record<string, string | undefined>,
+    private readonly env: Record<string, string | undefined>,
     private readonly sink: Sink = FD_SINK,
-  ) {
-    this.colour = !json && !env.NO_COLOR && env.TERM !== "dumb" && this.terminal;
+  ) {}
+
+  /** Whether text is coloured: asked only when something is painted (it looks at the terminal). */
+  get colour(): boolean {
+    return this.colourCache ??= !this.json && !this.env.NO_COLOR && this.env.TERM !== "dumb" && this.terminal;
   }
 
   /** True when stdout is a terminal (told to a server running this command, for the same colours). */
@@ -99,12 +103,23 @@ export interface Sink {
   terminal?: boolean;
 }
 
-export const FD_SINK: Sink = { stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) };
+/**
+ * The process's fds 1 and 2. In the Bun binary through console.log/console.error, which are native
+ * there and write every byte before exit (node:fs would cost ~1 ms of start-up to load, and
+ * process.stdout several); they end each write with a newline, so text without one goes to the
+ * stream. Elsewhere (Deno) plain synchronous writes.
+ */
+export const FD_SINK: Sink = process.versions.bun
+  ? {
+    stdout: (t) => (t.endsWith("\n") ? console.log(t.slice(0, -1)) : process.stdout.write(t)),
+    stderr: (t) => (t.endsWith("\n") ? console.error(t.slice(0, -1)) : process.stderr.write(t)),
+  }
+  : { stdout: (t) => writeAll(1, t), stderr: (t) => writeAll(2, t) };
 
 /** True when stdout is a terminal (an fstat: node:tty costs ~3 ms of start-up in the binary). */
 function stdoutIsTerminal(): boolean {
   try {
-    return fstatSync(1).isCharacterDevice();
+    return builtin("node:fs").fstatSync(1).isCharacterDevice();
   } catch {
     return false;
   }
@@ -115,7 +130,7 @@ function writeAll(fd: number, text: string): void {
   let buf = new TextEncoder().encode(text);
   while (buf.length) {
     try {
-      const n = writeSync(fd, buf);
+      const n = builtin("node:fs").writeSync(fd, buf);
       buf = buf.subarray(n);
     } catch (e) {
       if ((e as { code?: string }).code === "EAGAIN") continue;
