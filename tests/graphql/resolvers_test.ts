@@ -240,3 +240,14 @@ Deno.test("request limits: depth, aliases, tokens and page size are refused with
   assert.match(cost.message, /^Query Cost limit of \d+ exceeded/);
   g.close();
 });
+
+Deno.test("GraphQL writes meet the import rules too: an ID with a control character is refused, nothing written", async () => {
+  const g = gqlWorkspace();
+  const r = await g.gql(`mutation($id: ID) { createIssue(input: { title: "x", id: $id }) { issue { id } } }`, {
+    id: "g-a\u0007b",
+  });
+  assert.equal(r.errors[0].extensions.code, "VALIDATION");
+  assert.match(r.errors[0].message, /PREFIX-HASH/);
+  assert.equal(g.beads.count({}), 0);
+  g.close();
+});
