@@ -113,6 +113,11 @@ function gitHooks(paths: WorkspacePaths): { hooks?: HookState[]; hooksSkipped?: 
   } catch {
     return {}; // git is not installed: nothing to hook into
   }
+  // A workspace git ignores (scratch or benchmark data inside another project) is not shared
+  // through that repository: its hooks are not bd's to set (the merge driver follows the same rule).
+  if (git(paths.beadsDir, ["check-ignore", "-q", "--", paths.jsonlPath], { allowFail: true }).ok) {
+    return { hooksSkipped: `git ignores ${paths.jsonlPath}, so the repository's hooks are left alone` };
+  }
   // A hooks directory another tool manages (husky, lefthook: often tracked in the repository) is
   // not bd's to rearrange unasked.
   if (hooksPath) {

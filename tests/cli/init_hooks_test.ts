@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bd, bdCommand, bdOk } from "../helpers.ts";
-import { bareRemote, bdIn, clone, clones, git, gitEnv } from "../git_helpers.ts";
+import { bareRemote, bdIn, clone, clones, git, gitEnv, gitRun } from "../git_helpers.ts";
 
 const hookFiles = (dir: string) =>
   ["pre-commit", "post-merge", "post-checkout"].filter((h) => {
@@ -58,6 +58,16 @@ Deno.test("init installs the git hooks by default; --skip-hooks and --stealth do
     (await bdIn(huskyText, ["init", "--prefix", "h"])).stdout,
     /Git hooks: not installed: core\.hooksPath is set/,
   );
+  // A workspace in a folder git ignores (scratch or benchmark data inside a project) leaves the
+  // project's hooks and merge driver alone.
+  const project = await clone(root, "project");
+  Deno.writeTextFileSync(join(project, ".gitignore"), "scratch/\n");
+  await Deno.mkdir(join(project, "scratch", "ws"), { recursive: true });
+  const ignored = (await bdIn(join(project, "scratch", "ws"), ["init", "--prefix", "h", "--json"])).json();
+  assert.equal(ignored.hooks, null);
+  assert.match(ignored.hooks_skipped, /git ignores .*issues\.jsonl, so the repository's hooks are left alone/);
+  assert.deepEqual(hookFiles(project), []);
+  assert.equal((await gitRun(project, "config", "--get", "merge.beads.driver")).code, 1, "no merge driver either");
 });
 
 Deno.test("bd's hooks stand aside during bd sync and mid-rebase; plain git commit and git pull run them", async () => {
