@@ -371,14 +371,17 @@ export class Beads implements BeadsContext {
    */
   ready(opts: ReadyOptions = {}): Issue[] {
     wakeDueDeferred(this); // deferred issues whose time has come are ready again
-    const { sort = "hybrid", limit = 10, includeDeferred = false, ...filter } = opts;
-    if (sort === "impact") return triage.readyByImpact(this, filter, limit);
+    const { sort = "hybrid", limit = 10, includeDeferred = false, withLabels = false, ...filter } = opts;
+    if (sort === "impact") {
+      const byImpact = triage.readyByImpact(this, filter, limit);
+      return withLabels ? this.withLabels(byImpact) : byImpact;
+    }
     const resolved = this.resolveFilter(filter);
-    const key = JSON.stringify([resolved, sort, limit, includeDeferred]);
+    const key = JSON.stringify([resolved, sort, limit, includeDeferred, withLabels]);
     const version = `${meta.dataVersion(this.db)}:${this.shared.writes}`;
     const hit = this.shared.readyMemo.get(key);
     if (hit && hit.version === version && Date.now() - hit.at < READY_MEMO_MS) return hit.issues.map((i) => ({ ...i }));
-    const issues = query.readyIssues(this.db, resolved, sort, limit, { includeDeferred });
+    const issues = query.readyIssues(this.db, resolved, sort, limit, { includeDeferred, labels: withLabels });
     if (this.shared.readyMemo.size > 64) this.shared.readyMemo.clear();
     this.shared.readyMemo.set(key, { version, at: Date.now(), issues });
     return issues.map((i) => ({ ...i }));

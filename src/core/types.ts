@@ -76,6 +76,8 @@ export interface ReadyOptions extends IssueFilter {
   limit?: number;
   /** Also issues whose defer time is still ahead (`ready --include-deferred`). */
   includeDeferred?: boolean;
+  /** Each issue with its labels (read with the issues, in one statement). */
+  withLabels?: boolean;
 }
 
 export interface TreeNode extends Issue {

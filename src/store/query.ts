@@ -10,6 +10,9 @@ import { isCustomActive, isDone, isListedByDefault, isNotDone, isReadyStatus } f
 
 /** An issue row's columns, with its lease's expiry (store/leases.ts) read beside it. */
 const COLUMNS_I = `${ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, ${leaseColumn("i")}`;
+/** The issue's labels as a JSON array, read in the same statement (rowToIssue places them). */
+const LABELS_I = `(SELECT json_group_array(label) FROM (SELECT label FROM labels l WHERE l.issue_id = i.id
+  ORDER BY label)) AS labels_json`;
 
 /**
  * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the
@@ -336,22 +339,23 @@ export function readyIssues(
   filter: IssueFilter,
   sort: ReadySort,
   limit: number,
-  opts: { includeDeferred?: boolean } = {},
+  opts: { includeDeferred?: boolean; labels?: boolean } = {},
 ): Issue[] {
   const rule = opts.includeDeferred ? NOT_BLOCKED : `${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
+  const columns = opts.labels ? `${COLUMNS_I}, ${LABELS_I}` : COLUMNS_I;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
   const { fresh, customActive, lapsed } = readyState(db);
   const blocked = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   const max = limit > 0 ? limit : -1;
   const walk = (index: string, extra: string, order: string, params: Param[], n: number) => {
-    const open = `SELECT ${COLUMNS_I} FROM issues i INDEXED BY ${index}
+    const open = `SELECT ${columns} FROM issues i INDEXED BY ${index}
        WHERE i.status = 'open' AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`;
     const args = [...where.params, ...params, n];
     // Issues in custom active statuses, and claims whose lease lapsed, are ready too: a walk over
     // each (by the status index, by the lease index), merged with the first in the same order.
     const more = [
-      ...(customActive ? [`SELECT ${COLUMNS_I} FROM issues i WHERE ${isCustomActive("i.status")}`] : []),
-      ...(lapsed ? [`SELECT ${COLUMNS_I} FROM (${LAPSED_CLAIMS}) i WHERE 1`] : []),
+      ...(customActive ? [`SELECT ${columns} FROM issues i WHERE ${isCustomActive("i.status")}`] : []),
+      ...(lapsed ? [`SELECT ${columns} FROM (${LAPSED_CLAIMS}) i WHERE 1`] : []),
     ].map((from) => `${from} AND ${rule} AND ${where.sql}${extra} ORDER BY ${order} LIMIT ?`);
     if (!more.length) return db.all(`WITH blocked_ids AS (${blocked}) ${open}`, ...args).map(rowToIssue);
     return db.all(

@@ -72,7 +72,7 @@ most open issues (transitively) first, then by priority, then oldest; each carri
       return ctx.out.line(`${ctx.out.paint("green", "✓")} Claimed ${claimed.id}: ${claimed.title}`);
     }
     // With --sort impact each issue carries "unblocks" (the service's ready answer has it).
-    const issues = beads.withLabels(beads.ready({ ...filter, sort, limit: int(flags, "limit", 10) }));
+    const issues = beads.ready({ ...filter, sort, limit: int(flags, "limit", 10), withLabels: true });
     if (ctx.globals.json) return ctx.out.data(issues);
     if (issues.length === 0) {
       const open = beads.count({ status: ["open"] });
