@@ -6,7 +6,8 @@
  * memory. Writes BENCHMARKS.md.
  *
  * Usage: deno task build && deno task bench [--sizes 10000,100000] [--runs 7] [--out BENCHMARKS.md]
- *        [--skip-graphql] [--skip-web]
+ *        [--skip-graphql] [--skip-web] [--startup-sizes 2500,10000,100000] [--before OLD_BD_BINARY]
+ *        [--startup-only]   (only the start-up section, spliced into BENCHMARKS.md)
  * Data comes from scripts/gen_data.ts (deterministic), cached under bench-data/.
  */
 import { join, resolve } from "node:path";
@@ -182,7 +183,7 @@ async function cliBench(n: number, floor: string): Promise<Row[]> {
   const { dir, jsonl, ids } = await dataset(n);
   const show = ids[Math.floor(ids.length / 2)];
   const big = n >= 100_000;
-  const read = 1.5, report = 3, write = big ? 6 : 3;
+  const read = 1.5, report = 3, write = big ? 5 : 3; // writes: issue 31
   const cases: [string, (i: number) => string[], number][] = [
     ["show ID --json", () => ["show", show, "--json"], read],
     ["ready --json --limit 100", () => ["ready", "--json", "--limit", "100"], read],
@@ -418,6 +419,142 @@ async function graphqlBench(n: number, prog: string[]): Promise<{ results: LoadR
   return { results, rss };
 }
 
+// ---------------------------------------------------------------- start-up (issue 31)
+
+/** Builds `source` with dist/bd's Bun flags into bench-data/NAME. */
+async function bunBinary(name: string, source: string): Promise<string> {
+  const dir = join(ROOT, "bench-data");
+  await Deno.mkdir(dir, { recursive: true });
+  const src = join(dir, `${name}.ts`), bin = join(dir, name);
+  await Deno.writeTextFile(src, source);
+  const bun = join(ROOT, ".tools", "node_modules", "bun", "bin", "bun.exe");
+  const r = await new Deno.Command(bun, {
+    args: ["build", ...await compileFlags(), src, "--outfile", bin],
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (r.code !== 0) throw new Error(`building ${name} failed: ${new TextDecoder().decode(r.stderr)}`);
+  return bin;
+}
+
+/**
+ * The read floor: a program built like dist/bd that opens the workspace's database and prints one
+ * issue's row as JSON. No bd command that reads can cost less.
+ */
+const READ_FLOOR = `import { DatabaseSync } from "node:sqlite";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
+const dir = join(process.cwd(), ".beads");
+const db = new DatabaseSync(join(dir, readdirSync(dir).find((n) => n.endsWith(".db"))!), { readOnly: true });
+console.log(JSON.stringify(db.prepare("SELECT * FROM issues WHERE id = ?").get(process.argv[2])));
+db.close();
+`;
+
+/** Medians of several programs measured in turn, round after round, so that all see the same noise. */
+async function alternating(progs: string[][], cwd: string): Promise<number[]> {
+  for (const p of progs) await timeOnce(p, cwd);
+  const xs: number[][] = progs.map(() => []);
+  for (let i = 0; i < RUNS; i++) for (const [k, p] of progs.entries()) xs[k].push(await timeOnce(p, cwd));
+  return xs.map(median);
+}
+
+/** Peak resident memory in MiB (GNU time's %M), or undefined where /usr/bin/time is missing. */
+async function peakMiB(cmd: string[], cwd: string): Promise<number | undefined> {
+  try {
+    const r = await new Deno.Command("/usr/bin/time", {
+      args: ["-f", "%M", ...cmd],
+      cwd,
+      env: ENV,
+      stdout: "null",
+      stderr: "piped",
+    })
+      .output();
+    const kb = Number(new TextDecoder().decode(r.stderr).trim().split("\n").pop());
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `version` against the empty program, and `show`/`ready` against the read floor, for dist/bd and
+ * (with --before BIN) an earlier build measured in the same rounds. Returns the section's lines.
+ */
+async function startupBench(sizes: number[], floor: string): Promise<string[]> {
+  const before = flag("--before", "");
+  const bins: [string, string][] = [["dist/bd", BIN], ...(before ? [["before", before] as [string, string]] : [])];
+  const readFloor = await bunBinary("read_floor", READ_FLOOR);
+  const out = [
+    "## Start-up (issue 31): what a command pays before it does its work",
+    "",
+    "`version` is measured against an empty program built with dist/bd's Bun flags; `show` and `ready` against the",
+    "read floor, a program built the same way that opens the workspace's database and prints one issue's row.",
+    `Each row is measured in the same rounds as its floor${
+      before ? ", and the build before this round (`before`) with them" : ""
+    }.`,
+    "",
+    "| command | build | ms | floor ms | × floor | target | verdict |",
+    "|---|---|---:|---:|---:|---:|---|",
+  ];
+  const row = (what: string, build: string, ms: number, floorMs: number, target: number) =>
+    `| ${what} | ${build} | ${ms.toFixed(2)} | ${floorMs.toFixed(2)} | ${(ms / floorMs).toFixed(2)} | ≤ ${target}× | ${
+      ms / floorMs <= target ? "✓ met" : "✗ missed"
+    } |`;
+  const tmp = await Deno.makeTempDir({ prefix: "bd-bench-startup-" });
+  const [f, ...vs] = await alternating([[floor], ...bins.map(([, b]) => [b, "version"])], tmp);
+  bins.forEach(([name], k) => out.push(row("version", name, vs[k], f, 1.3)));
+  const memory: string[] = [];
+  const floorMem = await peakMiB([floor], tmp);
+  for (const [name, b] of bins) {
+    const m = await peakMiB([b, "version"], tmp);
+    if (m !== undefined && floorMem !== undefined) {
+      memory.push(
+        `${name} ${m.toFixed(1)} MiB = ${(m / floorMem).toFixed(2)} × the empty program's ${floorMem.toFixed(1)} MiB`,
+      );
+    }
+  }
+  await Deno.remove(tmp, { recursive: true });
+  for (const n of sizes) {
+    const { dir, ids } = await dataset(n);
+    const id = ids[Math.floor(ids.length / 2)];
+    for (
+      const [what, args] of [["show ID --json", ["show", id, "--json"]], ["ready --json --limit 100", [
+        "ready",
+        "--json",
+        "--limit",
+        "100",
+      ]]] as const
+    ) {
+      const [rf, ...ms] = await alternating([[readFloor, id], ...bins.map(([, b]) => [b, ...args])], dir);
+      bins.forEach(([name], k) => out.push(row(`${what}, ${n.toLocaleString("en")} issues`, name, ms[k], rf, 1.5)));
+      console.error(
+        `start-up ${n}: ${what}: ${ms.map((x) => (x / rf).toFixed(2)).join(" / ")} × read floor ${rf.toFixed(2)}`,
+      );
+    }
+    await Deno.remove(dir, { recursive: true });
+  }
+  out.push(
+    "",
+    `Peak memory of \`version\` (target ≤ 1.5×): ${memory.join("; ") || "not measured (no /usr/bin/time)"}.`,
+    "",
+  );
+  return out;
+}
+
+/** Replaces (or appends) the section that starts with `heading` in BENCHMARKS.md. */
+async function spliceSection(section: string[]): Promise<void> {
+  const text = await Deno.readTextFile(OUT).catch(() => "# Benchmarks\n");
+  const heading = section[0];
+  const lines = text.split("\n");
+  const start = lines.indexOf(heading);
+  if (start < 0) return await Deno.writeTextFile(OUT, text.trimEnd() + "\n\n" + section.join("\n") + "\n");
+  let end = lines.findIndex((l, i) => i > start && l.startsWith("## "));
+  if (end < 0) end = lines.length;
+  lines.splice(start, end - start, ...section);
+  await Deno.writeTextFile(OUT, lines.join("\n").trimEnd() + "\n");
+}
+
 const fmt = (ms?: number) => (ms === undefined ? "–" : ms.toFixed(1));
 const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
 const mem = Math.round(Number(/MemTotal:\s+(\d+)/.exec(await Deno.readTextFile("/proc/meminfo"))![1]) / 1024 / 1024);
@@ -436,6 +573,14 @@ const lines: string[] = [
 ];
 if (!haveBin) throw new Error("build dist/bd first: deno task build");
 const floor = await floorBinary();
+const STARTUP_SIZES = flag("--startup-sizes", "2500,10000,100000").split(",").map(Number);
+if (Deno.args.includes("--startup-only")) {
+  // Only the start-up section, spliced into BENCHMARKS.md (the rest stays as the last full run left it).
+  await spliceSection(await startupBench(STARTUP_SIZES, floor));
+  console.error(`updated the start-up section of ${OUT}`);
+  Deno.exit(0);
+}
+lines.push(...await startupBench(STARTUP_SIZES, floor));
 for (const n of SIZES) {
   const rows = await cliBench(n, floor);
   if (n === SIZES[0]) rows.push(await sameTimestampBench(n, floor));
