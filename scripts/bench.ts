@@ -133,20 +133,8 @@ async function compileFlags(): Promise<string[]> {
 }
 
 /** An empty program built with the same Bun flags as dist/bd: the floor every figure is divided by. */
-async function floorBinary(): Promise<string> {
-  const dir = join(ROOT, "bench-data");
-  await Deno.mkdir(dir, { recursive: true });
-  const src = join(dir, "floor.ts");
-  const bin = join(dir, "floor");
-  await Deno.writeTextFile(src, "export {};\n");
-  const bun = join(ROOT, ".tools", "node_modules", "bun", "bin", "bun.exe");
-  const r = await new Deno.Command(bun, {
-    args: ["build", ...await compileFlags(), src, "--outfile", bin],
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (r.code !== 0) throw new Error(`building the floor binary failed: ${new TextDecoder().decode(r.stderr)}`);
-  return bin;
+function floorBinary(): Promise<string> {
+  return bunBinary("floor", "export {};\n");
 }
 
 /** Medians of the floor and a command, measured alternately so that both see the same noise. */
