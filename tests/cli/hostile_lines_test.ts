@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
+import { bdIn, clones, git, jsonlOf } from "../git_helpers.ts";
 
 const T = "2025-01-01T00:00:00Z";
 const base = { status: "open", priority: 2, issue_type: "task", created_at: T, updated_at: T };
@@ -152,4 +153,22 @@ Deno.test("a JSONL cut short (lines lost in a bad merge) is made whole by the ne
   assert.equal(after.split("\n").filter(Boolean).length, 7);
   assert.equal((await bd(dir, ["show", ids[5]])).code, 1, "the deleted one stays deleted");
   assert.match((await bdOk(dir, ["doctor"])).stdout, /issues\.jsonl matches the database/);
+});
+
+Deno.test("a bad line pushed by another clone: bd sync takes the good ones, says which line it kept out, and keeps it in the file", async () => {
+  const { dirs: [a, b] } = await clones(["hostile-a", "hostile-b"]);
+  const path = join(a, ".beads", "issues.jsonl");
+  const bad = JSON.stringify({ ...base, id: "g-bad", title: "bad", priority: 7 });
+  const good = JSON.stringify({ ...base, id: "g-good", title: "good" });
+  Deno.writeTextFileSync(path, Deno.readTextFileSync(path) + bad + "\n" + good + "\n");
+  await git(a, "commit", "-qam", "a hand edit with one bad line");
+  await git(a, "push", "-q");
+  const report = (await bdIn(b, ["sync", "--json"])).json();
+  assert.ok(
+    report.steps.some((s: string) => /^Warning: 1 line\(s\) of .* kept out .*priority 7/.test(s)),
+    report.steps.join("\n"),
+  );
+  assert.equal((await bdIn(b, ["show", "g-good", "--json"])).json()[0].title, "good");
+  assert.equal((await bd(b, ["show", "g-bad", "--json"])).code, 1);
+  assert.ok(jsonlOf(b).includes(bad), "the line stays in the file for a person to mend");
 });

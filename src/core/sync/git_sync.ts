@@ -232,6 +232,7 @@ function pullAndImport(
         `Imported: ${summary.created} created, ${summary.updated} updated, ${summary.deleted} deleted`,
       );
       for (const m of summary.moved ?? []) report.steps.push(`Note: ${m.note}`);
+      for (const w of summary.warnings ?? []) report.steps.push(`Warning: ${w}`);
     }
   } catch (e) {
     // Back to before the rebase (the user's own files kept), then undo bd's commit.
