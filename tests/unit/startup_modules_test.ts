@@ -45,7 +45,7 @@ function isTypeOnlyList(names: string): boolean {
 /** The file catalog.ts loads for a command word (its literal `import()`); none when catalog.ts holds it. */
 function commandModuleFile(word: string): string | undefined {
   const text = Deno.readTextFileSync(join(ROOT, "src", "cli", "catalog.ts"));
-  for (const entry of text.split(/\n  (?:\/\/[^\n]*\n  )?\{/).slice(1)) {
+  for (const entry of text.split(/\n {2}(?:\/\/[^\n]*\n {2})?\{/).slice(1)) {
     const words = /words: \[([^\]]*)\]/.exec(entry)?.[1] ?? "";
     if (!words.split(",").map((w) => w.trim().replace(/"/g, "")).includes(word)) continue;
     const file = /import\("\.\/([^"]+)"\)/.exec(entry)?.[1];
