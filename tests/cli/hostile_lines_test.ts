@@ -172,3 +172,17 @@ Deno.test("a bad line pushed by another clone: bd sync takes the good ones, says
   assert.equal((await bd(b, ["show", "g-bad", "--json"])).code, 1);
   assert.ok(jsonlOf(b).includes(bad), "the line stays in the file for a person to mend");
 });
+
+Deno.test("bd init from a file with a bad line takes the rest, says which line it kept out, and doctor lists it", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "bd-init-bad-" });
+  await Deno.mkdir(join(dir, ".beads"));
+  const good = JSON.stringify({ ...base, id: "ib-a", title: "ok" });
+  const bad = JSON.stringify({ ...base, id: "ib-b", title: "bad", priority: 9 });
+  Deno.writeTextFileSync(join(dir, ".beads", "issues.jsonl"), `${good}\n${bad}\n`);
+  const init = await bdOk(dir, ["init", "--json"]);
+  assert.equal(init.json().imported.created, 1);
+  assert.match(init.stderr, /issues\.jsonl line 2 kept out of the database \(issue "ib-b": priority 9/);
+  const doctor = (await bd(dir, ["doctor", "--json"])).json();
+  assert.match(doctor.checks.find((c: { name: string }) => c.name === "jsonl-lines").message, /line 2 \("ib-b"\)/);
+  assert.ok(Deno.readTextFileSync(join(dir, ".beads", "issues.jsonl")).includes(bad), "the bad line stays as it was");
+});

@@ -78,6 +78,9 @@ git hook is written.`,
       );
       return;
     }
+    for (const r of result.imported?.rejected ?? []) {
+      ctx.out.note(`Warning: issues.jsonl line ${r.line} kept out of the database (${r.reason}); bd doctor lists it`);
+    }
     if (ctx.globals.json) {
       return ctx.out.data({
         database: result.paths.dbPath,
