@@ -39,6 +39,7 @@ export async function run(
     // Only the module that defines the command is loaded (see catalog.ts); help loads them all.
     const word = firstWord(argv);
     const versionFlag = word === undefined && (argv.includes("--version") || argv.includes("-V"));
+    const service = preloadService(word, argv, env, host);
     const { commands: COMMANDS } = await commandsFor(versionFlag ? "version" : word === "help" ? undefined : word);
     const VERSION_COMMAND = COMMANDS.find((c) => c.path.length === 1 && c.path[0] === "version");
     const GROUPS = new Set(COMMANDS.filter((c) => c.path.length > 1).map((c) => c.path[0]));
@@ -106,7 +107,7 @@ export async function run(
     }
     const { writesFiles } = command;
     // The service (and with it the database layer) loads only for a command that opens a workspace.
-    const service = command.workspace === false || host ? undefined : await import("../core/service.ts");
+    const workspace = command.workspace === false || host ? undefined : await (service ?? loadService());
     if (g.readonly && (typeof writesFiles === "function" ? writesFiles(parsed.flags) : writesFiles)) throw readOnly();
     const ctx: Context = {
       globals: g,
@@ -122,8 +123,8 @@ export async function run(
           out.customCategory = (s) =>
             (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
         }
-        if (!beads && !service) throw new Error(`bd ${command.path.join(" ")} is declared workspace: false`);
-        beads ??= service!.Beads.open({
+        if (!beads && !workspace) throw new Error(`bd ${command.path.join(" ")} is declared workspace: false`);
+        beads ??= workspace!.Beads.open({
           db: g.db,
           cwd,
           env,
@@ -158,6 +159,29 @@ export async function run(
     if (!hosted) beads?.close();
   }
 }
+
+const loadService = () => import("../core/service.ts");
+
+/**
+ * Starts loading the service alongside the command's module when the command will open a
+ * workspace: loaded one after the other, the two cost `show` and `ready` ~1 ms more (issue 31).
+ * Not for the words that never open one, in remote mode (the server opens it), or on a server.
+ */
+function preloadService(
+  word: string | undefined,
+  argv: string[],
+  env: Record<string, string | undefined>,
+  host: CommandHost | undefined,
+): ReturnType<typeof loadService> | undefined {
+  if (host || word === undefined || NO_WORKSPACE_WORDS.has(word)) return undefined;
+  if (env.BD_SERVER || argv.some((a) => a === "--server" || a.startsWith("--server="))) return undefined;
+  const loading = loadService();
+  loading.catch(() => {}); // awaited (and any failure reported) only if the command opens the workspace
+  return loading;
+}
+
+/** The first words of commands declared `workspace: false` (tests/unit/startup_modules_test.ts checks them). */
+export const NO_WORKSPACE_WORDS: ReadonlySet<string> = new Set(["version", "completion", "quickstart", "help"]);
 
 /**
  * On a server, before a client's command runs: the remote policy again (a client cannot talk the

@@ -174,6 +174,7 @@ const quickstart: Command = {
   section: SECTION,
   summary: "A short walkthrough of bd",
   maxArgs: 0,
+  workspace: false,
   run(ctx) {
     if (ctx.globals.json) return ctx.out.data({ text: QUICKSTART });
     ctx.out.line(QUICKSTART);
