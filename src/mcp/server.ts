@@ -172,9 +172,12 @@ export function createMcpServer(beads: Beads, opts: McpOptions = {}): McpServer 
     outputSchema: Issues,
   }, (a: Filter & { limit: number; sort_policy?: string }) =>
     run((b) => ({
-      issues: b.withLabels(
-        b.ready({ ...filterOf(a), sort: (a.sort_policy ?? "hybrid") as ReadySort, limit: a.limit }),
-      ).map(record),
+      issues: b.ready({
+        ...filterOf(a),
+        sort: (a.sort_policy ?? "hybrid") as ReadySort,
+        limit: a.limit,
+        withLabels: true,
+      }).map(record),
     })));
 
   tool("list", {
