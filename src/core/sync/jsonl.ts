@@ -64,8 +64,15 @@ const DEP_KNOWN = new Set(["issue_id", "depends_on_id", "type", "created_at", "c
  */
 const DERIVED_KEYS = new Set(["dependency_count", "dependent_count", "comment_count"]);
 
+/** A line parseLine refuses: VALIDATION `line N: reason`, with the reason kept apart for reports. */
+class LineError extends BdError {
+  constructor(lineNo: number, readonly reason: string) {
+    super("VALIDATION", `line ${lineNo}: ${reason}`);
+  }
+}
+
 function fail(lineNo: number, reason: string): never {
-  throw new BdError("VALIDATION", `line ${lineNo}: ${reason}`);
+  throw new LineError(lineNo, reason);
 }
 
 function optString(o: Record<string, unknown>, key: string, lineNo: number): string | undefined {
@@ -244,12 +251,12 @@ export function tryParseLine(line: string, lineNo: number): ImportRecord | Rejec
   try {
     return parseLine(line, lineNo);
   } catch (e) {
-    if (!(e instanceof BdError)) throw e;
+    if (!(e instanceof LineError)) throw e;
     const id = lineId(line);
     return {
       line: lineNo,
       ...(id !== undefined && !id.startsWith("\uffff") ? { id } : {}),
-      reason: e.message.replace(/^line \d+: /, ""),
+      reason: e.reason,
     };
   }
 }
