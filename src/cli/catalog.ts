@@ -61,6 +61,12 @@ export const COMMAND_MODULES: readonly CommandModule[] = [
 ];
 
 /**
+ * The words whose commands never open a workspace (declared `workspace: false`, and `help`): for
+ * them the CLI does not load the service ahead. tests/unit/startup_modules_test.ts checks the list.
+ */
+export const WORKSPACE_FREE_WORDS: ReadonlySet<string> = new Set(["version", "completion", "quickstart", "help"]);
+
+/**
  * The commands that could answer to this first word (the modules that define it), or every
  * command when the word is unknown (the error then names what exists).
  */

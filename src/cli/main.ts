@@ -6,11 +6,8 @@ import { VERSION } from "../version.ts";
 import { firstWord, parseCommandLine } from "./args.ts";
 import type { Command, Context } from "./command.ts";
 import { FD_SINK, Output, type Sink } from "./output.ts";
-import { allCommands, commandsFor } from "./catalog.ts";
+import { commandsFor, WORKSPACE_FREE_WORDS } from "./catalog.ts";
 import { builtin } from "./builtin.ts";
-
-/** Every command, in `bd --help` order (loads every command module: for tests and tools, not for a run). */
-export const commandTable = allCommands;
 
 /**
  * A server running a client's command (remote/route.ts): its open workspace, and the stdin and
@@ -173,15 +170,12 @@ function preloadService(
   env: Record<string, string | undefined>,
   host: CommandHost | undefined,
 ): ReturnType<typeof loadService> | undefined {
-  if (host || word === undefined || NO_WORKSPACE_WORDS.has(word)) return undefined;
+  if (host || word === undefined || WORKSPACE_FREE_WORDS.has(word)) return undefined;
   if (env.BD_SERVER || argv.some((a) => a === "--server" || a.startsWith("--server="))) return undefined;
   const loading = loadService();
   loading.catch(() => {}); // awaited (and any failure reported) only if the command opens the workspace
   return loading;
 }
-
-/** The first words of commands declared `workspace: false` (tests/unit/startup_modules_test.ts checks them). */
-export const NO_WORKSPACE_WORDS: ReadonlySet<string> = new Set(["version", "completion", "quickstart", "help"]);
 
 /**
  * On a server, before a client's command runs: the remote policy again (a client cannot talk the

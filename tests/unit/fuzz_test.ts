@@ -6,10 +6,11 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { commandTable, run } from "../../src/cli/main.ts";
+import { run } from "../../src/cli/main.ts";
+import { allCommands } from "../../src/cli/catalog.ts";
 import type { Command } from "../../src/cli/command.ts";
 
-const COMMANDS: Command[] = await commandTable();
+const COMMANDS: Command[] = await allCommands();
 import { rng } from "../../scripts/gen_data.ts";
 
 interface Outcome {

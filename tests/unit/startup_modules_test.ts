@@ -9,8 +9,7 @@
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "../helpers.ts";
-import { COMMAND_MODULES } from "../../src/cli/catalog.ts";
-import { NO_WORKSPACE_WORDS } from "../../src/cli/main.ts";
+import { COMMAND_MODULES, WORKSPACE_FREE_WORDS } from "../../src/cli/catalog.ts";
 
 /** The modules a module's static imports evaluate (itself included), and the packages they name. */
 function staticClosure(entries: string[]): { modules: Set<string>; packages: Set<string> } {
@@ -117,7 +116,7 @@ Deno.test("catalog.ts names every command's first word with the module that defi
 Deno.test("the service is loaded ahead (beside the command's module) for every command but those that never open a workspace", async () => {
   const never = new Set<string>(["help"]);
   for (const m of COMMAND_MODULES) for (const c of await m.load()) if (c.workspace === false) never.add(c.path[0]);
-  assert.deepEqual([...NO_WORKSPACE_WORDS].sort(), [...never].sort());
+  assert.deepEqual([...WORKSPACE_FREE_WORDS].sort(), [...never].sort());
 });
 
 Deno.test("the count above is real: a module's static imports are followed, type-only ones are not", () => {
