@@ -9,7 +9,7 @@
  * Usage: deno run -A scripts/bench_parent_rule.ts [--sizes 10000,100000] [--runs 9]
  */
 import { initWorkspace } from "../src/core/init.ts";
-import { importRecords } from "../src/core/sync/jsonl_io.ts";
+import { importRecords } from "../src/core/sync/jsonl_import.ts";
 import { parseJsonl } from "../src/core/sync/jsonl.ts";
 import { BLOCKED_IDS_SQL } from "../src/store/schema.ts";
 import { DESCENDANTS_SQL } from "../src/store/parent_rule.ts";

@@ -7,7 +7,7 @@
  * Usage: deno run -A scripts/bench_statuses.ts [--size 100000] [--runs 15]
  */
 import { initWorkspace } from "../src/core/init.ts";
-import { importRecords } from "../src/core/sync/jsonl_io.ts";
+import { importRecords } from "../src/core/sync/jsonl_import.ts";
 import { parseJsonl } from "../src/core/sync/jsonl.ts";
 import { generate } from "./gen_data.ts";
 

@@ -128,7 +128,7 @@ if (import.meta.main) {
     await Deno.stdout.write(new TextEncoder().encode(text));
   } else {
     const { initWorkspace } = await import("../src/mod.ts");
-    const { importText } = await import("../src/core/sync/jsonl_io.ts");
+    const { importText } = await import("../src/core/sync/jsonl_import.ts");
     await Deno.mkdir(dir, { recursive: true });
     const bd = initWorkspace({ cwd: dir, env: {}, prefix, actor: "gen" });
     const t0 = performance.now();

@@ -19,7 +19,8 @@
 import process from "node:process";
 import { Beads, type OpenOptions } from "./core/service.ts";
 import { type InitOptions, initWorkspace as init } from "./core/init.ts";
-import { exportText, flushJsonl, type ImportSummary, importText } from "./core/sync/jsonl_io.ts";
+import { exportText, flushJsonl, type ImportSummary } from "./core/sync/jsonl_io.ts";
+import { importText } from "./core/sync/jsonl_import.ts";
 
 export { Beads };
 export type {

@@ -3,9 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { linkedWorktreeOf } from "./sync/git_worktree.ts";
 import { openDatabase } from "../store/open.ts";
+import "../store/migrate.ts"; // a new database is created by its migrations
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
-import { flushJsonl, type ImportSummary, importWorkspaceText, jsonlHasContent } from "./sync/jsonl_io.ts";
+import { flushJsonl, type ImportSummary, jsonlHasContent } from "./sync/jsonl_io.ts";
+import { importWorkspaceText } from "./sync/jsonl_import.ts";
 import { installMergeDriver } from "./sync/merge_driver.ts";
 import { type HookState, installHooks } from "./sync/hooks.ts";
 import { git } from "./sync/git.ts";

@@ -7,11 +7,12 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { BdError } from "../model/errors.ts";
 import { openDatabase } from "../store/open.ts";
+import "../store/migrate.ts"; // the rebuilt database is created by its migrations
 import { salvageFrom } from "../store/salvage.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
-import { importWorkspaceText } from "./sync/jsonl_io.ts";
+import { importWorkspaceText } from "./sync/jsonl_import.ts";
 
 export interface RebuildReport {
   /** Where the damaged file now is. */

@@ -1,12 +1,37 @@
 /** Opening bd's database: connect, bring the schema up to date (or refuse), then the pragmas. */
+import { existsSync } from "node:fs";
 import { Db } from "./db.ts";
-import { migrate } from "./schema.ts";
+import { SCHEMA_VERSION } from "./schema.ts";
+import { CodeNotLoaded } from "../model/errors.ts";
 
-/** Opens (creating) the database at `path`, migrates it and applies bd's pragmas. */
+type Migrate = (db: Db, path: string) => void;
+let migrate: Migrate | undefined;
+
+/** Installs the migrations (store/migrate.ts calls this when it loads). */
+export function useMigrations(m: Migrate): void {
+  migrate = m;
+}
+
+/** Whether the migrations are loaded (a database that does not exist yet is created by them). */
+export function migrationsLoaded(): boolean {
+  return migrate !== undefined;
+}
+
+/**
+ * Opens (creating) the database at `path`, migrates it and applies bd's pragmas. A current
+ * database needs one read of `PRAGMA user_version` and none of the migrations' code; any other
+ * needs store/migrate.ts loaded (else CodeNotLoaded, with nothing changed).
+ */
 export function openDatabase(path: string, opts: { readOnly?: boolean; timeoutMs?: number } = {}): Db {
+  // Not even an empty file is left behind for a database that only the migrations can create.
+  if (!migrate && path !== ":memory:" && !existsSync(path)) throw new CodeNotLoaded("migrations");
   return Db.connect(path, opts, (db) => {
     // Migrate (or refuse) first: a database bd refuses is left byte for byte as it was.
-    migrate(db, path);
+    const version = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
+    if (version !== SCHEMA_VERSION) {
+      if (!migrate) throw new CodeNotLoaded("migrations");
+      migrate(db, path);
+    }
     // WAL is a property of the file: set it once (setting it again costs every command time).
     if (!opts.readOnly && db.get<{ journal_mode: string }>("PRAGMA journal_mode")?.journal_mode !== "wal") {
       db.exec("PRAGMA journal_mode = WAL");

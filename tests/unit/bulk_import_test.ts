@@ -1,7 +1,8 @@
 /** A large import runs as a bulk load (no graph triggers while loading); it must end exactly as a small one. */
 import assert from "node:assert/strict";
 import { initWorkspace } from "../../src/core/init.ts";
-import { exportText, importText } from "../../src/core/sync/jsonl_io.ts";
+import { exportText } from "../../src/core/sync/jsonl_io.ts";
+import { importText } from "../../src/core/sync/jsonl_import.ts";
 import { BLOCKED_IDS_SQL } from "../../src/store/schema.ts";
 import { generate } from "../../scripts/gen_data.ts";
 

@@ -1,7 +1,8 @@
 /** Two different issues under one ID: import keeps both, moving local rows (an application's too). */
 import assert from "node:assert/strict";
 import { initWorkspace } from "../../src/core/init.ts";
-import { exportText, importText } from "../../src/core/sync/jsonl_io.ts";
+import { exportText } from "../../src/core/sync/jsonl_io.ts";
+import { importText } from "../../src/core/sync/jsonl_import.ts";
 import { mergeJsonl } from "../../src/core/sync/jsonl_merge.ts";
 import { BLOCKED_IDS_SQL } from "../../src/store/schema.ts";
 import { generate } from "../../scripts/gen_data.ts";

@@ -5,7 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { initWorkspace } from "../../src/core/init.ts";
-import { exportText, flushJsonl, importText, importWorkspaceText } from "../../src/core/sync/jsonl_io.ts";
+import { exportText, flushJsonl } from "../../src/core/sync/jsonl_io.ts";
+import { importText, importWorkspaceText } from "../../src/core/sync/jsonl_import.ts";
 import { rng } from "../../scripts/gen_data.ts";
 
 const T = "2025-01-01T00:00:00Z";

@@ -212,7 +212,7 @@ Deno.test("the cached blocked set follows changes made by other programs (trigge
 
 Deno.test("issue objects keep contract key order: scalars, then labels, then imported extras", async () => {
   const b = open("t");
-  const { importText } = await import("../../src/core/sync/jsonl_io.ts");
+  const { importText } = await import("../../src/core/sync/jsonl_import.ts");
   importText(
     b,
     JSON.stringify({

@@ -5,13 +5,12 @@ import { BdError, validation } from "../../model/errors.ts";
 import {
   countLines,
   exportText,
-  importText,
-  importWorkspaceText,
   jsonlHasContent,
   replaceJsonl,
   workspaceText,
   writeFileAtomic,
 } from "../../core/sync/jsonl_io.ts";
+import { importText, importWorkspaceText } from "../../core/sync/jsonl_import.ts";
 import { mergeJsonl } from "../../core/sync/jsonl_merge.ts";
 import type { Command } from "../command.ts";
 import { list, str } from "./util.ts";
