@@ -14,12 +14,18 @@ interface CommandModule {
 
 /** The modules in `bd --help` order. Each `import()` names its file literally, so the build keeps it a chunk of its own. */
 export const COMMAND_MODULES: readonly CommandModule[] = [
+  { words: ["create", "new"], load: () => import("./commands/issue_create.ts").then((m) => m.createCommands) },
   {
-    words: ["create", "new", "show", "view", "list", "ls", "update", "close", "done", "note", "reopen", "delete"],
-    load: () => import("./commands/issues.ts").then((m) => m.issueCommands),
+    words: ["show", "view", "list", "ls"],
+    load: () => import("./commands/issue_views.ts").then((m) => m.viewCommands),
   },
   {
-    words: ["ready", "blocked", "search", "stats", "status", "count", "stale", "epic", "triage"],
+    words: ["update", "close", "done", "note", "reopen", "delete"],
+    load: () => import("./commands/issues.ts").then((m) => m.issueCommands),
+  },
+  { words: ["ready"], load: () => import("./commands/ready.ts").then((m) => m.readyCommands) },
+  {
+    words: ["blocked", "search", "stats", "status", "count", "stale", "epic", "triage"],
     load: () => import("./commands/work.ts").then((m) => m.workCommands),
   },
   {
