@@ -44,7 +44,7 @@ Deno.test("the binary's start-up chunks hold only the CLI's core: every command'
 Deno.test("bd show loads its command module and the service, not GraphQL, MCP or the web assets", () => {
   const show = new Set([
     ...staticChunks(chunkOf("main.ts")),
-    ...staticChunks(chunkOf("src/cli/commands/issues.ts")),
+    ...staticChunks(chunkOf("src/cli/commands/issue_views.ts")),
     ...staticChunks(chunkOf("src/core/service.ts")),
   ]);
   const modules = modulesIn(show);
