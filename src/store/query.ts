@@ -311,17 +311,25 @@ export const READY_WHERE = `(${isReadyStatus("i.status")} OR ${
 
 /**
  * What ready needs to know before it walks, in one statement: whether the blocked set's cache is
- * current, and whether some custom status is `active` (ready then looks beyond the index of open
- * issues).
+ * current, whether some custom status is `active` and whether some claim's lease lapsed (ready
+ * then looks beyond the index of open issues), and whether an open issue was created since
+ * `recentSince` (hybrid's first walk finds nothing without one).
  */
-function readyState(db: Db): { fresh: boolean; customActive: boolean; lapsed: boolean } {
-  const row = db.get<{ fresh: number; active: number; lapsed: number }>(
+function readyState(
+  db: Db,
+  recentSince?: string,
+): { fresh: boolean; customActive: boolean; lapsed: boolean; recent: boolean } {
+  const recent = recentSince === undefined ? "0" : `EXISTS (SELECT 1 FROM issues INDEXED BY idx_issues_open_created
+    WHERE status = 'open' AND julianday(created_at) >= julianday(?))`;
+  const row = db.get<{ fresh: number; active: number; lapsed: number; recent: number }>(
     `SELECT (SELECT value FROM metadata WHERE key = 'graph_version') =
             (SELECT value FROM metadata WHERE key = 'blocked_cache_version') AS fresh,
             EXISTS (SELECT 1 FROM custom_statuses WHERE category = 'active') AS active,
-            EXISTS (SELECT 1 FROM claim_leases WHERE expires_at <= ${LEASE_NOW}) AS lapsed`,
+            EXISTS (SELECT 1 FROM claim_leases WHERE expires_at <= ${LEASE_NOW}) AS lapsed,
+            ${recent} AS recent`,
+    ...(recentSince === undefined ? [] : [recentSince]),
   );
-  return { fresh: !!row?.fresh, customActive: !!row?.active, lapsed: !!row?.lapsed };
+  return { fresh: !!row?.fresh, customActive: !!row?.active, lapsed: !!row?.lapsed, recent: !!row?.recent };
 }
 
 /** Claimed issues whose lease has lapsed, by the lease index (few): ready's extra walk. */
@@ -344,7 +352,9 @@ export function readyIssues(
   const rule = opts.includeDeferred ? NOT_BLOCKED : `${NOT_DEFERRED_LATER} AND ${NOT_BLOCKED}`;
   const columns = opts.labels ? `${COLUMNS_I}, ${LABELS_I}` : COLUMNS_I;
   const where = whereFor({ ...filter, status: undefined, includeClosed: true });
-  const { fresh, customActive, lapsed } = readyState(db);
+  // Hybrid's cut-off: issues created in the last 48 hours come first.
+  const cutoff = new Date(Date.now() - 2 * 86400e3).toISOString();
+  const { fresh, customActive, lapsed, recent: anyRecent } = readyState(db, cutoff);
   const blocked = fresh ? CACHED_BLOCKED_IDS : BLOCKED_IDS_SQL;
   const max = limit > 0 ? limit : -1;
   const walk = (index: string, extra: string, order: string, params: Param[], n: number) => {
@@ -369,8 +379,8 @@ export function readyIssues(
   const byAge = "julianday(i.created_at), i.id";
   if (sort === "priority") return walk("idx_issues_open_priority", "", `i.priority, ${byAge}`, [], max);
   if (sort === "oldest") return walk("idx_issues_open_created", "", byAge, [], max);
-  const cutoff = new Date(Date.now() - 2 * 86400e3).toISOString();
-  const recent = walk(
+  // No open issue created since the cut-off (and no other walk): the first walk would find nothing.
+  const recent = !anyRecent && !customActive && !lapsed ? [] : walk(
     "idx_issues_open_created",
     " AND julianday(i.created_at) >= julianday(?)",
     `i.priority, ${byAge}`,

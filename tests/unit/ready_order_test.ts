@@ -104,3 +104,18 @@ Deno.test("ready's orders hold with custom active statuses and lapsed claims mer
   assert.ok(!parked.some((id) => ready.has(id)), "a frozen one is not");
   checkEveryLimit(b, "(with triaged issues and lapsed claims)");
 });
+
+Deno.test("hybrid with no issue from the last 48 hours is oldest first, at every limit", () => {
+  const b = open();
+  seed(b, 40);
+  for (const i of b.list({}, { limit: 0 }).issues) {
+    b.db.run(
+      "UPDATE issues SET created_at = ? WHERE id = ?",
+      new Date(Date.parse(i.created_at) - 5 * 86400e3).toISOString(),
+      i.id,
+    );
+  }
+  const ready = b.ready({ limit: 0 });
+  assert.ok(ready.every((i) => Date.parse(i.created_at) < Date.now() - 48 * HOUR));
+  checkEveryLimit(b, "(no recent issues)");
+});
