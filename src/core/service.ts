@@ -264,29 +264,25 @@ export class Beads implements BeadsContext {
   /** Returns full details (labels, dependencies, dependents, comments, parent) of issues. */
   details(idInputs: readonly string[]): IssueDetails[] {
     const ids = idInputs.map((i) => this.resolveId(i));
-    const labels = rel.labelsOf(this.db, ids);
-    const deps = rel.dependenciesOf(this.db, ids);
-    const dependents = rel.dependentsOf(this.db, ids);
+    // Four statements in all: the issues with their labels, every edge with the issue at its other
+    // end, the comments, the parents.
+    const issues = new Map(issuesRepo.getIssues(this.db, ids, { lease: true, labels: true }).map((i) => [i.id, i]));
+    const edges = rel.edgesWithIssues(this.db, ids);
     const comments = rel.commentsOf(this.db, ids);
-    const related = new Set<string>();
-    for (const id of ids) {
-      for (const d of deps.get(id) ?? []) related.add(d.depends_on_id);
-      for (const d of dependents.get(id) ?? []) related.add(d.issue_id);
-    }
-    const relatedIssues = new Map(issuesRepo.getIssues(this.db, [...related]).map((i) => [i.id, i]));
-    const asIssue = (id: string, type: string) => {
-      const i = relatedIssues.get(id);
-      return i ? { ...i, dependency_type: type } : ({ id, title: "", status: "missing", dependency_type: type } as
-        & Issue
-        & { dependency_type: string });
-    };
+    const asIssue = (e: rel.EdgeWithIssue) =>
+      e.issue ? { ...e.issue, dependency_type: e.type } : ({
+        id: e.other,
+        title: "",
+        status: "missing",
+        dependency_type: e.type,
+      } as Issue & { dependency_type: string });
     const parents = this.parentsOf(ids);
     return ids.map((id) => {
-      const issue = issuesRepo.getIssue(this.db, id, { lease: true })!;
+      const issue = issues.get(id)!;
       const out = inContractOrder(issue, {
-        labels: labels.get(id) ?? [],
-        dependencies: (deps.get(id) ?? []).map((d) => asIssue(d.depends_on_id, d.type)),
-        dependents: (dependents.get(id) ?? []).map((d) => asIssue(d.issue_id, d.type)),
+        labels: issue.labels ?? [],
+        dependencies: (edges.dependencies.get(id) ?? []).map(asIssue),
+        dependents: (edges.dependents.get(id) ?? []).map(asIssue),
         comments: comments.get(id) ?? [],
       });
       if (parents.has(id)) out.parent = parents.get(id);

@@ -37,7 +37,7 @@ export function rowToIssue(row: Row): Issue {
   }
   // Read beside the row when the query asks for it (store/leases.ts); never stored in the issue.
   if (typeof row.lease_expires_at === "string") issue.lease_expires_at = row.lease_expires_at;
-  // Labels read in the same statement (store/query.ts LABELS_I), in the contract's place.
+  // Labels read in the same statement (labelsColumn), in the contract's place.
   if (typeof row.labels_json === "string" && row.labels_json !== "[]") issue.labels = JSON.parse(row.labels_json);
   if (typeof row.extra === "string" && row.extra) {
     try {
@@ -103,8 +103,17 @@ export function getIssueExtra(db: Db, id: string): Record<string, unknown> {
   }
 }
 
-/** What is read of an issue: its columns, and with `lease` its claim's lease_expires_at too (never exported). */
-const selectList = (opts: { lease?: boolean }) => opts.lease ? `${COLUMN_LIST}, ${leaseColumn("issues")}` : COLUMN_LIST;
+/** The labels of the issue `alias` names, as a JSON array in label order, read in its row (rowToIssue places them). */
+export const labelsColumn = (alias: string) =>
+  `(SELECT json_group_array(label) FROM (SELECT label FROM labels l WHERE l.issue_id = ${alias}.id
+  ORDER BY label)) AS labels_json`;
+
+/**
+ * What is read of an issue: its columns, with `lease` its claim's lease_expires_at (never
+ * exported), with `labels` its labels.
+ */
+const selectList = (opts: { lease?: boolean; labels?: boolean }) =>
+  `${COLUMN_LIST}${opts.lease ? `, ${leaseColumn("issues")}` : ""}${opts.labels ? `, ${labelsColumn("issues")}` : ""}`;
 
 /** Returns the issue with exactly this ID, or undefined. */
 export function getIssue(db: Db, id: string, opts: { lease?: boolean } = {}): Issue | undefined {
@@ -113,7 +122,7 @@ export function getIssue(db: Db, id: string, opts: { lease?: boolean } = {}): Is
 }
 
 /** Returns the issues with these IDs (any order; missing ones are absent). */
-export function getIssues(db: Db, ids: readonly string[], opts: { lease?: boolean } = {}): Issue[] {
+export function getIssues(db: Db, ids: readonly string[], opts: { lease?: boolean; labels?: boolean } = {}): Issue[] {
   if (ids.length === 0) return [];
   return db.all(
     `SELECT ${selectList(opts)} FROM issues WHERE id IN (SELECT value FROM json_each(?))`,

@@ -1,7 +1,7 @@
 /** Read queries over issues: filters, list, ready, blocked, counts, search. */
 import type { Db, Param } from "./db.ts";
 import { BLOCKED_IDS_SQL, recountIssues } from "./schema.ts";
-import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
+import { ISSUE_COLUMNS, labelsColumn, rowToIssue } from "./issues.ts";
 import type { Issue, IssueFilter, ListSort, ReadySort } from "../model/types.ts";
 import { customStatuses } from "./custom_statuses.ts";
 import { DESCENDANTS_SQL, parentsOf, prefixChildJoin } from "./parent_rule.ts";
@@ -11,8 +11,7 @@ import { isCustomActive, isDone, isListedByDefault, isNotDone, isReadyStatus } f
 /** An issue row's columns, with its lease's expiry (store/leases.ts) read beside it. */
 const COLUMNS_I = `${ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ")}, ${leaseColumn("i")}`;
 /** The issue's labels as a JSON array, read in the same statement (rowToIssue places them). */
-const LABELS_I = `(SELECT json_group_array(label) FROM (SELECT label FROM labels l WHERE l.issue_id = i.id
-  ORDER BY label)) AS labels_json`;
+const LABELS_I = labelsColumn("i");
 
 /**
  * Returns the SQL that yields the blocked IDs: the cached set when it is current, else the

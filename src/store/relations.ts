@@ -1,7 +1,8 @@
 /** Dependencies, labels and comments rows. */
 import type { Db } from "./db.ts";
 import { BdError } from "../model/errors.ts";
-import type { Comment, Dependency } from "../model/types.ts";
+import type { Comment, Dependency, Issue } from "../model/types.ts";
+import { ISSUE_COLUMNS, rowToIssue } from "./issues.ts";
 import { rfc3339 } from "../model/time.ts";
 
 interface DepRow {
@@ -152,6 +153,45 @@ export function dependentsOf(db: Db, ids: readonly string[]): Map<string, Depend
     out.set(r.depends_on_id, list);
   }
   return out;
+}
+
+/** An edge of a shown issue, with the issue at its other end (undefined when that issue is not here). */
+export interface EdgeWithIssue {
+  other: string;
+  type: string;
+  issue?: Issue;
+}
+
+/**
+ * The edges out of (`dependencies`) and into (`dependents`) each issue, each with the issue at
+ * its other end, in one statement: what `show` prints, in the order dependenciesOf and
+ * dependentsOf give.
+ */
+export function edgesWithIssues(
+  db: Db,
+  ids: readonly string[],
+): { dependencies: Map<string, EdgeWithIssue[]>; dependents: Map<string, EdgeWithIssue[]> } {
+  const dependencies = new Map<string, EdgeWithIssue[]>(), dependents = new Map<string, EdgeWithIssue[]>();
+  if (ids.length === 0) return { dependencies, dependents };
+  const columns = ISSUE_COLUMNS.split(", ").map((c) => `i.${c}`).join(", ");
+  const rows = db.all<{ dir: number; of_id: string; other_id: string; dep_type: string; id: string | null }>(
+    `SELECT 0 AS dir, d.issue_id AS of_id, d.depends_on_id AS other_id, d.type AS dep_type, ${columns}
+       FROM dependencies d LEFT JOIN issues i ON i.id = d.depends_on_id
+      WHERE d.issue_id IN (SELECT value FROM json_each(?1))
+     UNION ALL
+     SELECT 1, d.depends_on_id, d.issue_id, d.type, ${columns}
+       FROM dependencies d LEFT JOIN issues i ON i.id = d.issue_id
+      WHERE d.depends_on_id IN (SELECT value FROM json_each(?1))
+     ORDER BY dir, of_id, other_id, dep_type`,
+    JSON.stringify(ids),
+  );
+  for (const r of rows) {
+    const into = r.dir === 0 ? dependencies : dependents;
+    const list = into.get(r.of_id) ?? [];
+    list.push({ other: r.other_id, type: r.dep_type, issue: r.id === null ? undefined : rowToIssue(r) });
+    into.set(r.of_id, list);
+  }
+  return { dependencies, dependents };
 }
 
 /**
