@@ -26,16 +26,17 @@ export function openDatabase(path: string, opts: { readOnly?: boolean; timeoutMs
   // Not even an empty file is left behind for a database that only the migrations can create.
   if (!migrate && path !== ":memory:" && !existsSync(path)) throw new CodeNotLoaded("migrations");
   return Db.connect(path, opts, (db) => {
+    // The schema version and the journal mode in one statement (each costs a cold start).
+    const state = db.get<{ user_version: number; journal_mode: string }>(
+      "SELECT user_version, journal_mode FROM pragma_user_version, pragma_journal_mode",
+    );
     // Migrate (or refuse) first: a database bd refuses is left byte for byte as it was.
-    const version = Number(db.get<{ user_version: number }>("PRAGMA user_version")?.user_version ?? 0);
-    if (version !== SCHEMA_VERSION) {
+    if (Number(state?.user_version ?? 0) !== SCHEMA_VERSION) {
       if (!migrate) throw new CodeNotLoaded("migrations");
       migrate(db, path);
     }
     // WAL is a property of the file: set it once (setting it again costs every command time).
-    if (!opts.readOnly && db.get<{ journal_mode: string }>("PRAGMA journal_mode")?.journal_mode !== "wal") {
-      db.exec("PRAGMA journal_mode = WAL");
-    }
+    if (!opts.readOnly && state?.journal_mode !== "wal") db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
   });
 }
