@@ -1,6 +1,6 @@
 /** The CLI: parse argv, run the command, map errors to exit codes (0 ok, 1 failure, 2 usage). */
 import process from "node:process";
-import { BdError, CodeNotLoaded, readOnly } from "../model/errors.ts";
+import { BdError, readOnly } from "../model/errors.ts";
 import type { Beads } from "../core/service.ts";
 import { VERSION } from "../version.ts";
 import { firstWord, parseCommandLine } from "./args.ts";
@@ -106,7 +106,6 @@ export async function run(
     // The service (and with it the database layer) loads only for a command that opens a workspace.
     const workspace = command.workspace === false || host ? undefined : await (service ?? loadService());
     if (g.readonly && (typeof writesFiles === "function" ? writesFiles(parsed.flags) : writesFiles)) throw readOnly();
-    let stdin: string | undefined;
     const ctx: Context = {
       globals: g,
       out,
@@ -141,27 +140,11 @@ export async function run(
         return beads;
       },
       remote: host !== undefined,
-      // Kept: a command that runs again (below) reads the same stdin.
-      readStdin: () => stdin ??= host ? host.readStdin() : builtin("node:fs").readFileSync(0, "utf8"),
+      readStdin: () => host ? host.readStdin() : builtin("node:fs").readFileSync(0, "utf8"),
       readFile: (path) =>
         host ? host.readFile(path) : builtin("node:fs").readFileSync(builtin("node:path").resolve(cwd, path), "utf8"),
     };
-    let code: number | undefined;
-    for (let again = 0;; again++) {
-      try {
-        code = (await command.run(ctx, parsed.args, parsed.flags)) ?? 0;
-        break;
-      } catch (e) {
-        // The workspace needs code that loads on demand (a database to migrate, a JSONL file to
-        // import; core/on_demand.ts): load it and run the command again from the start, with
-        // nothing written and nothing printed yet.
-        if (!(e instanceof CodeNotLoaded) || !workspace || again >= 2) throw e;
-        await workspace.loadOnDemand(e.what);
-        beads?.close();
-        beads = undefined;
-        out.discard();
-      }
-    }
+    const code = (await command.run(ctx, parsed.args, parsed.flags)) ?? 0;
     if (beads?.importProblem) out.note(`Warning: ${beads.importProblem.message}`);
     return finish(out, code);
   } catch (e) {

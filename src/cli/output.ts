@@ -71,12 +71,6 @@ export class Output {
     this.stdoutChunks = [];
   }
 
-  /** Drops everything written so far (a command that runs again from the start). */
-  discard(): void {
-    this.stdoutChunks = [];
-    this.stderrChunks = [];
-  }
-
   /**
    * Writes everything buffered. Plain synchronous writes to fds 1 and 2: creating the process
    * streams costs start-up time, and a short-lived CLI gains nothing from them.

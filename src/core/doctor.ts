@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, unlinkSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import process from "node:process";
-import { SCHEMA_VERSION } from "../store/schema.ts";
+import { SCHEMA_VERSION } from "../store/migrate.ts";
 import type { BeadsContext } from "./context.ts";
 import { rejectedLines, replaceJsonl, workspaceText } from "./sync/jsonl_io.ts";
 import {

@@ -3,7 +3,6 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { linkedWorktreeOf } from "./sync/git_worktree.ts";
 import { openDatabase } from "../store/open.ts";
-import "../store/migrate.ts"; // a new database is created by its migrations
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";
 import { flushJsonl, type ImportSummary, jsonlHasContent } from "./sync/jsonl_io.ts";

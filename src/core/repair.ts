@@ -7,7 +7,6 @@
 import { existsSync, readFileSync, renameSync } from "node:fs";
 import { BdError } from "../model/errors.ts";
 import { openDatabase } from "../store/open.ts";
-import "../store/migrate.ts"; // the rebuilt database is created by its migrations
 import { salvageFrom } from "../store/salvage.ts";
 import * as meta from "../store/meta.ts";
 import { Beads } from "./service.ts";

@@ -4,7 +4,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import type { Db } from "../store/db.ts";
-import { migrationsLoaded, openDatabase } from "../store/open.ts";
+import { openDatabase } from "../store/open.ts";
 import * as issuesRepo from "../store/issues.ts";
 import * as query from "../store/query.ts";
 import * as rel from "../store/relations.ts";
@@ -12,7 +12,7 @@ import * as parentRule from "../store/parent_rule.ts";
 import * as meta from "../store/meta.ts";
 import * as customStatusesRepo from "../store/custom_statuses.ts";
 import { TableAccess, type TableInfo, tableInfo, tableNames } from "../store/ext_tables.ts";
-import { BdError, CodeNotLoaded, notFound, readOnly, validation } from "../model/errors.ts";
+import { BdError, notFound, readOnly, validation } from "../model/errors.ts";
 import { inContractOrder } from "../model/key_order.ts";
 import type { CustomStatus } from "../model/status_categories.ts";
 import {
@@ -26,8 +26,8 @@ import {
 } from "../model/types.ts";
 import { resolveActor } from "./actor.ts";
 import { type LocateOptions, locateWorkspace, prefixInJsonl, type WorkspacePaths } from "./workspace.ts";
-import { autoImport, flushJsonl, importerLoaded } from "./sync/jsonl_io.ts";
-export { loadOnDemand } from "./on_demand.ts";
+import { flushJsonl } from "./sync/jsonl_io.ts";
+import { autoImport } from "./sync/jsonl_import.ts";
 import { wakeDueDeferred } from "./lifecycle.ts";
 import { checkFilterValues } from "./filter_values.ts";
 import { missingSections } from "./lint.ts";
@@ -100,10 +100,6 @@ export class Beads implements BeadsContext {
 
   /** Opens a workspace at known paths. */
   static openPaths(paths: WorkspacePaths, opts: OpenOptions = {}): Beads {
-    // A fresh clone's first command builds the database from the JSONL: everything it needs is
-    // loaded before anything is written (core/on_demand.ts), so that it runs once, start to end.
-    if (paths.build && !migrationsLoaded()) throw new CodeNotLoaded("migrations");
-    if (paths.build && !importerLoaded()) throw new CodeNotLoaded("import");
     const timeout = Number(opts.env?.BD_BUSY_TIMEOUT_MS);
     const db = openDatabase(paths.dbPath, { timeoutMs: timeout > 0 ? timeout : undefined });
     if (paths.build) {

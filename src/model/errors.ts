@@ -44,16 +44,3 @@ export function notFound(message: string): BdError {
 export function readOnly(): BdError {
   return new BdError("CONFLICT", "read-only mode (--readonly): this command would write; nothing was changed");
 }
-
-/**
- * Code that a database or a JSONL file needs only sometimes (the migrations, the importer) loads
- * on demand (core/on_demand.ts). Where it is needed before it was loaded, this is thrown: the CLI
- * loads it and runs the command again; servers and the library load it all up front. It never
- * reaches a user.
- */
-export class CodeNotLoaded extends Error {
-  constructor(readonly what: "migrations" | "import") {
-    super(`internal: bd's ${what} code is not loaded`);
-    this.name = "CodeNotLoaded";
-  }
-}

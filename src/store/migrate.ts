@@ -1,7 +1,9 @@
 /**
  * The schema and its versioned migrations (tracked in `PRAGMA user_version`), and the adoption
- * of databases other bds wrote. Loaded only when a database needs it: store/open.ts calls
- * `migrate` through useMigrations, which this module calls when it loads.
+ * of databases other bds wrote. Migrations only ever add: `issues` and `dependencies` are never
+ * dropped or recreated, because a cascade would wipe the rows that applications keep in their
+ * own tables (contract §9). Only SQLite features up to 3.35 are used, so other clients can open
+ * the file.
  */
 import type { Db } from "./db.ts";
 import { DatabaseSync } from "node:sqlite";
@@ -9,9 +11,8 @@ import { BdError } from "../model/errors.ts";
 import { quoteIdent } from "./sql_ident.ts";
 import { isNotDone, isReadyStatus } from "./status_rules.ts";
 import { parseCustomStatusesLeniently } from "../model/status_categories.ts";
-import { BLOCKED_IDS_SQL, recountIssues, SCHEMA_VERSION } from "./schema.ts";
+import { BLOCKED_IDS_SQL, recountIssues } from "./schema.ts";
 import { COUNT_TRIGGERS_SQL, GRAPH_TRIGGERS_SQL } from "./triggers.ts";
-import { useMigrations } from "./open.ts";
 
 /** A schema step: DDL, or a function for steps that must look at what is there first. */
 type Migration = string | ((db: Db) => void);
@@ -310,11 +311,8 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX IF NOT EXISTS idx_claim_leases_taken_from ON claim_leases(taken_from) WHERE taken_from IS NOT NULL;`,
 ];
 
-if (MIGRATIONS.length !== SCHEMA_VERSION) {
-  throw new Error(
-    `store/schema.ts says SCHEMA_VERSION ${SCHEMA_VERSION}, but there are ${MIGRATIONS.length} migrations`,
-  );
-}
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** bd's views: recreated when a database another bd wrote is adopted (theirs had other rules). */
 const BD_VIEWS = ["blocked_issues", "ready_issues", "blocked_issue_ids"];
@@ -580,5 +578,3 @@ function backup(db: Db, path: string): void {
     throw new BdError("INTERNAL", `cannot back up ${path} before migrating it: ${(e as Error).message}`);
   }
 }
-
-useMigrations(migrate);

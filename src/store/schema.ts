@@ -1,21 +1,11 @@
 /**
- * The schema's version and the rules every command reads: the blocked rule as SQL and the kept
- * counts. The schema itself, its migrations and the adoption of other bds' databases are in
- * store/migrate.ts, which loads only when a database needs them (issue 31: a current database
- * needs none of that code). Migrations only ever add: `issues` and `dependencies` are never
- * dropped or recreated, because a cascade would wipe the rows that applications keep in their
- * own tables (contract §9). Only SQLite features up to 3.35 are used, so other clients can open
- * the file.
+ * The rules every command reads from the schema: the blocked rule as SQL and the kept counts.
+ * The schema itself, its migrations and the adoption of other bds' databases are in
+ * store/migrate.ts; the triggers and bulk loads in store/triggers.ts.
  */
 import type { Db } from "./db.ts";
 import { childrenStep } from "./parent_rule.ts";
 import { isNotDone } from "./status_rules.ts";
-
-/**
- * The schema version this build writes: the number of steps in store/migrate.ts (which checks it
- * when it loads), written out so that opening a current database needs none of them.
- */
-export const SCHEMA_VERSION = 21;
 
 /**
  * The blocked rule (contract §6) as SQL, in one place: an issue is blocked if it has a `blocks`

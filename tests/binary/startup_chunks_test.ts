@@ -50,8 +50,6 @@ Deno.test("bd show loads its command module and the service, not GraphQL, MCP or
   const modules = modulesIn(show);
   assert.ok(modules.length <= 75, `bd show evaluates ${modules.length} modules`);
   assert.ok(!modules.some((m) => /graphql|mcp|node_modules|src\/web\//.test(m)), modules.join(", "));
-  // The migrations and the importer wait for a database or a JSONL file that needs them (core/on_demand.ts).
-  assert.ok(!modules.some((m) => /store\/(migrate|triggers)|jsonl_import|id_collisions/.test(m)), modules.join(", "));
   const bytes = [...show].reduce((n, c) => n + meta.outputs[c].bytes, 0);
   const all = Object.values(meta.outputs).reduce((n, o) => n + o.bytes, 0);
   assert.ok(bytes < all / 3, `show loads ${bytes} of the binary's ${all} bytes of code`);

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, workspace } from "../helpers.ts";
 import { bdIn, clones, git, gitEnv, jsonlOf } from "../git_helpers.ts";
-import { SCHEMA_VERSION } from "../../src/store/schema.ts";
+import { SCHEMA_VERSION } from "../../src/store/migrate.ts";
 
 const ids = (r: { json(): { id: string }[] }) => r.json().map((i) => i.id).sort();
 const dbPath = async (dir: string) => (await bdOk(dir, ["info", "--json"])).json().database as string;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { bd, bdOk, createIssue, startServer, workspace } from "../helpers.ts";
-import { SCHEMA_VERSION } from "../../src/store/schema.ts";
+import { SCHEMA_VERSION } from "../../src/store/migrate.ts";
 
 const DAY = 86400e3;
 type Obj = Record<string, unknown>;

@@ -21,8 +21,6 @@ Examples:
   },
   async run(ctx, _args, flags) {
     const { runStdio } = await import("../../mcp/stdio.ts");
-    // The server imports issues.jsonl whenever it changes, for as long as it runs: load that code now.
-    await (await import("../../core/on_demand.ts")).loadOnDemand();
     const beads = ctx.beads();
     await ctx.out.flush();
     return await runStdio(beads, { readonly: flags.readonly === true });

@@ -56,8 +56,6 @@ Examples:
   },
   async run(ctx, _args, flags) {
     const { runServer } = await import("../../graphql/serve.ts");
-    // A server imports issues.jsonl whenever it changes, for as long as it runs: load that code now.
-    await (await import("../../core/on_demand.ts")).loadOnDemand();
     const syncEvery = str(flags, "sync-every");
     if (syncEvery !== undefined) {
       const { parseInterval } = await import("../../graphql/sync_schedule.ts");

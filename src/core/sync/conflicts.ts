@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { BeadsContext } from "../context.ts";
-import { autoImport, countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./jsonl_io.ts";
-import "./jsonl_import.ts"; // resolving imports the merged file (autoImport)
+import { countLines, flushJsonl, type ImportSummary, writeFileAtomic } from "./jsonl_io.ts";
+import { autoImport } from "./jsonl_import.ts";
 import { mergeJsonl, type MergeResult, resolveConflictText } from "./jsonl_merge.ts";
 import { firstMarkerLine } from "./conflict_markers.ts";
 import { git, gitBlob, unmergedPaths } from "./git.ts";

@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { BdError } from "../../model/errors.ts";
 import type { BeadsContext } from "../context.ts";
-import { autoImport, flushJsonl, replaceJsonl, workspaceText, writeFileAtomic } from "./jsonl_io.ts";
-import "./jsonl_import.ts"; // a sync imports what it pulled (autoImport)
+import { flushJsonl, replaceJsonl, workspaceText, writeFileAtomic } from "./jsonl_io.ts";
+import { autoImport } from "./jsonl_import.ts";
 import { resolveJsonlConflicts } from "./conflicts.ts";
 import { mergeJsonl } from "./jsonl_merge.ts";
 import { git, gitBlob, operationInProgress, unmergedPaths } from "./git.ts";

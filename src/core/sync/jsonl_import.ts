@@ -1,7 +1,6 @@
 /**
  * Importing JSONL (contract §8): a foreign file (`bd import`), or the workspace's own file after it
- * changed under bd (git pull, merge). Loaded only when an import runs (core/on_demand.ts): a
- * command whose file has not changed needs none of it. Installs itself in jsonl_io.ts.
+ * changed under bd (git pull, merge, checkout), found by autoImport at the start of a command.
  */
 import {
   configSortKey,
@@ -33,11 +32,20 @@ import {
   CONFIG_PREFIX,
   type Ctx,
   describeRejected,
+  fileState,
+  hashText,
   type ImportSummary,
   keepRejectedLines,
   MEMORY_PREFIX,
-  useImporter,
+  recordBase,
+  recordJsonlState,
+  rejectedLines,
+  workspaceText,
+  writeFileAtomic,
 } from "./jsonl_io.ts";
+import { readFileSync } from "node:fs";
+import { clearPatchMarker, patchInterrupted } from "./jsonl_patch.ts";
+import { firstMarkerLine } from "./conflict_markers.ts";
 
 class DryRunRollback extends Error {}
 
@@ -457,4 +465,67 @@ function mendShortFile(beads: Ctx, inFile: ReadonlySet<string>, summary: ImportS
   );
 }
 
-useImporter(importWorkspaceText);
+/**
+ * Imports `issues.jsonl` when it changed since the last flush or import (after a `git pull`).
+ * Cheap when nothing changed: one stat, compared with the state recorded at the last flush.
+ */
+export function autoImport(beads: Ctx): ImportSummary | undefined {
+  const path = beads.paths.jsonlPath;
+  const st = fileState(path);
+  if (!st) return undefined;
+  if (meta.getKey(beads.db, "metadata", "jsonl_stat") === `${st.size}:${st.mtime}`) return undefined;
+  return beads.db.write(() => {
+    const now = fileState(path);
+    if (patchInterrupted(path)) {
+      // A writer died while patching the file: the database holds the truth, write it out whole.
+      const text = workspaceText(beads);
+      writeFileAtomic(path, text);
+      clearPatchMarker(path);
+      recordBase(beads, text);
+      recordJsonlState(beads);
+      return undefined;
+    }
+    if (!now || meta.getKey(beads.db, "metadata", "jsonl_stat") === `${now.size}:${now.mtime}`) return undefined;
+    const text = readFileSync(path, "utf8");
+    let summary: ImportSummary | undefined;
+    const marker = firstMarkerLine(text);
+    if (marker) {
+      throw new BdError(
+        "CONFLICT",
+        `${path} has git conflict markers (line ${marker}): a merge made outside bd left both versions in the file. Run 'bd resolve-conflicts' (or 'bd sync') to merge them issue by issue; until then bd only reads`,
+      );
+    }
+    if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
+      const before = new Set(rejectedLines(beads).map((k) => k.text));
+      try {
+        summary = importWorkspaceText(beads, text);
+        // Said once: when a line is first kept out, not on every command that follows.
+        const fresh = rejectedLines(beads).filter((k) => !before.has(k.text));
+        const warnings = (summary.duplicates ?? []).map((d) =>
+          `${path} has ${d.lines.length} lines of ${d.id} (${
+            d.lines.join(", ")
+          }); line ${d.kept} stands (the latest updated_at)`
+        );
+        if (warnings.length) summary.warnings = warnings;
+        if (fresh.length) {
+          (summary.warnings ??= []).unshift(
+            `${fresh.length} line(s) of ${path} kept out of the database, left in the file to be mended (bd doctor lists them): ${
+              fresh.slice(0, 3).map(describeRejected).join("; ")
+            }${fresh.length > 3 ? "; ..." : ""}`,
+          );
+        }
+      } catch (e) {
+        if (e instanceof BdError) {
+          throw new BdError(
+            e.code,
+            `cannot auto-import ${path}: ${e.message} (fix the file, or use --no-auto-import); until then bd only reads`,
+          );
+        }
+        throw e;
+      }
+    }
+    // The file is now reflected in the database; dirty issues (merges) are flushed afterwards.
+    recordJsonlState(beads, text);
+    return summary;
+  });
+}

@@ -8,7 +8,6 @@ import {
   fsyncSync,
   openSync,
   readdirSync,
-  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -32,12 +31,11 @@ import {
 } from "./jsonl.ts";
 import { waitSync } from "./wait.ts";
 import { replaceBaseLines, setBaseLines } from "../../store/jsonl_base.ts";
-import { firstMarkerLine } from "./conflict_markers.ts";
 import { clearPatchMarker, patchInterrupted, patchSortedFile } from "./jsonl_patch.ts";
 import * as issuesRepo from "../../store/issues.ts";
 import * as rel from "../../store/relations.ts";
 import * as meta from "../../store/meta.ts";
-import { BdError, CodeNotLoaded } from "../../model/errors.ts";
+import { BdError } from "../../model/errors.ts";
 import { sha256Hex } from "../../model/digest.ts";
 import type { Issue, IssueFilter } from "../../model/types.ts";
 
@@ -168,7 +166,7 @@ interface FileState {
  * report fractions, Deno truncates), and a workspace used by both the binary and `deno run` must
  * not look changed to one because the other recorded it.
  */
-function fileState(path: string): FileState | undefined {
+export function fileState(path: string): FileState | undefined {
   try {
     const s = statSync(path);
     return { size: s.size, mtime: Math.trunc(s.mtimeMs) };
@@ -177,7 +175,7 @@ function fileState(path: string): FileState | undefined {
   }
 }
 
-function hashText(text: string): string {
+export function hashText(text: string): string {
   return sha256Hex(text);
 }
 
@@ -187,7 +185,7 @@ function hashText(text: string): string {
  * import): hashing the whole file on every flush cost ~140 ms at 100k issues. Other bd processes
  * see the new stat in the same transaction as the write, so only outside edits mismatch.
  */
-function recordJsonlState(beads: Ctx, text?: string): void {
+export function recordJsonlState(beads: Ctx, text?: string): void {
   const st = fileState(beads.paths.jsonlPath);
   meta.setKey(beads.db, "metadata", "jsonl_hash", text === undefined ? "" : hashText(text));
   meta.setKey(beads.db, "metadata", "jsonl_stat", st ? `${st.size}:${st.mtime}` : "");
@@ -268,7 +266,7 @@ export function replaceJsonl(beads: Ctx, text: string): void {
 const OTHER_PREFIX = otherSortKey("");
 
 /** Records a whole file just written as the import base (records of unknown kinds need none). */
-function recordBase(beads: Ctx, text: string): void {
+export function recordBase(beads: Ctx, text: string): void {
   const lines: [string, string][] = [];
   // A rejected line is no base: the next import must see it, and report it, again. One the
   // written text no longer holds (the database's line replaced it) is forgotten.
@@ -290,7 +288,7 @@ export function countLines(text: string): number {
   return n;
 }
 
-// ---------------------------------------------------------------- import (the rest: jsonl_import.ts)
+// ---------------------------------------------------------------- import (jsonl_import.ts)
 
 export const MEMORY_PREFIX = memorySortKey("");
 export const CONFIG_PREFIX = configSortKey("");
@@ -323,19 +321,6 @@ export interface ImportSummary {
 /** `line N: reason`, for messages. */
 export function describeRejected(r: RejectedLine): string {
   return `line ${r.line}: ${r.reason}`;
-}
-
-type ImportWorkspaceText = (beads: Ctx, text: string) => ImportSummary;
-let importWorkspaceText: ImportWorkspaceText | undefined;
-
-/** Installs the importer (jsonl_import.ts calls this when it loads; core/on_demand.ts). */
-export function useImporter(f: ImportWorkspaceText): void {
-  importWorkspaceText = f;
-}
-
-/** Whether the importer is loaded. */
-export function importerLoaded(): boolean {
-  return importWorkspaceText !== undefined;
 }
 
 /** A rejected line of the workspace file, with its text (written back whenever bd rewrites the file). */
@@ -383,74 +368,6 @@ export function workspaceText(beads: Ctx): string {
   }
   const keys = [...lines.keys()].sort(compareIds);
   return keys.map((key) => lines.get(key)!).join("\n") + "\n";
-}
-
-/**
- * Imports `issues.jsonl` when it changed since the last flush or import (after a `git pull`).
- * Cheap when nothing changed: one stat, compared with the state recorded at the last flush.
- */
-export function autoImport(beads: Ctx): ImportSummary | undefined {
-  const path = beads.paths.jsonlPath;
-  const st = fileState(path);
-  if (!st) return undefined;
-  if (meta.getKey(beads.db, "metadata", "jsonl_stat") === `${st.size}:${st.mtime}`) return undefined;
-  // The file changed: reading it needs the importer, which loads on demand (core/on_demand.ts).
-  const importText = importWorkspaceText;
-  if (!importText) throw new CodeNotLoaded("import");
-  return beads.db.write(() => {
-    const now = fileState(path);
-    if (patchInterrupted(path)) {
-      // A writer died while patching the file: the database holds the truth, write it out whole.
-      const text = workspaceText(beads);
-      writeFileAtomic(path, text);
-      clearPatchMarker(path);
-      recordBase(beads, text);
-      recordJsonlState(beads);
-      return undefined;
-    }
-    if (!now || meta.getKey(beads.db, "metadata", "jsonl_stat") === `${now.size}:${now.mtime}`) return undefined;
-    const text = readFileSync(path, "utf8");
-    let summary: ImportSummary | undefined;
-    const marker = firstMarkerLine(text);
-    if (marker) {
-      throw new BdError(
-        "CONFLICT",
-        `${path} has git conflict markers (line ${marker}): a merge made outside bd left both versions in the file. Run 'bd resolve-conflicts' (or 'bd sync') to merge them issue by issue; until then bd only reads`,
-      );
-    }
-    if (hashText(text) !== meta.getKey(beads.db, "metadata", "jsonl_hash")) {
-      const before = new Set(rejectedLines(beads).map((k) => k.text));
-      try {
-        summary = importText(beads, text);
-        // Said once: when a line is first kept out, not on every command that follows.
-        const fresh = rejectedLines(beads).filter((k) => !before.has(k.text));
-        const warnings = (summary.duplicates ?? []).map((d) =>
-          `${path} has ${d.lines.length} lines of ${d.id} (${
-            d.lines.join(", ")
-          }); line ${d.kept} stands (the latest updated_at)`
-        );
-        if (warnings.length) summary.warnings = warnings;
-        if (fresh.length) {
-          (summary.warnings ??= []).unshift(
-            `${fresh.length} line(s) of ${path} kept out of the database, left in the file to be mended (bd doctor lists them): ${
-              fresh.slice(0, 3).map(describeRejected).join("; ")
-            }${fresh.length > 3 ? "; ..." : ""}`,
-          );
-        }
-      } catch (e) {
-        if (e instanceof BdError) {
-          throw new BdError(
-            e.code,
-            `cannot auto-import ${path}: ${e.message} (fix the file, or use --no-auto-import); until then bd only reads`,
-          );
-        }
-        throw e;
-      }
-    }
-    // The file is now reflected in the database; dirty issues (merges) are flushed afterwards.
-    recordJsonlState(beads, text);
-    return summary;
-  });
 }
 
 /** Returns true if the workspace's JSONL exists and holds at least one line. */
