@@ -470,10 +470,23 @@ async function peakMiB(cmd: string[], cwd: string): Promise<number | undefined> 
  * `version` against the empty program, and `show`/`ready` against the read floor, for dist/bd and
  * (with --before BIN) an earlier build measured in the same rounds. Returns the section's lines.
  */
-async function startupBench(sizes: number[], floor: string): Promise<string[]> {
+async function startupBench(sizes: number[], builtFloor: string): Promise<string[]> {
   const before = flag("--before", "");
-  const bins: [string, string][] = [["dist/bd", BIN], ...(before ? [["before", before] as [string, string]] : [])];
-  const readFloor = await bunBinary("read_floor", READ_FLOOR);
+  // Every program runs from a copy written just now: here the same bytes started up to 2 ms slower
+  // from a file written 40 minutes earlier than from a fresh copy, so builds of different ages
+  // would compare their files, not their code.
+  const copies = await Deno.makeTempDir({ prefix: "bd-bench-bins-" });
+  const fresh = async (name: string, from: string) => {
+    const to = join(copies, name);
+    await Deno.copyFile(from, to);
+    return to;
+  };
+  const floor = await fresh("floor", builtFloor);
+  const bins: [string, string][] = [
+    ["dist/bd", await fresh("bd", BIN)],
+    ...(before ? [["before", await fresh("bd-before", before)] as [string, string]] : []),
+  ];
+  const readFloor = await fresh("read_floor", await bunBinary("read_floor", READ_FLOOR));
   const out = [
     "## Start-up (issue 31): what a command pays before it does its work",
     "",
@@ -546,6 +559,7 @@ async function startupBench(sizes: number[], floor: string): Promise<string[]> {
     `Peak memory of \`version\` (target ≤ 1.5×): ${memory.join("; ") || "not measured (no /usr/bin/time)"}.`,
     "",
   );
+  await Deno.remove(copies, { recursive: true });
   return out;
 }
 

@@ -260,8 +260,8 @@ export class Beads implements BeadsContext {
   /** Returns full details (labels, dependencies, dependents, comments, parent) of issues. */
   details(idInputs: readonly string[]): IssueDetails[] {
     const ids = idInputs.map((i) => this.resolveId(i));
-    // Four statements in all: the issues with their labels, every edge with the issue at its other
-    // end, the comments, the parents.
+    // A statement per kind of thing, not per relation: the issues with their labels, every edge with
+    // the issue at its other end, the comments, the parents.
     const issues = new Map(issuesRepo.getIssues(this.db, ids, { lease: true, labels: true }).map((i) => [i.id, i]));
     const edges = rel.edgesWithIssues(this.db, ids);
     const comments = rel.commentsOf(this.db, ids);

@@ -1,6 +1,6 @@
 /**
  * `show`'s details (Beads.details) read the issues with their labels, every edge with the issue at
- * its other end, the comments and the parents in four statements (issue 31). These hold them to
+ * its other end, the comments and the parents in a statement each (issue 31). These hold them to
  * what the per-relation reads give: the same edges in the same order, missing issues as
  * `status: "missing"`, labels sorted, and the key order of the contract.
  */
