@@ -565,7 +565,8 @@ async function startupBench(sizes: number[], builtFloor: string): Promise<string
 
 /** The `## ` sections of `old` whose headings `fresh` lacks (written by other scripts or by hand), in order. */
 function keptSections(old: string, fresh: string[]): string[] {
-  const have = new Set(fresh.filter((l) => l.startsWith("## ")));
+  // An entry of `fresh` may be a whole file of notes: its headings count too.
+  const have = new Set(fresh.flatMap((l) => l.split("\n")).filter((l) => l.startsWith("## ")));
   const out: string[] = [];
   let keep = false;
   for (const line of old.split("\n")) {
