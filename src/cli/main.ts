@@ -112,32 +112,31 @@ export async function run(
       cwd,
       env,
       beads() {
-        if (host && !beads) {
+        if (beads) return beads;
+        if (host) {
           beads = host.workspace({ readonly: g.readonly });
           hosted = true;
-          const opened = beads;
-          let custom: Map<string, string> | undefined;
-          out.customCategory = (s) =>
-            (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
+        } else {
+          if (!workspace) throw new Error(`bd ${command.path.join(" ")} is declared workspace: false`);
+          beads = workspace.Beads.open({
+            db: g.db,
+            cwd,
+            env,
+            actor: g.actor,
+            autoFlush: !g.noAutoFlush,
+            autoImport: !g.noAutoImport,
+            readonly: g.readonly,
+          });
         }
-        if (!beads && !workspace) throw new Error(`bd ${command.path.join(" ")} is declared workspace: false`);
-        beads ??= workspace!.Beads.open({
-          db: g.db,
-          cwd,
-          env,
-          actor: g.actor,
-          autoFlush: !g.noAutoFlush,
-          autoImport: !g.noAutoImport,
-          readonly: g.readonly,
-        });
-        if (beads.paths.warning) out.note(`Warning: ${beads.paths.warning}`);
+        // Said once, when the workspace opens (commands ask for it again and again).
         const opened = beads;
+        if (opened.paths.warning) out.note(`Warning: ${opened.paths.warning}`);
         let custom: Map<string, string> | undefined;
         out.customCategory = (s) =>
           (custom ??= new Map(opened.customStatuses().map((c) => [c.name, c.category]))).get(s);
-        for (const note of beads.importNotes) out.note(`Note: ${note}`);
-        for (const warning of beads.importWarnings) out.note(`Warning: ${warning}`);
-        return beads;
+        for (const note of opened.importNotes) out.note(`Note: ${note}`);
+        for (const warning of opened.importWarnings) out.note(`Warning: ${warning}`);
+        return opened;
       },
       remote: host !== undefined,
       readStdin: () => host ? host.readStdin() : builtin("node:fs").readFileSync(0, "utf8"),

@@ -84,6 +84,16 @@ Deno.test("create and update refuse what import refuses: one rule for every way 
   assert.deepEqual((await bdOk(dir, ["list", "--json", "--all"])).json(), []);
 });
 
+Deno.test("a command that asks for the workspace several times (show --children) prints the import's warning once", async () => {
+  const dir = await workspace("hq");
+  const id = await createIssue(dir, "already here");
+  const path = join(dir, ".beads", "issues.jsonl");
+  const hostile = JSON.stringify({ ...base, id: "hq-x\u0000y", title: "hostile" });
+  Deno.writeTextFileSync(path, Deno.readTextFileSync(path) + hostile + "\n");
+  const shown = await bdOk(dir, ["show", id, "--children"]);
+  assert.equal(shown.stderr.match(/kept out of the database/g)?.length, 1, shown.stderr);
+});
+
 Deno.test("an unusable line arriving in issues.jsonl (a pull) stays out of the database and in the file; said once, listed by doctor", async () => {
   const dir = await workspace("hp");
   const id = await createIssue(dir, "already here");
