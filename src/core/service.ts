@@ -245,10 +245,7 @@ export class Beads implements BeadsContext {
 
   /** Returns the issue for an ID (partial IDs accepted), with its labels and lease. */
   issue(idInput: string): Issue {
-    const id = this.resolveId(idInput);
-    const issue = issuesRepo.getIssue(this.db, id, { lease: true })!;
-    const labels = rel.labelsOf(this.db, [id]).get(id);
-    return labels ? inContractOrder(issue, { labels }) as Issue : issue;
+    return issuesRepo.getIssue(this.db, this.resolveId(idInput), { lease: true, labels: true })!;
   }
 
   /** Returns the issues with these exact IDs, in the given order (missing ones skipped), with their leases. */

@@ -116,7 +116,7 @@ const selectList = (opts: { lease?: boolean; labels?: boolean }) =>
   `${COLUMN_LIST}${opts.lease ? `, ${leaseColumn("issues")}` : ""}${opts.labels ? `, ${labelsColumn("issues")}` : ""}`;
 
 /** Returns the issue with exactly this ID, or undefined. */
-export function getIssue(db: Db, id: string, opts: { lease?: boolean } = {}): Issue | undefined {
+export function getIssue(db: Db, id: string, opts: { lease?: boolean; labels?: boolean } = {}): Issue | undefined {
   const row = db.get(`SELECT ${selectList(opts)} FROM issues WHERE id = ?`, id);
   return row ? rowToIssue(row) : undefined;
 }
