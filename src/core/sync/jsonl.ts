@@ -255,7 +255,7 @@ export function tryParseLine(line: string, lineNo: number): ImportRecord | Rejec
     const id = lineId(line);
     return {
       line: lineNo,
-      ...(id !== undefined && !id.startsWith("\uffff") ? { id } : {}),
+      ...(id !== undefined && !id.startsWith(RECORD_PREFIX) ? { id } : {}),
       reason: e.reason,
     };
   }
@@ -308,6 +308,11 @@ export const memorySortKey = (key: string) => `\uffff1${key}`;
 export const otherSortKey = (line: string) => `\uffff2${line}`;
 /** Shared settings come last. */
 export const configSortKey = (key: string) => `\uffff3${key}`;
+/** The start of every sort key that is not an issue's, and of each kind's. */
+export const RECORD_PREFIX = "\uffff";
+export const MEMORY_PREFIX = memorySortKey("");
+export const OTHER_PREFIX = otherSortKey("");
+export const CONFIG_PREFIX = configSortKey("");
 
 /**
  * Returns the sort key of a JSONL line: the issue ID (read cheaply when bd wrote `{"id":"...`

@@ -2,16 +2,20 @@
  * Importing JSONL (contract §8): a foreign file (`bd import`), or the workspace's own file after it
  * changed under bd (git pull, merge, checkout), found by autoImport at the start of a command.
  */
+import { readFileSync } from "node:fs";
 import {
+  CONFIG_PREFIX,
   configSortKey,
   type DuplicateLines,
   type ImportRecord,
   lineId,
+  MEMORY_PREFIX,
   memorySortKey,
   oneRecordPerIssue,
   otherSortKey,
   parseJsonl,
   parseLine,
+  RECORD_PREFIX,
   type RejectedLine,
   tryParseLine,
 } from "./jsonl.ts";
@@ -27,23 +31,19 @@ import { BdError } from "../../model/errors.ts";
 import { toMillis } from "../../model/time.ts";
 import { ISSUE_FIELDS } from "../../model/types.ts";
 import { applySharedSetting } from "../workspace_config.ts";
-
 import {
-  CONFIG_PREFIX,
   type Ctx,
   describeRejected,
   fileState,
   hashText,
   type ImportSummary,
   keepRejectedLines,
-  MEMORY_PREFIX,
   recordBase,
   recordJsonlState,
   rejectedLines,
   workspaceText,
   writeFileAtomic,
 } from "./jsonl_io.ts";
-import { readFileSync } from "node:fs";
 import { clearPatchMarker, patchInterrupted } from "./jsonl_patch.ts";
 import { firstMarkerLine } from "./conflict_markers.ts";
 
@@ -76,9 +76,6 @@ export interface ImportOptions {
   replace?: boolean;
   workspace?: WorkspaceFile;
 }
-
-/** The start of every sort key that is not an issue's (memories, settings, other records). */
-const RECORD_PREFIX = "\uffff";
 
 /**
  * Imports records in one transaction: upsert by ID with last-writer-wins on `updated_at`;

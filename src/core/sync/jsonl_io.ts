@@ -18,13 +18,16 @@ import { basename, dirname, join } from "node:path";
 import type { BeadsContext } from "../context.ts";
 import {
   compareIds,
+  CONFIG_PREFIX,
   configLine,
   configSortKey,
   type DuplicateLines,
   issueRecord,
   lineId,
+  MEMORY_PREFIX,
   memoryLine,
   memorySortKey,
+  OTHER_PREFIX,
   otherSortKey,
   type RejectedLine,
   SHARED_CONFIG_KEYS,
@@ -200,13 +203,13 @@ function recordLine(beads: Ctx, sortKey: string): string | undefined {
     const value = meta.getKey(beads.db, "config", key);
     return value === undefined ? undefined : configLine(key, value);
   }
-  if (sortKey.startsWith(memorySortKey(""))) {
-    const key = sortKey.slice(memorySortKey("").length);
+  if (sortKey.startsWith(MEMORY_PREFIX)) {
+    const key = sortKey.slice(MEMORY_PREFIX.length);
     const value = meta.getMemory(beads.db, key);
     return value === undefined ? undefined : memoryLine(key, value);
   }
-  if (sortKey.startsWith(otherSortKey(""))) {
-    const line = sortKey.slice(otherSortKey("").length);
+  if (sortKey.startsWith(OTHER_PREFIX)) {
+    const line = sortKey.slice(OTHER_PREFIX.length);
     return meta.hasOtherRecord(beads.db, line) ? line : undefined;
   }
   return undefined;
@@ -263,8 +266,6 @@ export function replaceJsonl(beads: Ctx, text: string): void {
   meta.clearDirty(beads.db);
 }
 
-const OTHER_PREFIX = otherSortKey("");
-
 /** Records a whole file just written as the import base (records of unknown kinds need none). */
 export function recordBase(beads: Ctx, text: string): void {
   const lines: [string, string][] = [];
@@ -289,9 +290,6 @@ export function countLines(text: string): number {
 }
 
 // ---------------------------------------------------------------- import (jsonl_import.ts)
-
-export const MEMORY_PREFIX = memorySortKey("");
-export const CONFIG_PREFIX = configSortKey("");
 
 export interface ImportSummary {
   created: number;
